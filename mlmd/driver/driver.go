@@ -1,0 +1,373 @@
+// Package driver defines the interfaces that gomlmd storage backends
+// implement. Application code should use package mlmd; this package is for
+// the authors of backends.
+//
+// A backend stores MLMD's schema version 10 and answers a small set of
+// set-based operations on it (Tx). The portable type mlmd.Store does all of
+// MLMD's logic - validation, type upserts, property checks, update rules,
+// the composition of PutExecution and PutLineageSubgraph - on top of those
+// operations, inside one Tx per call. A backend therefore never decides what
+// MLMD means; it only stores and finds rows, and reports what the database
+// said in the error codes listed on each method.
+//
+// # Errors
+//
+// Errors returned by a backend should carry a code from package errcode
+// (errcode.New, errcode.Wrap). An error without a code is treated as
+// Internal. The codes a method may return beyond Internal are listed in its
+// documentation; mlmd.Store relies on exactly those. Errors of the context
+// package (context.Canceled, context.DeadlineExceeded) are returned as they
+// are.
+//
+// # Conventions
+//
+//   - Empty strings are stored as NULL and NULL is read back as "".
+//     A zero state is stored as NULL and NULL is read back as 0.
+//   - Slices of ids given to a method may hold duplicates and ids that do not
+//     exist; those are ignored. Results are ordered by id ascending unless a
+//     method says otherwise.
+//   - A method never keeps, and never modifies, the slices and maps it is
+//     given.
+package driver
+
+import (
+	"context"
+)
+
+// Driver opens connections to one kind of database. Drivers register
+// themselves with mlmd.Register under a name, as database/sql drivers do.
+type Driver interface {
+	// Open connects to the database that dsn names, and unless
+	// opts.SkipMigrations brings its schema to MLMD's version 10 (creating
+	// it in an empty database, adopting an existing version-10 database in
+	// place). opts is never nil.
+	//
+	// Open returns FailedPrecondition if the database holds another schema
+	// version (the message names both versions), or if SkipMigrations is set
+	// and the schema is missing; InvalidArgument if the dsn cannot be
+	// parsed; Unavailable if the database cannot be reached.
+	Open(ctx context.Context, dsn string, opts *OpenOptions) (Conn, error)
+}
+
+// OpenOptions are the options of Driver.Open. The portable type fills them
+// in from mlmd.Options.
+type OpenOptions struct {
+	// SkipMigrations leaves the schema alone: the database must already
+	// hold schema version 10.
+	SkipMigrations bool
+	// MaxRetries is how many times InTx reruns a transaction that failed
+	// with a transient conflict (deadlock, lock timeout, busy database)
+	// before it returns Aborted. 0 means the driver's default.
+	MaxRetries int
+}
+
+// Conn is an open backend. It is safe for concurrent use.
+type Conn interface {
+	// InTx runs fn in one database transaction and commits it if fn
+	// returns nil, or rolls it back if fn returns an error, which InTx then
+	// returns unchanged.
+	//
+	// When the database reports a transient conflict (a deadlock, a lock
+	// wait timeout, a busy database) InTx rolls back and runs fn again, up to
+	// the retry limit; it then returns an Aborted error. fn must therefore
+	// have no effects outside tx, or effects that are safe to repeat. tx must
+	// not be used after fn returns.
+	InTx(ctx context.Context, opts TxOptions, fn func(tx Tx) error) error
+
+	// SchemaVersion returns the schema version stored in MLMDEnv.
+	SchemaVersion(ctx context.Context) (int64, error)
+
+	// Close closes the connection pool. In-memory databases are gone after
+	// Close.
+	Close() error
+}
+
+// TxOptions are the options of Conn.InTx.
+type TxOptions struct {
+	// ReadOnly says fn does not write; a driver may use this to run the
+	// transaction without write locks.
+	ReadOnly bool
+}
+
+// Kind selects the node table a method works on: the values are MLMD's
+// TypeKind, the value of Type.type_kind.
+type Kind int8
+
+// The kinds.
+const (
+	KindExecution Kind = 0
+	KindArtifact  Kind = 1
+	KindContext   Kind = 2
+)
+
+// Tx is the set of operations a backend performs inside one transaction.
+// All methods are set-based: a method is a bounded number of statements
+// whatever the number of rows it is given.
+type Tx interface {
+	// Types.
+
+	// InsertType inserts a type with its properties and returns its id.
+	// t.ID is ignored. Returns AlreadyExists if another type of the same
+	// kind has the same name and version, or if any type has the same
+	// external id.
+	InsertType(ctx context.Context, t TypeRow) (int64, error)
+	// UpdateType sets the description, external id, input type and output
+	// type of the type with id t.ID to t's values; it does not touch name,
+	// version, kind or properties. Returns AlreadyExists if another type has
+	// the same external id, NotFound if there is no such type.
+	UpdateType(ctx context.Context, t TypeRow) error
+	// AddTypeProperties adds properties to a type. Returns AlreadyExists
+	// if one of them exists already.
+	AddTypeProperties(ctx context.Context, typeID int64, props map[string]int32) error
+	// SetParentTypes records parent-type links (ParentType rows); links
+	// that exist already are left alone.
+	SetParentTypes(ctx context.Context, links []ParentTypeRow) error
+	// FindTypes returns the types of q.Kind that match q, with their
+	// properties and parent types, ordered by id.
+	FindTypes(ctx context.Context, q TypeQuery) ([]TypeRow, error)
+
+	// Nodes (artifacts, executions, contexts).
+
+	// InsertNodes inserts the nodes and their properties and returns their
+	// ids in the order of rows. The rows' ID fields are ignored. Returns
+	// AlreadyExists if a name is taken within its type or an external id is
+	// taken within the kind (by a stored node or another row).
+	InsertNodes(ctx context.Context, kind Kind, rows []NodeRow) ([]int64, error)
+	// UpdateNodes sets type_id, name, uri, external_id, state and
+	// last_update_time_since_epoch of each stored node to the row's values
+	// (create_time and properties are not touched). Returns AlreadyExists
+	// as InsertNodes, NotFound if a row's id does not exist.
+	UpdateNodes(ctx context.Context, kind Kind, rows []NodeRow) error
+	// GetNodes returns the nodes with the given ids, with their type's name
+	// and their properties.
+	GetNodes(ctx context.Context, kind Kind, ids []int64) ([]NodeRow, error)
+	// FindNodeIDs returns the ids of the nodes that match q, ordered by id.
+	FindNodeIDs(ctx context.Context, kind Kind, q NodeQuery) ([]int64, error)
+	// ListNodes returns one page of node keys, see ListQuery. Returns
+	// InvalidArgument for a filter query that does not parse or check.
+	ListNodes(ctx context.Context, q ListQuery) ([]NodeKey, error)
+
+	// UpsertProperties inserts the property rows, replacing the value of a
+	// row with the same node id, name and is_custom flag.
+	UpsertProperties(ctx context.Context, kind Kind, rows []PropertyRow) error
+	// DeleteProperties deletes the named property rows; missing ones are
+	// ignored.
+	DeleteProperties(ctx context.Context, kind Kind, keys []PropertyKey) error
+
+	// Events.
+
+	// InsertEvents inserts events with their paths. Returns AlreadyExists
+	// if an event with the same artifact, execution and type exists (stored
+	// or among rows).
+	InsertEvents(ctx context.Context, rows []EventRow) error
+	// GetEvents returns the events whose artifact (kind KindArtifact) or
+	// execution (kind KindExecution) is in ids, with their paths, ordered
+	// by event id.
+	GetEvents(ctx context.Context, kind Kind, ids []int64) ([]EventRow, error)
+
+	// Attributions (kind KindArtifact) and associations (kind KindExecution).
+
+	// InsertLinks inserts attributions or associations; pairs that exist
+	// already are skipped.
+	InsertLinks(ctx context.Context, kind Kind, rows []LinkRow) error
+	// GetLinks returns the attributions or associations whose node is in
+	// nodeIDs or whose context is in contextIDs, ordered by id.
+	GetLinks(ctx context.Context, kind Kind, nodeIDs, contextIDs []int64) ([]LinkRow, error)
+
+	// Parent contexts.
+
+	// InsertParentContexts inserts parent-context links. Returns
+	// AlreadyExists if a link exists already (stored or among rows).
+	InsertParentContexts(ctx context.Context, rows []ParentContextRow) error
+	// GetParentContexts returns the links whose child is in childIDs or
+	// whose parent is in parentIDs, ordered by child id then parent id.
+	GetParentContexts(ctx context.Context, childIDs, parentIDs []int64) ([]ParentContextRow, error)
+}
+
+// TypeRow is a row of Type with its TypeProperty and ParentType rows.
+type TypeRow struct {
+	ID          int64
+	Kind        Kind
+	Name        string
+	Version     string
+	Description string
+	ExternalID  string
+	InputType   string
+	OutputType  string
+	// Properties maps property names to MLMD PropertyType values.
+	Properties map[string]int32
+	// ParentIDs are the ids of the type's parent types (ParentType rows).
+	ParentIDs []int64
+}
+
+// ParentTypeRow is a row of ParentType.
+type ParentTypeRow struct {
+	TypeID       int64
+	ParentTypeID int64
+}
+
+// NameVersion names a type by name and version; an empty version matches
+// a NULL (or empty) version.
+type NameVersion struct {
+	Name    string
+	Version string
+}
+
+// TypeQuery selects types of one kind. At most one selector is set; with
+// none, FindTypes returns every type of the kind.
+type TypeQuery struct {
+	Kind        Kind
+	IDs         []int64
+	ExternalIDs []string
+	Names       []NameVersion
+	// NamesAnyVersion selects every version of the named types.
+	NamesAnyVersion []string
+}
+
+// NodeRow is a row of Artifact, Execution or Context with its property rows.
+type NodeRow struct {
+	ID     int64
+	TypeID int64
+	// TypeName is the name of the node's type; filled by GetNodes, ignored
+	// by writes.
+	TypeName   string
+	Name       string
+	URI        string // artifacts only
+	ExternalID string
+	// State is Artifact.state or Execution.last_known_state; 0 is NULL.
+	// Contexts have none.
+	State                    int32
+	CreateTimeSinceEpoch     int64
+	LastUpdateTimeSinceEpoch int64
+	// Properties are the node's property rows; filled by GetNodes, inserted
+	// by InsertNodes, ignored by UpdateNodes. Their NodeID is ignored on
+	// insert.
+	Properties []PropertyRow
+}
+
+// NodeQuery selects nodes of one kind. Set exactly one of the selectors
+// (TypeID may be combined with Names).
+type NodeQuery struct {
+	// TypeID selects the nodes of one type.
+	TypeID int64
+	// Names, with TypeID, selects the nodes of that type with these names.
+	Names []string
+	// URIs selects artifacts by uri.
+	URIs []string
+	// ExternalIDs selects nodes by external id.
+	ExternalIDs []string
+	// TypeNames selects nodes by (type id, name) pairs, for batch lookups.
+	TypeNames []TypeName
+}
+
+// TypeName names a node by its type id and name.
+type TypeName struct {
+	TypeID int64
+	Name   string
+}
+
+// OrderField is the column a listing is ordered by. Values are those of
+// mlmd.OrderField.
+type OrderField int32
+
+// The order fields.
+const (
+	OrderByID         OrderField = 3
+	OrderByCreateTime OrderField = 1
+	OrderByUpdateTime OrderField = 2
+)
+
+// ListQuery asks ListNodes for one page of nodes of one kind, ordered by
+// OrderBy then by id (both descending when Desc), starting after a cursor.
+type ListQuery struct {
+	Kind Kind
+	// TypeID, if not 0, keeps only nodes of that type.
+	TypeID int64
+	// ContextID, if not 0, keeps only artifacts attributed to (or
+	// executions associated with) that context.
+	ContextID int64
+	// Filter, if not empty, is a filter query in MLMD's filter language
+	// over the nodes of Kind.
+	Filter  string
+	OrderBy OrderField
+	Desc    bool
+	// After, if not nil, starts the page after this key: rows whose
+	// (order value, id) comes after (After.OrderValue, After.ID) in the
+	// listing's order.
+	After *NodeKey
+	// Limit is the most keys to return; 0 means no limit.
+	Limit int
+}
+
+// NodeKey is a node's place in a listing.
+type NodeKey struct {
+	ID int64
+	// OrderValue is the value of the order field (the id itself when
+	// ordering by id).
+	OrderValue int64
+}
+
+// PropertyColumn says which value column of a property row is set.
+type PropertyColumn int8
+
+// The value columns.
+const (
+	ColumnInt    PropertyColumn = 1 // int_value
+	ColumnDouble PropertyColumn = 2 // double_value
+	ColumnString PropertyColumn = 3 // string_value (strings, and structs MLMD-encoded)
+	ColumnProto  PropertyColumn = 5 // proto_value (base64 of the serialized Any)
+	ColumnBool   PropertyColumn = 6 // bool_value
+)
+
+// PropertyRow is a row of ArtifactProperty, ExecutionProperty or
+// ContextProperty. Exactly one value column is set, the one Column names;
+// the store encodes values as MLMD does before they reach the driver.
+type PropertyRow struct {
+	NodeID   int64
+	Name     string
+	IsCustom bool
+	Column   PropertyColumn
+	Int      int64
+	Double   float64
+	String   string
+	Bytes    []byte
+	Bool     bool
+}
+
+// PropertyKey names a property row.
+type PropertyKey struct {
+	NodeID   int64
+	Name     string
+	IsCustom bool
+}
+
+// EventRow is a row of Event with its EventPath rows.
+type EventRow struct {
+	ID                     int64
+	ArtifactID             int64
+	ExecutionID            int64
+	Type                   int32
+	MillisecondsSinceEpoch int64
+	Path                   []StepRow
+}
+
+// StepRow is a row of EventPath.
+type StepRow struct {
+	IsIndex bool
+	Index   int64
+	Key     string
+}
+
+// LinkRow is a row of Attribution (NodeID is the artifact) or Association
+// (NodeID is the execution).
+type LinkRow struct {
+	ID        int64
+	ContextID int64
+	NodeID    int64
+}
+
+// ParentContextRow is a row of ParentContext.
+type ParentContextRow struct {
+	ChildID  int64
+	ParentID int64
+}
