@@ -13,4 +13,25 @@
 //
 // SQLite (pure Go) is built in; other backends register themselves when
 // imported (e.g. _ "github.com/gomlmd/gomlmd/mlmd/mysqlstore").
+//
+// # Transactions
+//
+// Every Store method is one database transaction: a call that fails
+// leaves the store exactly as it was, and the compound writes
+// (PutExecution, PutLineageSubgraph, PutTypes) are all or nothing. Writes
+// are set-based: a call over many nodes costs a fixed number of
+// statements, not one per node.
+//
+// # Errors
+//
+// Errors carry MLMD's codes (CodeOf, or errors.Is with ErrNotFound and
+// the other sentinels): InvalidArgument for bad input, NotFound,
+// AlreadyExists for a taken name or external id or an incompatible type,
+// FailedPrecondition, OutOfRange, Aborted for a conflict worth retrying,
+// Unimplemented for what MLMD does not support either. Errors of the
+// context package are returned as they are.
+//
+// # Concurrency
+//
+// A Store is safe for concurrent use by many goroutines.
 package mlmd

@@ -17,6 +17,7 @@ const (
 	AlreadyExists      = errcode.AlreadyExists
 	FailedPrecondition = errcode.FailedPrecondition
 	Aborted            = errcode.Aborted
+	OutOfRange         = errcode.OutOfRange
 	Unimplemented      = errcode.Unimplemented
 	Internal           = errcode.Internal
 	Unavailable        = errcode.Unavailable
@@ -30,6 +31,7 @@ var (
 	ErrAlreadyExists      = errcode.ErrAlreadyExists
 	ErrFailedPrecondition = errcode.ErrFailedPrecondition
 	ErrAborted            = errcode.ErrAborted
+	ErrOutOfRange         = errcode.ErrOutOfRange
 	ErrUnimplemented      = errcode.ErrUnimplemented
 	ErrInternal           = errcode.ErrInternal
 	ErrUnavailable        = errcode.ErrUnavailable

@@ -49,8 +49,10 @@ func Drivers() []string {
 type Options struct {
 	// SkipMigrations makes Open leave the schema alone. By default Open
 	// creates MLMD's schema (version 10) in an empty database and adopts an
-	// existing version-10 database in place; with SkipMigrations the
-	// database must already hold version 10.
+	// existing version-10 database in place, and stores MLMD's system base
+	// types (mlmd.Dataset, mlmd.Train, ...) if they are missing; with
+	// SkipMigrations the database must already hold version 10, and Open
+	// writes nothing.
 	SkipMigrations bool
 	// MaxRetries is how many times a call is retried after a transient
 	// conflict (deadlock, lock timeout, busy database) before it fails with
@@ -94,11 +96,22 @@ func OpenWith(ctx context.Context, driverName, dsn string, opts *Options) (*Stor
 	if err != nil {
 		return nil, errcode.Annotate(err, "mlmd: open %s store", driverName)
 	}
-	return NewStore(conn, opts), nil
+	s := NewStore(conn, opts)
+	if !opts.SkipMigrations {
+		// MLMD stores its system base types (mlmd.Dataset, ...) whenever it
+		// initializes a store; so does Open.
+		if err := s.initSimpleTypes(ctx); err != nil {
+			conn.Close()
+			return nil, err
+		}
+	}
+	return s, nil
 }
 
 // NewStore returns a Store over an open backend connection. It is meant for
-// backends and tests; applications use Open.
+// backends and tests; applications use Open. Unlike Open, it writes
+// nothing: MLMD's system base types are then stored when a type first
+// names one as its base type.
 func NewStore(conn driver.Conn, opts *Options) *Store {
 	s := &Store{conn: conn, now: time.Now}
 	if opts != nil && opts.Now != nil {

@@ -398,6 +398,10 @@ type PutExecutionResult struct {
 // EventEdge is an event of PutLineageSubgraph between the execution and the
 // artifact at the given indexes of the call's slices. The event's own
 // ArtifactID and ExecutionID, if set, must match the nodes'.
+//
+// A negative index means "no index" (MLMD's unset execution_index or
+// artifact_index): the event must then name the node by its id, which may
+// be any stored node.
 type EventEdge struct {
 	ExecutionIndex int
 	ArtifactIndex  int

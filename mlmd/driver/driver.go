@@ -252,7 +252,9 @@ type NodeQuery struct {
 	TypeID int64
 	// Names, with TypeID, selects the nodes of that type with these names.
 	Names []string
-	// URIs selects artifacts by uri.
+	// URIs selects artifacts by uri. The empty uri selects the artifacts
+	// without a uri (stored as NULL, or as '' by MLMD itself), as MLMD's
+	// GetArtifactsByURI with an empty uri does.
 	URIs []string
 	// ExternalIDs selects nodes by external id.
 	ExternalIDs []string

@@ -1,0 +1,58 @@
+// Command bench measures gomlmd against the raw-SQL bound: each operation
+// runs through the mlmd.Store and, in the same process on the same
+// database, as hand-written SQL that reads or writes exactly the same rows
+// in one transaction. It prints each pair and their ratio (store time /
+// raw time; 1.0 would be "no overhead at all").
+//
+//	go run ./bench                                   # SQLite file in a temp dir
+//	go run ./bench -driver mysql -dsn 'root@tcp(127.0.0.1:3306)/'
+//
+// The same pairs run as Go benchmarks: go test -bench . ./bench
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"testing"
+)
+
+func main() {
+	driverName := flag.String("driver", "sqlite", "backend: sqlite or mysql")
+	dsn := flag.String("dsn", "", "mysql: server DSN without database (a fresh database is created and dropped); sqlite: ignored")
+	filter := flag.String("run", "", "only run pairs whose name contains this")
+	flag.Parse()
+
+	ctx := context.Background()
+	env, err := newEnv(ctx, *driverName, *dsn)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer env.Close()
+
+	fmt.Printf("%-36s %14s %14s %8s\n", "operation ("+*driverName+")", "store ns/op", "raw SQL ns/op", "ratio")
+	for _, p := range pairs() {
+		if *filter != "" && !contains(p.name, *filter) {
+			continue
+		}
+		store := testing.Benchmark(func(b *testing.B) { p.store(b, env) })
+		raw := testing.Benchmark(func(b *testing.B) { p.raw(b, env) })
+		if store.N == 0 || raw.N == 0 {
+			fmt.Fprintf(os.Stderr, "%s: benchmark failed (see above)\n", p.name)
+			os.Exit(1)
+		}
+		fmt.Printf("%-36s %14d %14d %8.2f\n", p.name, store.NsPerOp(), raw.NsPerOp(),
+			float64(store.NsPerOp())/float64(raw.NsPerOp()))
+	}
+}
+
+func contains(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/protobuf/proto"
+
+	pb "github.com/gomlmd/gomlmd/gen/mlmdpb"
+)
+
+// buildServer builds the binary once per test run.
+func buildServer(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "mlmd-server")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func TestInvalidCommandLines(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--grpc_port=-1"}, "mlmd-server: --grpc_port -1 is invalid: must be in 1..65535\n"},
+		{[]string{"--mysql_config_host=db"}, "mlmd-server: MySQL needs --mysql_config_host, --mysql_config_port and --mysql_config_database together; missing or invalid: --mysql_config_port, --mysql_config_database\n"},
+		{[]string{"--metadata_store_server_config_file=/nonexistent/x.pbtxt"}, "mlmd-server: --metadata_store_server_config_file: open /nonexistent/x.pbtxt: no such file or directory\n"},
+		{[]string{"--bogus"}, "mlmd-server: flag provided but not defined: -bogus\n"},
+	}
+	for _, tt := range tests {
+		var stderr strings.Builder
+		if code := run(tt.args, &stderr); code != 2 {
+			t.Errorf("%v: exit %d, want 2", tt.args, code)
+		}
+		if stderr.String() != tt.want {
+			t.Errorf("%v: stderr %q, want %q", tt.args, stderr.String(), tt.want)
+		}
+	}
+	var stderr strings.Builder
+	if code := run([]string{"--help"}, &stderr); code != 0 || !strings.Contains(stderr.String(), "-grpc_port") {
+		t.Errorf("--help: exit %d, output %q", code, stderr.String())
+	}
+}
+
+func TestUnreachableDatabaseFails(t *testing.T) {
+	// MySQL on a closed port: the store cannot be opened; exit 1 without
+	// listening, after the configured retries.
+	var stderr strings.Builder
+	code := run([]string{"--mysql_config_host=127.0.0.1", "--mysql_config_port=1", "--mysql_config_database=x",
+		"--metadata_store_connection_retries=0", "--listen_address=127.0.0.1:0"}, &stderr)
+	if code != 1 || !strings.Contains(stderr.String(), "cannot open the store") || strings.Contains(stderr.String(), "serving") {
+		t.Errorf("exit %d, log:\n%s", code, stderr.String())
+	}
+}
+
+func TestServeAndStopOnSIGTERM(t *testing.T) {
+	bin := buildServer(t)
+	db := filepath.Join(t.TempDir(), "mlmd.db")
+	cfg := filepath.Join(t.TempDir(), "config.pbtxt")
+	if err := os.WriteFile(cfg, []byte(`connection_config { sqlite { filename_uri: "`+db+`" } }`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "--listen_address=127.0.0.1:0", "--metadata_store_server_config_file="+cfg, "--log_format=text")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+
+	// Read the address from the startup line.
+	lines := make(chan string, 100)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	addrRE := regexp.MustCompile(`msg="serving ml_metadata.MetadataStoreService" address=(\S+)`)
+	var addr string
+	var log []string
+	deadline := time.After(30 * time.Second)
+	for addr == "" {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				t.Fatalf("server exited:\n%s", strings.Join(log, "\n"))
+			}
+			log = append(log, l)
+			if m := addrRE.FindStringSubmatch(l); m != nil {
+				addr = m[1]
+			}
+		case <-deadline:
+			t.Fatalf("no startup line:\n%s", strings.Join(log, "\n"))
+		}
+	}
+
+	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	c := pb.NewMetadataStoreServiceClient(conn)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	id, err := c.PutContextType(ctx, &pb.PutContextTypeRequest{ContextType: &pb.ContextType{Name: proto.String("system.Pipeline")}})
+	if err != nil || id.GetTypeId() <= 0 {
+		t.Fatalf("PutContextType: %v, %v", id, err)
+	}
+
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	for l := range lines {
+		log = append(log, l)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("exit after SIGTERM: %v\n%s", err, strings.Join(log, "\n"))
+	}
+	text := strings.Join(log, "\n")
+	for _, want := range []string{`method=/ml_metadata.MetadataStoreService/PutContextType code=OK`, `msg="shutting down"`, `msg=stopped`} {
+		if !strings.Contains(text, want) {
+			t.Errorf("log lacks %q:\n%s", want, text)
+		}
+	}
+	// The data is in the file.
+	if fi, err := os.Stat(db); err != nil || fi.Size() == 0 {
+		t.Errorf("database file: %v", err)
+	}
+}

@@ -1,0 +1,377 @@
+package filterlang
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/gomlmd/gomlmd/mlmd/errcode"
+)
+
+// Dialect is the SQL dialect Compile writes.
+type Dialect int
+
+// The dialects. PostgreSQL is reserved: Compile does not support it yet.
+const (
+	SQLite Dialect = iota
+	MySQL
+	PostgreSQL
+)
+
+// String returns the dialect's name.
+func (d Dialect) String() string {
+	switch d {
+	case SQLite:
+		return "SQLite"
+	case MySQL:
+		return "MySQL"
+	case PostgreSQL:
+		return "PostgreSQL"
+	}
+	return fmt.Sprintf("Dialect(%d)", int(d))
+}
+
+// BaseAlias is the alias the compiled SQL gives the node table.
+const BaseAlias = "table_0"
+
+// SQL is a compiled filter query: joins and a condition over the node
+// table, to be used as
+//
+//	SELECT [DISTINCT] table_0.id FROM <Table> AS table_0 <Joins> WHERE <Where> ...
+//
+// with the arguments JoinArgs followed by WhereArgs (Args returns both).
+// Every value of the query is a bound argument; the SQL text holds only
+// names of tables and columns chosen by the compiler.
+//
+// The joins use the aliases table_<n>, link_<n> and type_<n> for n >= 1;
+// a caller that adds joins of its own must use other aliases.
+type SQL struct {
+	// Table is the node table: Artifact, Execution or Context.
+	Table string
+	// Joins is a sequence of "JOIN ... ON ..." clauses, or "" when the query
+	// needs none.
+	Joins    string
+	JoinArgs []any
+	// Where is a parenthesised condition.
+	Where     string
+	WhereArgs []any
+	// Distinct reports whether the joins can yield a node more than once
+	// (a node with two matching contexts, say); the caller must then
+	// select DISTINCT node ids.
+	Distinct bool
+}
+
+// Args returns the arguments of the joins followed by those of the
+// condition, in the order of their placeholders in From() + " WHERE " + Where.
+func (s *SQL) Args() []any {
+	out := make([]any, 0, len(s.JoinArgs)+len(s.WhereArgs))
+	out = append(out, s.JoinArgs...)
+	return append(out, s.WhereArgs...)
+}
+
+// From returns "<Table> AS table_0" followed by the joins.
+func (s *SQL) From() string {
+	from := s.Table + " AS " + BaseAlias
+	if s.Joins != "" {
+		from += " " + s.Joins
+	}
+	return from
+}
+
+// Build parses, checks and compiles a filter query in one step.
+func Build(query string, kind Kind, d Dialect) (*SQL, error) {
+	expr, err := Parse(query)
+	if err != nil {
+		return nil, err
+	}
+	checked, err := Check(expr, kind)
+	if err != nil {
+		return nil, err
+	}
+	return Compile(checked, d)
+}
+
+// Compile writes a checked query as SQL of the given dialect. It returns
+// an Unimplemented error for PostgreSQL.
+func Compile(c *Checked, d Dialect) (*SQL, error) {
+	switch d {
+	case SQLite, MySQL:
+	case PostgreSQL:
+		return nil, errcode.New(errcode.Unimplemented, "filterlang: the PostgreSQL dialect is not supported yet")
+	default:
+		return nil, errcode.New(errcode.Internal, "filterlang: unknown dialect %d", int(d))
+	}
+	if c == nil || c.root == nil {
+		return nil, errcode.New(errcode.Internal, "filterlang: Compile of an unchecked query")
+	}
+	w := &writer{d: d, kind: c.kind}
+	out := &SQL{Table: c.kind.table()}
+	var joins []string
+	for _, nb := range c.neighbours {
+		joins = append(joins, w.join(nb, &out.JoinArgs)...)
+		out.Distinct = out.Distinct || nb.multiplies()
+	}
+	out.Joins = strings.Join(joins, " ")
+	where := w.expr(c.root, &out.WhereArgs)
+	if !strings.HasPrefix(where, "(") || !balancedGroup(where) {
+		where = "(" + where + ")"
+	}
+	out.Where = where
+	return out, nil
+}
+
+// balancedGroup reports whether s is one parenthesised group, "(...)",
+// rather than, say, "(a) AND (b)". Parentheses inside the SQL text come only
+// from the compiler (values are arguments), so counting them is exact.
+func balancedGroup(s string) bool {
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 && i != len(s)-1 {
+				return false
+			}
+		}
+	}
+	return depth == 0
+}
+
+type writer struct {
+	d    Dialect
+	kind Kind
+}
+
+// propertyTable returns the property table of the node kind and the column
+// holding the node id.
+func propertyTable(k Kind) (table, idColumn string) {
+	switch k {
+	case KindArtifact:
+		return "ArtifactProperty", "artifact_id"
+	case KindExecution:
+		return "ExecutionProperty", "execution_id"
+	}
+	return "ContextProperty", "context_id"
+}
+
+// link describes how an aliased neighbour is reached: through table
+// linkTable, whose column fromCol holds the node's id and toCol the
+// neighbour's id, the neighbour being a row of nodeTable.
+type link struct {
+	linkTable, fromCol, toCol, nodeTable string
+}
+
+func (w *writer) linkOf(rel relation) link {
+	switch rel {
+	case relContext:
+		if w.kind == KindArtifact {
+			return link{"Attribution", "artifact_id", "context_id", "Context"}
+		}
+		return link{"Association", "execution_id", "context_id", "Context"}
+	case relParentContext:
+		return link{"ParentContext", "context_id", "parent_context_id", "Context"}
+	case relChildContext:
+		return link{"ParentContext", "parent_context_id", "context_id", "Context"}
+	case relArtifact:
+		return link{"Attribution", "context_id", "artifact_id", "Artifact"}
+	case relExecution:
+		return link{"Association", "context_id", "execution_id", "Execution"}
+	}
+	panic(fmt.Sprintf("filterlang: relation %d has no link", rel))
+}
+
+// join returns the JOIN clauses of one neighbour.
+func (w *writer) join(nb *neighbour, args *[]any) []string {
+	t := fmt.Sprintf("table_%d", nb.n)
+	switch nb.rel {
+	case relType:
+		return []string{fmt.Sprintf("JOIN Type AS %s ON %s.id = %s.type_id", t, t, BaseAlias)}
+	case relProperty, relCustomProperty:
+		table, idCol := propertyTable(w.kind)
+		custom := 0
+		if nb.custom {
+			custom = 1
+		}
+		*args = append(*args, nb.key)
+		return []string{fmt.Sprintf("JOIN %s AS %s ON %s.%s = %s.id AND %s.name = ? AND %s.is_custom_property = %d",
+			table, t, t, idCol, BaseAlias, t, t, custom)}
+	case relEvent:
+		col := "artifact_id"
+		if w.kind == KindExecution {
+			col = "execution_id"
+		}
+		return []string{fmt.Sprintf("JOIN Event AS %s ON %s.%s = %s.id", t, t, col, BaseAlias)}
+	}
+	l := w.linkOf(nb.rel)
+	lk := fmt.Sprintf("link_%d", nb.n)
+	out := []string{fmt.Sprintf("JOIN %s AS %s ON %s.%s = %s.id", l.linkTable, lk, lk, l.fromCol, BaseAlias)}
+	if nb.needNode {
+		out = append(out, fmt.Sprintf("JOIN %s AS %s ON %s.id = %s.%s", l.nodeTable, t, t, lk, l.toCol))
+	}
+	if nb.needType {
+		ty := fmt.Sprintf("type_%d", nb.n)
+		out = append(out, fmt.Sprintf("JOIN Type AS %s ON %s.id = %s.type_id", ty, ty, t))
+	}
+	return out
+}
+
+// column returns the SQL of a column reference.
+func (w *writer) column(c *column) string {
+	nb := c.nb
+	if nb == nil {
+		return BaseAlias + "." + c.f.column
+	}
+	t := fmt.Sprintf("table_%d", nb.n)
+	switch nb.rel {
+	case relType:
+		return t + ".name"
+	case relProperty, relCustomProperty, relEvent:
+		return t + "." + c.f.column
+	}
+	switch {
+	case c.f.name == "id":
+		return fmt.Sprintf("link_%d.%s", nb.n, w.linkOf(nb.rel).toCol)
+	case c.f.name == "type":
+		return fmt.Sprintf("type_%d.name", nb.n)
+	}
+	return t + "." + c.f.column
+}
+
+func (w *writer) arg(args *[]any, v any) string {
+	*args = append(*args, v)
+	return "?"
+}
+
+// chainWidth is the most operands written in one flat AND/OR group; longer
+// chains are grouped so that the expression tree the database builds stays
+// shallow (SQLite refuses trees deeper than 1000).
+const chainWidth = 8
+
+func chain(op string, parts []string) string {
+	for len(parts) > chainWidth {
+		var grouped []string
+		for i := 0; i < len(parts); i += chainWidth {
+			end := min(i+chainWidth, len(parts))
+			grouped = append(grouped, chain(op, parts[i:end]))
+		}
+		parts = grouped
+	}
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	return "(" + strings.Join(parts, " "+op+" ") + ")"
+}
+
+func (w *writer) list(xs []cexpr, args *[]any) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = w.expr(x, args)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (w *writer) expr(x cexpr, args *[]any) string {
+	switch x := x.(type) {
+	case *column:
+		return w.column(x)
+	case *literal:
+		if x.isNull() {
+			return "NULL"
+		}
+		return w.arg(args, x.v)
+	case *arith:
+		l := w.expr(x.l, args)
+		r := w.expr(x.r, args)
+		if x.op == "/" && w.d == SQLite {
+			// Division of numbers is never integer division.
+			l = "CAST(" + l + " AS REAL)"
+		}
+		return "(" + l + " " + x.op + " " + r + ")"
+	case *negate:
+		return "(-" + w.expr(x.x, args) + ")"
+	case *compare:
+		l := w.expr(x.l, args)
+		return "(" + l + " " + x.op + " " + w.expr(x.r, args) + ")"
+	case *enumTest:
+		return w.enumTest(x, args)
+	case *inList:
+		l := w.expr(x.x, args)
+		op := " IN ("
+		if x.not {
+			op = " NOT IN ("
+		}
+		return "(" + l + op + w.list(x.list, args) + "))"
+	case *like:
+		l := w.expr(x.x, args)
+		op := " LIKE "
+		if x.not {
+			op = " NOT LIKE "
+		}
+		s := "(" + l + op + w.expr(x.pattern, args)
+		if w.d == SQLite {
+			// MySQL escapes % and _ in patterns with a backslash; make
+			// SQLite do the same.
+			s += ` ESCAPE '\'`
+		}
+		return s + ")"
+	case *between:
+		l := w.expr(x.x, args)
+		op := " BETWEEN "
+		if x.not {
+			op = " NOT BETWEEN "
+		}
+		lo := w.expr(x.lo, args)
+		return "(" + l + op + lo + " AND " + w.expr(x.hi, args) + ")"
+	case *isTest:
+		op := " IS "
+		if x.not {
+			op = " IS NOT "
+		}
+		return "(" + w.expr(x.x, args) + op + x.what + ")"
+	case *logic:
+		parts := make([]string, len(x.args))
+		for i, a := range x.args {
+			parts[i] = w.expr(a, args)
+		}
+		return chain(x.op, parts)
+	case *not:
+		return "(NOT " + w.expr(x.x, args) + ")"
+	}
+	panic(fmt.Sprintf("filterlang: unexpected expression %T", x))
+}
+
+// enumTest writes an enum comparison. A NULL state reads back as UNKNOWN
+// (0), so NULL matches exactly the tests that 0 matches: state != LIVE and
+// state = UNKNOWN include NULLs, state = LIVE and state != UNKNOWN do not.
+func (w *writer) enumTest(x *enumTest, args *[]any) string {
+	col := w.column(x.col)
+	hasZero := false
+	for _, v := range x.values {
+		hasZero = hasZero || v == 0
+	}
+	var s string
+	if len(x.values) == 1 {
+		op := " = "
+		if x.not {
+			op = " <> "
+		}
+		s = col + op + w.arg(args, x.values[0])
+	} else {
+		op := " IN ("
+		if x.not {
+			op = " NOT IN ("
+		}
+		vals := make([]string, len(x.values))
+		for i, v := range x.values {
+			vals[i] = w.arg(args, v)
+		}
+		s = col + op + strings.Join(vals, ", ") + ")"
+	}
+	// NULL is in the result if 0 is: when testing for 0, or when testing
+	// for not-anything-but-0.
+	if x.col.nullable() && hasZero != x.not {
+		s += " OR " + col + " IS NULL"
+	}
+	return "(" + s + ")"
+}

@@ -1,0 +1,232 @@
+package sqlstore
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/gomlmd/gomlmd/mlmd/errcode"
+)
+
+// Limits of the statements sqlstore builds. A write of many rows becomes
+// one statement per chunk of rows, a read of many ids one query per chunk
+// of ids, so every operation is a bounded number of statements for a
+// given input size, and no statement exceeds an engine's limits (SQLite's
+// 32766 parameters, MySQL's 65535 parameters and max_allowed_packet).
+const (
+	// maxRowsPerStatement is the most rows of one multi-row INSERT.
+	maxRowsPerStatement = 500
+	// maxBytesPerStatement bounds the string and byte arguments of one
+	// multi-row INSERT (MariaDB's default max_allowed_packet is 16 MiB).
+	maxBytesPerStatement = 4 << 20
+	// idsPerQuery is the most ids one IN (...) list of a query holds.
+	idsPerQuery = 500
+)
+
+// chunkRows splits rows of ncols values each into runs that fit one
+// statement: at most maxRowsPerStatement rows, maxParams parameters, and
+// maxBytesPerStatement bytes of strings (a single larger row is a chunk of
+// its own).
+func chunkRows(rows [][]any, ncols, maxParams int) [][][]any {
+	perStmt := min(maxRowsPerStatement, max(1, maxParams/ncols))
+	var out [][][]any
+	start, size := 0, 0
+	for i, r := range rows {
+		n := argBytes(r)
+		if i > start && (i-start == perStmt || size+n > maxBytesPerStatement) {
+			out = append(out, rows[start:i])
+			start, size = i, 0
+		}
+		size += n
+	}
+	if start < len(rows) {
+		out = append(out, rows[start:])
+	}
+	return out
+}
+
+func argBytes(row []any) int {
+	n := 0
+	for _, v := range row {
+		switch v := v.(type) {
+		case string:
+			n += len(v)
+		case []byte:
+			n += len(v)
+		default:
+			n += 8
+		}
+	}
+	return n
+}
+
+// insertSQL returns INSERT INTO table (cols) VALUES (?, ...), ... for n
+// rows, followed by suffix.
+func insertSQL(table string, cols []string, n int, suffix string) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO ")
+	b.WriteString(table)
+	b.WriteString(" (")
+	b.WriteString(strings.Join(cols, ", "))
+	b.WriteString(") VALUES ")
+	row := "(" + strings.Repeat("?, ", len(cols)-1) + "?)"
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(row)
+	}
+	b.WriteString(suffix)
+	return b.String()
+}
+
+func flatten(rows [][]any) []any {
+	var args []any
+	for _, r := range rows {
+		args = append(args, r...)
+	}
+	return args
+}
+
+// insertRows inserts rows (each a value per column of cols) with multi-row
+// INSERTs ending in suffix.
+func (t *tx) insertRows(ctx context.Context, what, table string, cols []string, rows [][]any, suffix string) error {
+	for _, chunk := range chunkRows(rows, len(cols), t.d.MaxParams()) {
+		if _, err := t.tx.ExecContext(ctx, insertSQL(table, cols, len(chunk), suffix), flatten(chunk)...); err != nil {
+			return dbError(t.d, err, "%s", what)
+		}
+	}
+	return nil
+}
+
+// insertRowsIDs inserts rows into a table with an auto-increment id and
+// returns the ids in the order of rows, the way the dialect's IDStrategy
+// says.
+func (t *tx) insertRowsIDs(ctx context.Context, what, table string, cols []string, rows [][]any) ([]int64, error) {
+	strategy, step := t.d.InsertIDs()
+	if strategy == IDsOneByOne {
+		return t.insertOneByOne(ctx, what, table, cols, rows)
+	}
+	ids := make([]int64, 0, len(rows))
+	for _, chunk := range chunkRows(rows, len(cols), t.d.MaxParams()) {
+		query, args := insertSQL(table, cols, len(chunk), ""), flatten(chunk)
+		var got []int64
+		var err error
+		if strategy == IDsReturning {
+			got, err = t.insertReturning(ctx, query+" RETURNING id", args)
+		} else {
+			got, err = t.insertConsecutive(ctx, query, args, len(chunk), step)
+		}
+		if err != nil {
+			return nil, dbError(t.d, err, "%s", what)
+		}
+		if len(got) != len(chunk) {
+			return nil, errcode.New(errcode.Internal, "sqlstore: %s: inserted %d rows but got %d ids", what, len(chunk), len(got))
+		}
+		ids = append(ids, got...)
+	}
+	return ids, nil
+}
+
+// insertReturning runs an INSERT ... RETURNING id and returns the ids in
+// ascending order, which is the order of the VALUES rows (see
+// IDsReturning).
+func (t *tx) insertReturning(ctx context.Context, query string, args []any) ([]int64, error) {
+	rows, err := t.tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	slices.Sort(ids)
+	return ids, nil
+}
+
+// insertConsecutive runs a multi-row INSERT and derives the ids from the
+// first one (see IDsConsecutive).
+func (t *tx) insertConsecutive(ctx context.Context, query string, args []any, n int, step int64) ([]int64, error) {
+	res, err := t.tx.ExecContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	affected, err := res.RowsAffected()
+	if err != nil {
+		return nil, err
+	}
+	if affected != int64(n) {
+		return nil, errcode.New(errcode.Internal, "inserted %d of %d rows", affected, n)
+	}
+	first, err := res.LastInsertId()
+	if err != nil {
+		return nil, err
+	}
+	if step <= 0 {
+		step = 1
+	}
+	ids := make([]int64, n)
+	for i := range ids {
+		ids[i] = first + int64(i)*step
+	}
+	return ids, nil
+}
+
+func (t *tx) insertOneByOne(ctx context.Context, what, table string, cols []string, rows [][]any) ([]int64, error) {
+	query := insertSQL(table, cols, 1, "")
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		res, err := t.tx.ExecContext(ctx, query, r...)
+		if err != nil {
+			return nil, dbError(t.d, err, "%s", what)
+		}
+		if ids[i], err = res.LastInsertId(); err != nil {
+			return nil, dbError(t.d, err, "%s", what)
+		}
+	}
+	return ids, nil
+}
+
+// uniqueIDs returns ids sorted, without duplicates, in a new slice.
+func uniqueIDs(ids []int64) []int64 {
+	out := slices.Clone(ids)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// uniqueStrings returns ss sorted, without duplicates, in a new slice.
+func uniqueStrings(ss []string) []string {
+	out := slices.Clone(ss)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// inChunks calls f with successive runs of at most idsPerQuery elements of
+// xs, and collects what it returns.
+func inChunks[X, R any](xs []X, f func(part []X) ([]R, error)) ([]R, error) {
+	var out []R
+	for start := 0; start < len(xs); start += idsPerQuery {
+		part, err := f(xs[start:min(start+idsPerQuery, len(xs))])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, part...)
+	}
+	return out, nil
+}
+
+// placeholders returns "?, ?, ?" for n parameters.
+func placeholders(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strings.Repeat("?, ", n-1) + "?"
+}

@@ -1,0 +1,158 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"math/rand/v2"
+	"time"
+
+	"github.com/gomlmd/gomlmd/mlmd/driver"
+	"github.com/gomlmd/gomlmd/mlmd/errcode"
+)
+
+// DefaultMaxRetries is how often InTx reruns a transaction after a transient
+// conflict when Config.MaxRetries is 0.
+const DefaultMaxRetries = 8
+
+// Config configures a Conn.
+type Config struct {
+	// DB is the connection pool. Conn.Close closes it.
+	DB *sql.DB
+	// Dialect and Engine describe the database engine.
+	Dialect Dialect
+	Engine  Engine
+	// MaxRetries is how often InTx reruns a transaction after a transient
+	// conflict; 0 means DefaultMaxRetries.
+	MaxRetries int
+	// SerializeWrites makes write transactions of this Conn wait for each
+	// other in the process instead of in the database. SQLite allows one
+	// writer at a time; queueing writers in the process spares them the
+	// database's busy waiting.
+	SerializeWrites bool
+	// OnClose, if set, runs after the pool is closed; its error is
+	// returned by Close.
+	OnClose func() error
+}
+
+// Conn is the driver.Conn shared by the SQL backends. It is safe for
+// concurrent use.
+type Conn struct {
+	db         *sql.DB
+	dialect    Dialect
+	engine     Engine
+	maxRetries int
+	writers    chan struct{} // a one-slot semaphore when writes are serialized
+	onClose    func() error
+}
+
+var _ driver.Conn = (*Conn)(nil)
+
+// New returns a Conn over an open pool whose schema is ready (see
+// PrepareSchema).
+func New(cfg Config) *Conn {
+	c := &Conn{
+		db:         cfg.DB,
+		dialect:    cfg.Dialect,
+		engine:     cfg.Engine,
+		maxRetries: cfg.MaxRetries,
+		onClose:    cfg.OnClose,
+	}
+	if c.maxRetries <= 0 {
+		c.maxRetries = DefaultMaxRetries
+	}
+	if cfg.SerializeWrites {
+		c.writers = make(chan struct{}, 1)
+	}
+	return c
+}
+
+// DB returns the connection pool, for tests and benchmarks of the backend
+// packages.
+func (c *Conn) DB() *sql.DB { return c.db }
+
+// Close closes the connection pool.
+func (c *Conn) Close() error {
+	err := c.db.Close()
+	if c.onClose != nil {
+		err = errors.Join(err, c.onClose())
+	}
+	return err
+}
+
+// SchemaVersion returns the schema version stored in MLMDEnv. It returns
+// FailedPrecondition if MLMDEnv does not hold exactly one row.
+func (c *Conn) SchemaVersion(ctx context.Context) (int64, error) {
+	vs, err := c.engine(c.db).SchemaVersions(ctx)
+	if err != nil {
+		return 0, dbError(c.dialect, err, "read MLMDEnv")
+	}
+	if len(vs) != 1 {
+		return 0, errcode.New(errcode.FailedPrecondition, "sqlstore: MLMDEnv holds %d rows, want exactly one", len(vs))
+	}
+	return vs[0], nil
+}
+
+// InTx runs fn in a transaction, see driver.Conn. A transaction that fails
+// with a transient database error (see ClassTransient) is rolled back and
+// run again, after a randomized, growing pause, up to the retry limit; then
+// InTx returns Aborted.
+func (c *Conn) InTx(ctx context.Context, opts driver.TxOptions, fn func(tx driver.Tx) error) error {
+	for attempt := 0; ; attempt++ {
+		err := c.runTx(ctx, opts, fn)
+		if err == nil || !isTransient(err) {
+			return err
+		}
+		if attempt >= c.maxRetries {
+			return errcode.Wrap(errcode.Aborted, err, "sqlstore: transaction failed %d times with a transient conflict", attempt+1)
+		}
+		if err := sleep(ctx, backoff(attempt)); err != nil {
+			return err
+		}
+	}
+}
+
+// backoff is the pause before retry attempt+1: a random duration up to
+// 2ms·2^attempt, at most 250ms.
+func backoff(attempt int) time.Duration {
+	limit := 2 * time.Millisecond << min(attempt, 7)
+	limit = min(limit, 250*time.Millisecond)
+	return time.Duration(rand.Int64N(int64(limit))) + time.Millisecond
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// runTx runs fn once in one transaction.
+func (c *Conn) runTx(ctx context.Context, opts driver.TxOptions, fn func(tx driver.Tx) error) (err error) {
+	if c.writers != nil && !opts.ReadOnly {
+		select {
+		case c.writers <- struct{}{}:
+			defer func() { <-c.writers }()
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	sqlTx, err := c.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: opts.ReadOnly})
+	if err != nil {
+		return dbError(c.dialect, err, "begin transaction")
+	}
+	// Rolling back after a commit is a no-op (sql.ErrTxDone); the deferred
+	// call covers an error or a panic in fn.
+	defer func() { _ = sqlTx.Rollback() }()
+	if err := fn(&tx{tx: sqlTx, d: c.dialect, q: c.engine(sqlTx)}); err != nil {
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return dbError(c.dialect, err, "commit")
+	}
+	return nil
+}

@@ -1,0 +1,29 @@
+// Package sqlstore is the one implementation of driver.Conn and driver.Tx
+// shared by gomlmd's SQL backends (mlmd/sqlitestore, mlmd/mysqlstore).
+//
+// A backend supplies three things: a *sql.DB, a Dialect (the few places
+// where the engines' SQL differs, error classification, migrations), and
+// an Engine, which exposes the sqlc-generated queries of its gen package
+// through the Queries interface with engine-neutral record types.
+//
+// Fixed-shape queries come from sqlc (queries/*.sql). What sqlc cannot
+// express is built here, always with bound parameters and never with user
+// text in the SQL: multi-row INSERTs (split into chunks that respect the
+// engines' parameter limits), multi-row UPDATEs, upserts, and the
+// keyset-paginated listing of ListNodes with its optional filter (see
+// compileFilter).
+//
+// # Errors
+//
+// Database errors become errcode errors as the driver contract says:
+// unique key violations are AlreadyExists, values the schema cannot hold
+// are InvalidArgument, an unreachable database is Unavailable, and
+// transient conflicts (deadlocks, lock wait timeouts, a busy SQLite file)
+// make Conn.InTx roll back and run the transaction again, up to a limit,
+// after which it returns Aborted. Everything else is Internal.
+//
+// # Schema
+//
+// PrepareSchema creates, adopts or refuses a database's schema with the
+// goose migrations of package migrations; see its documentation.
+package sqlstore

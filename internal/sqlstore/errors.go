@@ -1,0 +1,53 @@
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/gomlmd/gomlmd/mlmd/errcode"
+)
+
+// transientError marks a database error after which the whole transaction
+// may succeed when run again. Conn.InTx looks for it in the chain of the
+// error its function returns.
+type transientError struct{ err error }
+
+func (e *transientError) Error() string { return e.err.Error() }
+func (e *transientError) Unwrap() error { return e.err }
+
+// isTransient reports whether err, or an error it wraps, is a transient
+// database error.
+func isTransient(err error) bool {
+	var t *transientError
+	return errors.As(err, &t)
+}
+
+// dbError turns an error returned by the database into an error with the
+// code the driver contract asks for, with what was being done as context:
+// "sqlstore: <what>: <database message>". Errors of the context package
+// are returned as they are.
+func dbError(d Dialect, err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	var coded *errcode.Error
+	if errors.As(err, &coded) {
+		return errcode.Annotate(err, "sqlstore: "+format, args...)
+	}
+	what := fmt.Sprintf(format, args...)
+	switch d.Classify(err) {
+	case ClassDuplicate:
+		return errcode.Wrap(errcode.AlreadyExists, err, "sqlstore: %s", what)
+	case ClassTransient:
+		return errcode.Wrap(errcode.Aborted, &transientError{err}, "sqlstore: %s", what)
+	case ClassUnavailable:
+		return errcode.Wrap(errcode.Unavailable, err, "sqlstore: %s", what)
+	case ClassInvalid:
+		return errcode.Wrap(errcode.InvalidArgument, err, "sqlstore: %s", what)
+	}
+	return errcode.Wrap(errcode.Internal, err, "sqlstore: %s", what)
+}

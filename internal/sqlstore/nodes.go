@@ -1,0 +1,395 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/gomlmd/gomlmd/mlmd/driver"
+	"github.com/gomlmd/gomlmd/mlmd/errcode"
+)
+
+// updateRowsPerStatement is the most rows of one multi-row UPDATE. Such an
+// UPDATE picks each row's values with CASE id WHEN ... over all rows of
+// the statement, so its cost grows with the square of its rows.
+const updateRowsPerStatement = 100
+
+// nodeColumns returns the columns of the node table that InsertNodes and
+// UpdateNodes write (without create_time_since_epoch), and each row's
+// values for them.
+func (nt *nodeTable) columns() []string {
+	cols := []string{"type_id", "name", "external_id"}
+	if nt.hasURI {
+		cols = append(cols, "uri")
+	}
+	if nt.stateCol != "" {
+		cols = append(cols, nt.stateCol)
+	}
+	return append(cols, "last_update_time_since_epoch")
+}
+
+func (nt *nodeTable) values(r *driver.NodeRow) []any {
+	vals := []any{r.TypeID, nullable(r.Name), nullable(r.ExternalID)}
+	if nt.hasURI {
+		vals = append(vals, nullable(r.URI))
+	}
+	if nt.stateCol != "" {
+		vals = append(vals, nullableInt(r.State))
+	}
+	return append(vals, r.LastUpdateTimeSinceEpoch)
+}
+
+func (t *tx) InsertNodes(ctx context.Context, kind driver.Kind, rows []driver.NodeRow) ([]int64, error) {
+	nt, err := tableOf(kind)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	cols := append(nt.columns(), "create_time_since_epoch")
+	vals := make([][]any, len(rows))
+	for i := range rows {
+		vals[i] = append(nt.values(&rows[i]), rows[i].CreateTimeSinceEpoch)
+	}
+	ids, err := t.insertRowsIDs(ctx, "insert "+nt.noun+"s", nt.table, cols, vals)
+	if err != nil {
+		return nil, err
+	}
+	var props []driver.PropertyRow
+	for i := range rows {
+		for _, p := range rows[i].Properties {
+			p.NodeID = ids[i]
+			props = append(props, p)
+		}
+	}
+	if err := t.insertProperties(ctx, nt, props, ""); err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
+
+func (t *tx) UpdateNodes(ctx context.Context, kind driver.Kind, rows []driver.NodeRow) error {
+	nt, err := tableOf(kind)
+	if err != nil {
+		return err
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(rows))
+	for i := range rows {
+		ids[i] = rows[i].ID
+	}
+	ids = uniqueIDs(ids)
+	found, err := inChunks(ids, func(ids []int64) ([]int64, error) {
+		return t.q.NodeIDsByID(ctx, kind, ids)
+	})
+	if err != nil {
+		return dbError(t.d, err, "find %ss", nt.noun)
+	}
+	if len(found) != len(ids) {
+		for _, id := range ids {
+			if _, ok := slices.BinarySearch(found, id); !ok {
+				return errcode.New(errcode.NotFound, "sqlstore: %s %d not found", nt.noun, id)
+			}
+		}
+	}
+	cols := nt.columns()
+	for start := 0; start < len(rows); start += updateRowsPerStatement {
+		part := rows[start:min(start+updateRowsPerStatement, len(rows))]
+		query, args := updateSQL(nt, cols, part)
+		if _, err := t.tx.ExecContext(ctx, query, args...); err != nil {
+			return dbError(t.d, err, "update %ss", nt.noun)
+		}
+	}
+	return nil
+}
+
+// updateSQL builds one UPDATE that sets cols of every row of rows:
+//
+//	UPDATE T SET c1 = CASE id WHEN ? THEN ? ... END, ... WHERE id IN (...)
+func updateSQL(nt *nodeTable, cols []string, rows []driver.NodeRow) (string, []any) {
+	vals := make([][]any, len(rows))
+	for i := range rows {
+		vals[i] = nt.values(&rows[i])
+	}
+	var b strings.Builder
+	var args []any
+	b.WriteString("UPDATE " + nt.table + " SET ")
+	for c, col := range cols {
+		if c > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(col + " = CASE id")
+		for i := range rows {
+			b.WriteString(" WHEN ? THEN ?")
+			args = append(args, rows[i].ID, vals[i][c])
+		}
+		b.WriteString(" END")
+	}
+	b.WriteString(" WHERE id IN (" + placeholders(len(rows)) + ")")
+	for i := range rows {
+		args = append(args, rows[i].ID)
+	}
+	return b.String(), args
+}
+
+func (t *tx) GetNodes(ctx context.Context, kind driver.Kind, ids []int64) ([]driver.NodeRow, error) {
+	nt, err := tableOf(kind)
+	if err != nil {
+		return nil, err
+	}
+	ids = uniqueIDs(ids)
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var out []driver.NodeRow
+	switch kind {
+	case driver.KindArtifact:
+		out, err = inChunks(ids, func(ids []int64) ([]driver.NodeRow, error) {
+			recs, err := t.q.ArtifactsByID(ctx, ids)
+			return convertNodes(recs, err, func(r ArtifactRecord) driver.NodeRow {
+				return driver.NodeRow{
+					ID: r.ID, TypeID: r.TypeID, TypeName: r.TypeName.String, Name: r.Name.String,
+					URI: r.Uri.String, ExternalID: r.ExternalID.String, State: int32(r.State.Int64),
+					CreateTimeSinceEpoch: r.CreateTimeSinceEpoch, LastUpdateTimeSinceEpoch: r.LastUpdateTimeSinceEpoch,
+				}
+			})
+		})
+	case driver.KindExecution:
+		out, err = inChunks(ids, func(ids []int64) ([]driver.NodeRow, error) {
+			recs, err := t.q.ExecutionsByID(ctx, ids)
+			return convertNodes(recs, err, func(r ExecutionRecord) driver.NodeRow {
+				return driver.NodeRow{
+					ID: r.ID, TypeID: r.TypeID, TypeName: r.TypeName.String, Name: r.Name.String,
+					ExternalID: r.ExternalID.String, State: int32(r.LastKnownState.Int64),
+					CreateTimeSinceEpoch: r.CreateTimeSinceEpoch, LastUpdateTimeSinceEpoch: r.LastUpdateTimeSinceEpoch,
+				}
+			})
+		})
+	default:
+		out, err = inChunks(ids, func(ids []int64) ([]driver.NodeRow, error) {
+			recs, err := t.q.ContextsByID(ctx, ids)
+			return convertNodes(recs, err, func(r ContextRecord) driver.NodeRow {
+				return driver.NodeRow{
+					ID: r.ID, TypeID: r.TypeID, TypeName: r.TypeName.String, Name: r.Name,
+					ExternalID:           r.ExternalID.String,
+					CreateTimeSinceEpoch: r.CreateTimeSinceEpoch, LastUpdateTimeSinceEpoch: r.LastUpdateTimeSinceEpoch,
+				}
+			})
+		})
+	}
+	if err != nil {
+		return nil, dbError(t.d, err, "read %ss", nt.noun)
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	found := make([]int64, len(out))
+	byID := make(map[int64]*driver.NodeRow, len(out))
+	for i := range out {
+		found[i] = out[i].ID
+		byID[out[i].ID] = &out[i]
+	}
+	props, err := inChunks(found, func(ids []int64) ([]PropertyRecord, error) {
+		return t.q.PropertiesByIDs(ctx, kind, ids)
+	})
+	if err != nil {
+		return nil, dbError(t.d, err, "read %s properties", nt.noun)
+	}
+	for _, p := range props {
+		row, err := propertyRow(p)
+		if err != nil {
+			return nil, errcode.Annotate(err, "sqlstore: %s %d", nt.noun, p.NodeID)
+		}
+		n := byID[p.NodeID]
+		n.Properties = append(n.Properties, row)
+	}
+	return out, nil
+}
+
+func convertNodes[R any](recs []R, err error, f func(R) driver.NodeRow) ([]driver.NodeRow, error) {
+	return Convert(recs, err, f)
+}
+
+func (t *tx) FindNodeIDs(ctx context.Context, kind driver.Kind, q driver.NodeQuery) ([]int64, error) {
+	nt, err := tableOf(kind)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	switch {
+	case len(q.TypeNames) > 0:
+		ids, err = t.findByTypeNames(ctx, kind, q.TypeNames)
+	case len(q.Names) > 0:
+		ids, err = inChunks(uniqueStrings(q.Names), func(names []string) ([]int64, error) {
+			return t.q.NodeIDsByTypeAndNames(ctx, kind, q.TypeID, names)
+		})
+	case len(q.URIs) > 0:
+		if !nt.hasURI {
+			return nil, errcode.New(errcode.InvalidArgument, "sqlstore: %ss have no uri", nt.noun)
+		}
+		uris := uniqueStrings(q.URIs)
+		if uris[0] == "" {
+			// MLMD matches the artifacts without a uri for "".
+			if ids, err = t.q.ArtifactIDsWithoutURI(ctx); err != nil {
+				break
+			}
+			uris = uris[1:]
+		}
+		more, err2 := inChunks(uris, func(uris []string) ([]int64, error) {
+			return t.q.ArtifactIDsByURIs(ctx, uris)
+		})
+		ids, err = append(ids, more...), err2
+	case len(q.ExternalIDs) > 0:
+		ids, err = inChunks(uniqueStrings(q.ExternalIDs), func(ext []string) ([]int64, error) {
+			return t.q.NodeIDsByExternalIDs(ctx, kind, ext)
+		})
+	case q.TypeID != 0:
+		ids, err = t.q.NodeIDsByType(ctx, kind, q.TypeID)
+	default:
+		return nil, errcode.New(errcode.InvalidArgument, "sqlstore: find %ss: no selector set", nt.noun)
+	}
+	if err != nil {
+		return nil, dbError(t.d, err, "find %ss", nt.noun)
+	}
+	return uniqueIDs(ids), nil
+}
+
+// findByTypeNames looks nodes up by (type id, name) pairs: it reads the
+// nodes whose type is one of the types and whose name is one of the names,
+// and keeps those whose pair was asked for.
+func (t *tx) findByTypeNames(ctx context.Context, kind driver.Kind, pairs []driver.TypeName) ([]int64, error) {
+	want := make(map[driver.TypeName]bool, len(pairs))
+	typeIDs := make([]int64, 0, len(pairs))
+	names := make([]string, 0, len(pairs))
+	for _, p := range pairs {
+		want[p] = true
+		typeIDs = append(typeIDs, p.TypeID)
+		names = append(names, p.Name)
+	}
+	typeIDs, names = uniqueIDs(typeIDs), uniqueStrings(names)
+	var ids []int64
+	for start := 0; start < len(typeIDs); start += idsPerQuery {
+		types := typeIDs[start:min(start+idsPerQuery, len(typeIDs))]
+		keys, err := inChunks(names, func(names []string) ([]NodeKeyRecord, error) {
+			return t.q.NodeKeysByTypesAndNames(ctx, kind, types, names)
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range keys {
+			if want[driver.TypeName{TypeID: k.TypeID, Name: k.Name}] {
+				ids = append(ids, k.ID)
+			}
+		}
+	}
+	return ids, nil
+}
+
+// Properties.
+
+// propertyCols are the columns of a property table after the node id.
+var propertyCols = []string{"name", "is_custom_property", "int_value", "double_value", "string_value", "byte_value", "proto_value", "bool_value"}
+
+// valueCols are the value columns of a property table.
+var valueCols = propertyCols[2:]
+
+// propertyValues returns the values of a property row for the columns
+// node id and propertyCols; the columns other than p.Column are NULL.
+func propertyValues(p *driver.PropertyRow) ([]any, error) {
+	v := []any{p.NodeID, p.Name, p.IsCustom, nil, nil, nil, nil, nil, nil}
+	switch p.Column {
+	case driver.ColumnInt:
+		v[3] = p.Int
+	case driver.ColumnDouble:
+		v[4] = p.Double
+	case driver.ColumnString:
+		v[5] = p.String
+	case driver.ColumnProto:
+		// MLMD stores the base64 text of the serialized Any; as text, so
+		// that the stored value is the one MLMD itself would store.
+		v[7] = string(p.Bytes)
+	case driver.ColumnBool:
+		v[8] = p.Bool
+	default:
+		return nil, errcode.New(errcode.InvalidArgument, "sqlstore: property %q of node %d: unknown value column %d", p.Name, p.NodeID, p.Column)
+	}
+	return v, nil
+}
+
+// propertyRow reads a property record the way MLMD does: the first set
+// column of int, double, string, proto and bool is the value.
+func propertyRow(r PropertyRecord) (driver.PropertyRow, error) {
+	p := driver.PropertyRow{NodeID: r.NodeID, Name: r.Name, IsCustom: r.IsCustomProperty}
+	switch {
+	case r.IntValue.Valid:
+		p.Column, p.Int = driver.ColumnInt, r.IntValue.Int64
+	case r.DoubleValue.Valid:
+		p.Column, p.Double = driver.ColumnDouble, r.DoubleValue.Float64
+	case r.StringValue.Valid:
+		p.Column, p.String = driver.ColumnString, r.StringValue.String
+	case r.ProtoValue != nil:
+		p.Column, p.Bytes = driver.ColumnProto, r.ProtoValue
+	case r.BoolValue.Valid:
+		p.Column, p.Bool = driver.ColumnBool, r.BoolValue.Bool
+	default:
+		return p, errcode.New(errcode.Internal, "property %q has no value in any known column", r.Name)
+	}
+	return p, nil
+}
+
+// insertProperties inserts property rows, with suffix after the VALUES.
+func (t *tx) insertProperties(ctx context.Context, nt *nodeTable, props []driver.PropertyRow, suffix string) error {
+	if len(props) == 0 {
+		return nil
+	}
+	rows := make([][]any, len(props))
+	for i := range props {
+		v, err := propertyValues(&props[i])
+		if err != nil {
+			return err
+		}
+		rows[i] = v
+	}
+	cols := append([]string{nt.propKey}, propertyCols...)
+	return t.insertRows(ctx, "write "+nt.noun+" properties", nt.propTable, cols, rows, suffix)
+}
+
+func (t *tx) UpsertProperties(ctx context.Context, kind driver.Kind, rows []driver.PropertyRow) error {
+	nt, err := tableOf(kind)
+	if err != nil {
+		return err
+	}
+	key := []string{nt.propKey, "name", "is_custom_property"}
+	return t.insertProperties(ctx, nt, rows, t.d.Upsert(key, valueCols))
+}
+
+// deleteKeysPerStatement is the most property keys of one DELETE.
+const deleteKeysPerStatement = 200
+
+func (t *tx) DeleteProperties(ctx context.Context, kind driver.Kind, keys []driver.PropertyKey) error {
+	nt, err := tableOf(kind)
+	if err != nil {
+		return err
+	}
+	for start := 0; start < len(keys); start += deleteKeysPerStatement {
+		part := keys[start:min(start+deleteKeysPerStatement, len(keys))]
+		var b strings.Builder
+		args := make([]any, 0, 3*len(part))
+		fmt.Fprintf(&b, "DELETE FROM %s WHERE ", nt.propTable)
+		for i, k := range part {
+			if i > 0 {
+				b.WriteString(" OR ")
+			}
+			fmt.Fprintf(&b, "(%s = ? AND name = ? AND is_custom_property = ?)", nt.propKey)
+			args = append(args, k.NodeID, k.Name, k.IsCustom)
+		}
+		if _, err := t.tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return dbError(t.d, err, "delete %s properties", nt.noun)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,132 @@
+// Package sqlstoretest is the transaction-level test suite of gomlmd's SQL
+// backends: it exercises every driver.Tx method, and the error codes of the
+// driver contract, directly against a real database. Each backend runs it
+// from its tests:
+//
+//	func TestTx(t *testing.T) {
+//		sqlstoretest.RunTxTests(t, func(t *testing.T) driver.Conn { ... })
+//	}
+//
+// The store-level behaviour of MLMD is covered by mlmd/drivertest.
+package sqlstoretest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"testing"
+
+	"github.com/gomlmd/gomlmd/mlmd/driver"
+	"github.com/gomlmd/gomlmd/mlmd/errcode"
+)
+
+// Opener returns a connection to a new database with an empty schema at
+// version 10. It arranges the closing and removal of the database itself
+// (t.Cleanup).
+type Opener func(t *testing.T) driver.Conn
+
+// RunTxTests runs the suite, each case as a subtest on a new database.
+func RunTxTests(t *testing.T, open Opener) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) { c.run(t, open(t)) })
+	}
+}
+
+type testCase struct {
+	name string
+	run  func(t *testing.T, c driver.Conn)
+}
+
+var cases []testCase
+
+func register(cs ...testCase) { cases = append(cases, cs...) }
+
+// inTx runs fn in a write transaction and fails the test if it fails.
+func inTx(t *testing.T, c driver.Conn, fn func(tx driver.Tx) error) {
+	t.Helper()
+	if err := c.InTx(context.Background(), driver.TxOptions{}, fn); err != nil {
+		t.Fatalf("InTx: %v", err)
+	}
+}
+
+// txErr runs fn in a write transaction and returns its error.
+func txErr(c driver.Conn, fn func(tx driver.Tx) error) error {
+	return c.InTx(context.Background(), driver.TxOptions{}, fn)
+}
+
+// wantCode fails the test unless err has code want.
+func wantCode(t *testing.T, err error, want errcode.Code) {
+	t.Helper()
+	if got := errcode.Of(err); got != want {
+		t.Fatalf("error code = %v (error %v), want %v", got, err, want)
+	}
+}
+
+// equal fails the test unless got and want are deeply equal.
+func equal(t *testing.T, what string, got, want any) {
+	t.Helper()
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("%s:\n got %s\nwant %s", what, show(got), show(want))
+	}
+}
+
+func show(v any) string { return fmt.Sprintf("%+v", v) }
+
+var ctx = context.Background()
+
+// mustInsertType inserts a type and returns its id.
+func mustInsertType(t *testing.T, c driver.Conn, tr driver.TypeRow) int64 {
+	t.Helper()
+	var id int64
+	inTx(t, c, func(tx driver.Tx) error {
+		var err error
+		id, err = tx.InsertType(ctx, tr)
+		return err
+	})
+	return id
+}
+
+// mustInsertNodes inserts nodes and returns their ids.
+func mustInsertNodes(t *testing.T, c driver.Conn, kind driver.Kind, rows []driver.NodeRow) []int64 {
+	t.Helper()
+	var ids []int64
+	inTx(t, c, func(tx driver.Tx) error {
+		var err error
+		ids, err = tx.InsertNodes(ctx, kind, rows)
+		return err
+	})
+	return ids
+}
+
+// getNodes reads nodes in a read-only transaction.
+func getNodes(t *testing.T, c driver.Conn, kind driver.Kind, ids []int64) []driver.NodeRow {
+	t.Helper()
+	var rows []driver.NodeRow
+	err := c.InTx(ctx, driver.TxOptions{ReadOnly: true}, func(tx driver.Tx) error {
+		var err error
+		rows, err = tx.GetNodes(ctx, kind, ids)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("GetNodes: %v", err)
+	}
+	return rows
+}
+
+// errSentinel is an error of the test's own, to check that InTx returns
+// fn's error unchanged.
+var errSentinel = errors.New("sqlstoretest: fn failed")
+
+var allKinds = []driver.Kind{driver.KindArtifact, driver.KindExecution, driver.KindContext}
+
+func kindName(k driver.Kind) string {
+	switch k {
+	case driver.KindArtifact:
+		return "artifact"
+	case driver.KindExecution:
+		return "execution"
+	}
+	return "context"
+}

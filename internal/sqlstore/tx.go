@@ -1,0 +1,246 @@
+package sqlstore
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/gomlmd/gomlmd/mlmd/driver"
+	"github.com/gomlmd/gomlmd/mlmd/errcode"
+)
+
+// tx is the driver.Tx of Conn: the generated queries and the statements
+// sqlstore builds, run on one *sql.Tx.
+type tx struct {
+	tx *sql.Tx
+	d  Dialect
+	q  Queries
+}
+
+var _ driver.Tx = (*tx)(nil)
+
+// nodeTable describes the tables of one kind of node.
+type nodeTable struct {
+	noun      string // "artifact", for messages
+	table     string // Artifact
+	propTable string // ArtifactProperty
+	propKey   string // artifact_id: the node column of propTable and linkTable
+	stateCol  string // state or last_known_state; "" for contexts
+	hasURI    bool
+	linkTable string // Attribution or Association; "" for contexts
+}
+
+var nodeTables = map[driver.Kind]*nodeTable{
+	driver.KindArtifact: {
+		noun: "artifact", table: "Artifact", propTable: "ArtifactProperty", propKey: "artifact_id",
+		stateCol: "state", hasURI: true, linkTable: "Attribution",
+	},
+	driver.KindExecution: {
+		noun: "execution", table: "Execution", propTable: "ExecutionProperty", propKey: "execution_id",
+		stateCol: "last_known_state", linkTable: "Association",
+	},
+	driver.KindContext: {
+		noun: "context", table: "Context", propTable: "ContextProperty", propKey: "context_id",
+	},
+}
+
+func tableOf(kind driver.Kind) (*nodeTable, error) {
+	nt, ok := nodeTables[kind]
+	if !ok {
+		return nil, errcode.New(errcode.InvalidArgument, "sqlstore: unknown node kind %d", kind)
+	}
+	return nt, nil
+}
+
+// nullString maps "" to NULL, as MLMD stores unset strings.
+func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+// nullable returns nil for "" and s otherwise, as a statement argument.
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// nullableInt returns nil for 0 and v otherwise, as a statement argument.
+func nullableInt(v int32) any {
+	if v == 0 {
+		return nil
+	}
+	return int64(v)
+}
+
+// Types.
+
+func (t *tx) InsertType(ctx context.Context, tr driver.TypeRow) (int64, error) {
+	if _, err := tableOf(tr.Kind); err != nil {
+		return 0, err
+	}
+	// MLMD has no unique key on (type_kind, name, version): it looks first.
+	same, err := t.q.TypesByNames(ctx, int64(tr.Kind), []string{tr.Name})
+	if err != nil {
+		return 0, dbError(t.d, err, "find type %q", tr.Name)
+	}
+	for _, s := range same {
+		if s.Version.String == tr.Version {
+			return 0, errcode.New(errcode.AlreadyExists, "sqlstore: type %q version %q exists already (id %d)", tr.Name, tr.Version, s.ID)
+		}
+	}
+	id, err := t.q.InsertType(ctx, TypeRecord{
+		Name:        tr.Name,
+		Version:     nullString(tr.Version),
+		TypeKind:    int64(tr.Kind),
+		Description: nullString(tr.Description),
+		InputType:   nullString(tr.InputType),
+		OutputType:  nullString(tr.OutputType),
+		ExternalID:  nullString(tr.ExternalID),
+	})
+	if err != nil {
+		return 0, dbError(t.d, err, "insert type %q", tr.Name)
+	}
+	if err := t.AddTypeProperties(ctx, id, tr.Properties); err != nil {
+		return 0, err
+	}
+	links := make([]driver.ParentTypeRow, len(tr.ParentIDs))
+	for i, p := range tr.ParentIDs {
+		links[i] = driver.ParentTypeRow{TypeID: id, ParentTypeID: p}
+	}
+	if err := t.SetParentTypes(ctx, links); err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+func (t *tx) UpdateType(ctx context.Context, tr driver.TypeRow) error {
+	n, err := t.q.UpdateType(ctx, TypeRecord{
+		ID:          tr.ID,
+		Description: nullString(tr.Description),
+		InputType:   nullString(tr.InputType),
+		OutputType:  nullString(tr.OutputType),
+		ExternalID:  nullString(tr.ExternalID),
+	})
+	if err != nil {
+		return dbError(t.d, err, "update type %d", tr.ID)
+	}
+	if n == 0 {
+		return errcode.New(errcode.NotFound, "sqlstore: type %d not found", tr.ID)
+	}
+	return nil
+}
+
+func (t *tx) AddTypeProperties(ctx context.Context, typeID int64, props map[string]int32) error {
+	if len(props) == 0 {
+		return nil
+	}
+	rows := make([][]any, 0, len(props))
+	for _, name := range slices.Sorted(maps.Keys(props)) {
+		rows = append(rows, []any{typeID, name, int64(props[name])})
+	}
+	return t.insertRows(ctx, fmt.Sprintf("insert properties of type %d", typeID), "TypeProperty",
+		[]string{"type_id", "name", "data_type"}, rows, "")
+}
+
+func (t *tx) SetParentTypes(ctx context.Context, links []driver.ParentTypeRow) error {
+	if len(links) == 0 {
+		return nil
+	}
+	rows := make([][]any, len(links))
+	for i, l := range links {
+		rows[i] = []any{l.TypeID, l.ParentTypeID}
+	}
+	return t.insertRows(ctx, "insert parent types", "ParentType",
+		[]string{"type_id", "parent_type_id"}, rows, t.d.IgnoreDuplicates("type_id"))
+}
+
+func (t *tx) FindTypes(ctx context.Context, q driver.TypeQuery) ([]driver.TypeRow, error) {
+	if _, err := tableOf(q.Kind); err != nil {
+		return nil, err
+	}
+	kind := int64(q.Kind)
+	var recs []TypeRecord
+	var err error
+	switch {
+	case len(q.IDs) > 0:
+		recs, err = inChunks(uniqueIDs(q.IDs), func(ids []int64) ([]TypeRecord, error) {
+			return t.q.TypesByIDs(ctx, kind, ids)
+		})
+	case len(q.ExternalIDs) > 0:
+		recs, err = inChunks(uniqueStrings(q.ExternalIDs), func(ext []string) ([]TypeRecord, error) {
+			return t.q.TypesByExternalIDs(ctx, kind, ext)
+		})
+	case len(q.Names) > 0:
+		names := make([]string, len(q.Names))
+		want := make(map[driver.NameVersion]bool, len(q.Names))
+		for i, nv := range q.Names {
+			names[i] = nv.Name
+			want[nv] = true
+		}
+		recs, err = inChunks(uniqueStrings(names), func(names []string) ([]TypeRecord, error) {
+			return t.q.TypesByNames(ctx, kind, names)
+		})
+		recs = slices.DeleteFunc(recs, func(r TypeRecord) bool {
+			return !want[driver.NameVersion{Name: r.Name, Version: r.Version.String}]
+		})
+	case len(q.NamesAnyVersion) > 0:
+		recs, err = inChunks(uniqueStrings(q.NamesAnyVersion), func(names []string) ([]TypeRecord, error) {
+			return t.q.TypesByNames(ctx, kind, names)
+		})
+	default:
+		recs, err = t.q.TypesByKind(ctx, kind)
+	}
+	if err != nil {
+		return nil, dbError(t.d, err, "find types")
+	}
+	slices.SortFunc(recs, func(a, b TypeRecord) int { return cmp.Compare(a.ID, b.ID) })
+	recs = slices.CompactFunc(recs, func(a, b TypeRecord) bool { return a.ID == b.ID })
+	return t.typeRows(ctx, recs)
+}
+
+// typeRows completes type records with their properties and parents.
+func (t *tx) typeRows(ctx context.Context, recs []TypeRecord) ([]driver.TypeRow, error) {
+	if len(recs) == 0 {
+		return nil, nil
+	}
+	ids := make([]int64, len(recs))
+	out := make([]driver.TypeRow, len(recs))
+	byID := make(map[int64]*driver.TypeRow, len(recs))
+	for i, r := range recs {
+		ids[i] = r.ID
+		out[i] = driver.TypeRow{
+			ID:          r.ID,
+			Kind:        driver.Kind(r.TypeKind),
+			Name:        r.Name,
+			Version:     r.Version.String,
+			Description: r.Description.String,
+			ExternalID:  r.ExternalID.String,
+			InputType:   r.InputType.String,
+			OutputType:  r.OutputType.String,
+			Properties:  map[string]int32{},
+		}
+		byID[r.ID] = &out[i]
+	}
+	props, err := inChunks(ids, func(ids []int64) ([]TypePropertyRecord, error) {
+		return t.q.TypePropertiesByTypeIDs(ctx, ids)
+	})
+	if err != nil {
+		return nil, dbError(t.d, err, "read type properties")
+	}
+	for _, p := range props {
+		byID[p.TypeID].Properties[p.Name] = int32(p.DataType.Int64)
+	}
+	parents, err := inChunks(ids, func(ids []int64) ([]ParentTypeRecord, error) {
+		return t.q.ParentTypesByTypeIDs(ctx, ids)
+	})
+	if err != nil {
+		return nil, dbError(t.d, err, "read parent types")
+	}
+	for _, p := range parents {
+		tr := byID[p.TypeID]
+		tr.ParentIDs = append(tr.ParentIDs, p.ParentTypeID)
+	}
+	return out, nil
+}

@@ -1,0 +1,46 @@
+package mlmd
+
+import (
+	"context"
+	"errors"
+
+	"github.com/gomlmd/gomlmd/mlmd/driver"
+	"github.com/gomlmd/gomlmd/mlmd/errcode"
+)
+
+// read runs fn in one read-only transaction and wraps its error.
+func (s *Store) read(ctx context.Context, op string, fn func(tx driver.Tx) error) error {
+	err := s.conn.InTx(ctx, driver.TxOptions{ReadOnly: true}, fn)
+	return wrapErr(op, err)
+}
+
+// write runs fn in one read-write transaction and wraps its error. now is
+// the store clock in milliseconds, read afresh for every attempt (InTx may
+// run fn more than once).
+func (s *Store) write(ctx context.Context, op string, fn func(tx driver.Tx, now int64) error) error {
+	err := s.conn.InTx(ctx, driver.TxOptions{}, func(tx driver.Tx) error {
+		return fn(tx, s.nowMillis())
+	})
+	return wrapErr(op, err)
+}
+
+// wrapErr adds the operation to err's message and keeps its code. Errors
+// of the context package are returned unchanged; errors without a code
+// become Internal.
+func wrapErr(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	if errcode.Of(err) == errcode.Unknown {
+		return errcode.Wrap(errcode.Internal, err, "mlmd: %s", op)
+	}
+	return errcode.Annotate(err, "mlmd: %s", op)
+}
+
+// invalid returns an InvalidArgument error.
+func invalid(format string, args ...any) error {
+	return errcode.New(errcode.InvalidArgument, format, args...)
+}

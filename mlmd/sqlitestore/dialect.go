@@ -1,0 +1,90 @@
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"io/fs"
+	"strings"
+
+	"github.com/pressly/goose/v3"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/gomlmd/gomlmd/internal/sqlstore"
+	"github.com/gomlmd/gomlmd/migrations"
+)
+
+// dialect is SQLite's sqlstore.Dialect.
+type dialect struct{}
+
+var _ sqlstore.Dialect = dialect{}
+
+func (dialect) Name() string { return "sqlite" }
+
+// MaxParams is SQLite's default SQLITE_MAX_VARIABLE_NUMBER (32766), with
+// room to spare.
+func (dialect) MaxParams() int { return 32000 }
+
+// InsertIDs: SQLite assigns AUTOINCREMENT ids to the rows of an INSERT in
+// the order of its VALUES, each larger than any id the table ever had, so
+// the sorted ids of RETURNING id are the rows' ids in order.
+func (dialect) InsertIDs() (sqlstore.IDStrategy, int64) { return sqlstore.IDsReturning, 1 }
+
+func (dialect) Upsert(key, cols []string) string {
+	set := make([]string, len(cols))
+	for i, c := range cols {
+		set[i] = c + " = excluded." + c
+	}
+	return " ON CONFLICT (" + strings.Join(key, ", ") + ") DO UPDATE SET " + strings.Join(set, ", ")
+}
+
+func (dialect) IgnoreDuplicates(string) string { return " ON CONFLICT DO NOTHING" }
+
+func (dialect) Classify(err error) sqlstore.ErrorClass {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return sqlstore.ClassOther
+	}
+	switch code := se.Code(); code {
+	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+		return sqlstore.ClassDuplicate
+	case sqlite3.SQLITE_CONSTRAINT_NOTNULL, sqlite3.SQLITE_CONSTRAINT_CHECK, sqlite3.SQLITE_TOOBIG, sqlite3.SQLITE_MISMATCH:
+		return sqlstore.ClassInvalid
+	default:
+		switch code & 0xff {
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return sqlstore.ClassTransient
+		case sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_NOTADB:
+			return sqlstore.ClassUnavailable
+		}
+	}
+	return sqlstore.ClassOther
+}
+
+func (dialect) GooseDialect() goose.Dialect { return goose.DialectSQLite3 }
+
+func (dialect) Migrations() fs.FS { return migrations.SQLite }
+
+func (dialect) TableNames(ctx context.Context, db *sql.DB) ([]string, error) {
+	rows, err := db.QueryContext(ctx, "SELECT name FROM sqlite_master WHERE type = 'table'")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		names = append(names, n)
+	}
+	return names, rows.Err()
+}
+
+// LockSchema does nothing: SQLite's DDL is transactional, and goose runs
+// the migration in one transaction, so another process never sees half a
+// schema. Two processes creating the schema at once both succeed, because
+// every statement of the migration is idempotent.
+func (dialect) LockSchema(context.Context, *sql.DB) (func(), error) { return func() {}, nil }

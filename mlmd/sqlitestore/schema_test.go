@@ -1,0 +1,265 @@
+package sqlitestore_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gomlmd/gomlmd/internal/sqlstore"
+	"github.com/gomlmd/gomlmd/internal/sqlstore/sqlstoretest"
+	"github.com/gomlmd/gomlmd/mlmd"
+	"github.com/gomlmd/gomlmd/mlmd/errcode"
+	"github.com/gomlmd/gomlmd/mlmd/sqlitestore"
+	"github.com/gomlmd/gomlmd/schema"
+)
+
+var ctx = context.Background()
+
+// newFile returns the DSN of a new database file in a temporary directory.
+func newFile(t *testing.T) string {
+	return "file:" + filepath.Join(t.TempDir(), "mlmd.db")
+}
+
+// rawDB opens dsn with database/sql, without gomlmd.
+func rawDB(t *testing.T, dsn string) *sql.DB {
+	t.Helper()
+	db, err := sqlitestore.OpenDB(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func execSQL(t *testing.T, db *sql.DB, stmts ...string) {
+	t.Helper()
+	for _, s := range stmts {
+		if _, err := db.ExecContext(ctx, s); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+}
+
+// createMLMDSchema makes db a database as MLMD creates it at version 10.
+func createMLMDSchema(t *testing.T, db *sql.DB) {
+	t.Helper()
+	execSQL(t, db, schema.Statements(schema.SQLite)...)
+}
+
+// describe returns a canonical description of a SQLite database's schema:
+// every table's columns, every index with its columns, uniqueness and
+// condition, ignoring goose's table and SQLite's own.
+func describe(t *testing.T, db *sql.DB) []string {
+	t.Helper()
+	var out []string
+	tables := queryStrings(t, db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN (?, 'sqlite_sequence') ORDER BY name", sqlstore.GooseTable)
+	for _, table := range tables {
+		rows := queryRows(t, db, fmt.Sprintf("SELECT cid, name, type, \"notnull\", COALESCE(dflt_value, 'NULL'), pk FROM pragma_table_info('%s')", table))
+		for _, r := range rows {
+			out = append(out, fmt.Sprintf("column %s: %s", table, r))
+		}
+		for _, idx := range queryRows(t, db, fmt.Sprintf("SELECT name, \"unique\", origin, partial FROM pragma_index_list('%s') ORDER BY name", table)) {
+			name := strings.Fields(idx)[0]
+			cols := queryRows(t, db, fmt.Sprintf("SELECT seqno, cid, COALESCE(name, ''), \"desc\", coll, key FROM pragma_index_xinfo('%s') ORDER BY seqno", name))
+			where := ""
+			if sqlText := queryStrings(t, db, "SELECT COALESCE(sql, '') FROM sqlite_master WHERE type = 'index' AND name = ?", name); len(sqlText) == 1 {
+				if _, w, ok := strings.Cut(strings.ToUpper(sqlText[0]), " WHERE "); ok {
+					where = normalizeSQL(w)
+				}
+			}
+			out = append(out, fmt.Sprintf("index %s: %s cols %v where %q", table, idx, cols, where))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+var spaces = regexp.MustCompile(`\s+`)
+
+func normalizeSQL(s string) string {
+	return strings.TrimSpace(spaces.ReplaceAllString(strings.NewReplacer("`", "", ";", "").Replace(s), " "))
+}
+
+var (
+	queryStrings = sqlstoretest.QueryStrings
+	queryRows    = sqlstoretest.QueryRows
+)
+
+func TestMigratedSchemaMatchesMLMD(t *testing.T) {
+	migrated := newFile(t)
+	s, err := mlmd.Open(ctx, "sqlite", migrated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	reference := newFile(t)
+	refDB := rawDB(t, reference)
+	createMLMDSchema(t, refDB)
+
+	got, want := describe(t, rawDB(t, migrated)), describe(t, refDB)
+	if !slices.Equal(got, want) {
+		t.Errorf("migrated schema differs from MLMD's:\n%s", lineDiff(got, want))
+	}
+	// MLMD's own check of a version 10 SQLite database: 15 tables, 40 indexes.
+	db := rawDB(t, migrated)
+	if n := len(queryStrings(t, db, "SELECT name FROM sqlite_master WHERE type = 'index'")); n != 40 {
+		t.Errorf("%d indexes, want 40", n)
+	}
+	if tables := queryStrings(t, db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN (?, 'sqlite_sequence')", sqlstore.GooseTable); len(tables) != 15 {
+		t.Errorf("%d MLMD tables, want 15: %v", len(tables), tables)
+	}
+	equalStrings(t, "MLMDEnv", queryStrings(t, db, "SELECT CAST(schema_version AS TEXT) FROM MLMDEnv"), []string{"10"})
+}
+
+func lineDiff(got, want []string) string {
+	var b strings.Builder
+	for _, l := range got {
+		if !slices.Contains(want, l) {
+			fmt.Fprintf(&b, "+ %s\n", l)
+		}
+	}
+	for _, l := range want {
+		if !slices.Contains(got, l) {
+			fmt.Fprintf(&b, "- %s\n", l)
+		}
+	}
+	return b.String()
+}
+
+func equalStrings(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	if !slices.Equal(got, want) {
+		t.Fatalf("%s: got %q, want %q", what, got, want)
+	}
+}
+
+// dumpTables returns every row of MLMD's tables that the database has.
+func dumpTables(t *testing.T, db *sql.DB) map[string][]string {
+	t.Helper()
+	present := queryStrings(t, db, "SELECT name FROM sqlite_master WHERE type = 'table'")
+	tables := slices.DeleteFunc(slices.Clone(sqlstoretest.MLMDTables), func(n string) bool { return !slices.Contains(present, n) })
+	return sqlstoretest.DumpTables(t, db, tables)
+}
+
+func TestOpenMLMDDatabase(t *testing.T) {
+	dsn := newFile(t)
+	db := rawDB(t, dsn)
+	createMLMDSchema(t, db)
+	stmts, fx := sqlstoretest.MLMDRows(t)
+	execSQL(t, db, stmts...)
+	before := dumpTables(t, db)
+
+	s, err := mlmd.Open(ctx, "sqlite", dsn)
+	if err != nil {
+		t.Fatalf("open MLMD's database: %v", err)
+	}
+	defer s.Close()
+
+	sqlstoretest.CheckMLMDRows(t, s, fx)
+
+	// Adopted in place: every row MLMD wrote is still there as it was (the
+	// store may add its system types to Type), and goose knows migration 1.
+	sqlstoretest.CheckAdopted(t, before, dumpTables(t, db))
+	equalStrings(t, "goose versions", queryStrings(t, db, "SELECT CAST(version_id AS TEXT) FROM "+sqlstore.GooseTable+" WHERE version_id > 0"), []string{"1"})
+}
+
+func TestOpenRefusesOtherSchemas(t *testing.T) {
+	tests := []struct {
+		name  string
+		setup []string
+		skip  bool
+		want  errcode.Code
+		msg   []string // fragments of the message
+	}{
+		{"older version", []string{"UPDATE MLMDEnv SET schema_version = 8"}, false, errcode.FailedPrecondition,
+			[]string{"version 8", "version 10"}},
+		{"newer version", []string{"UPDATE MLMDEnv SET schema_version = 11"}, false, errcode.FailedPrecondition,
+			[]string{"version 11", "version 10"}},
+		{"empty MLMDEnv", []string{"DELETE FROM MLMDEnv"}, false, errcode.FailedPrecondition, []string{"MLMDEnv", "no schema version"}},
+		{"two versions", []string{"INSERT INTO MLMDEnv VALUES (9)"}, false, errcode.FailedPrecondition, []string{"MLMDEnv"}},
+		{"no MLMDEnv (MLMD 0.13.2)", []string{"DROP TABLE MLMDEnv"}, false, errcode.FailedPrecondition, []string{"no MLMDEnv"}},
+		{"older version, migrations skipped", []string{"UPDATE MLMDEnv SET schema_version = 9"}, true, errcode.FailedPrecondition,
+			[]string{"version 9", "version 10"}},
+		{"version 10, migrations skipped", nil, true, errcode.OK, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dsn := newFile(t)
+			db := rawDB(t, dsn)
+			createMLMDSchema(t, db)
+			execSQL(t, db, tc.setup...)
+			before := dumpTables(t, db)
+			s, err := mlmd.OpenWith(ctx, "sqlite", dsn, &mlmd.Options{SkipMigrations: tc.skip})
+			if err == nil {
+				s.Close()
+			}
+			if got := mlmd.CodeOf(err); got != tc.want {
+				t.Fatalf("Open: code %v (%v), want %v", got, err, tc.want)
+			}
+			for _, m := range tc.msg {
+				if !strings.Contains(err.Error(), m) {
+					t.Errorf("error %q does not mention %q", err, m)
+				}
+			}
+			if tc.want != errcode.OK {
+				after := dumpTables(t, db)
+				for table := range before {
+					if !slices.Equal(before[table], after[table]) {
+						t.Errorf("a refused Open changed %s", table)
+					}
+				}
+				if n := queryStrings(t, db, "SELECT name FROM sqlite_master WHERE name = ?", sqlstore.GooseTable); len(n) != 0 {
+					t.Errorf("a refused Open created goose's table")
+				}
+			}
+		})
+	}
+}
+
+func TestOpenEmptyDatabase(t *testing.T) {
+	t.Run("migrations skipped", func(t *testing.T) {
+		dsn := newFile(t)
+		_, err := mlmd.OpenWith(ctx, "sqlite", dsn, &mlmd.Options{SkipMigrations: true})
+		if mlmd.CodeOf(err) != errcode.FailedPrecondition {
+			t.Fatalf("Open of an empty database without migrations: %v, want FailedPrecondition", err)
+		}
+		if n := queryStrings(t, rawDB(t, dsn), "SELECT name FROM sqlite_master"); len(n) != 0 {
+			t.Errorf("tables created with migrations skipped: %v", n)
+		}
+	})
+	t.Run("other tables are left alone", func(t *testing.T) {
+		dsn := newFile(t)
+		db := rawDB(t, dsn)
+		execSQL(t, db, "CREATE TABLE notes (x TEXT)", "INSERT INTO notes VALUES ('keep')")
+		s, err := mlmd.Open(ctx, "sqlite", dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		equalStrings(t, "notes", queryStrings(t, db, "SELECT x FROM notes"), []string{"keep"})
+		// A second Open finds the schema in place.
+		s, err = mlmd.Open(ctx, "sqlite", dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+	})
+}
+
+func TestBadDSN(t *testing.T) {
+	for _, dsn := range []string{"", "file:", "file:x.db?%zz"} {
+		_, err := mlmd.Open(ctx, "sqlite", dsn)
+		if mlmd.CodeOf(err) != errcode.InvalidArgument {
+			t.Errorf("Open(%q): %v, want InvalidArgument", dsn, err)
+		}
+	}
+	_, err := mlmd.Open(ctx, "sqlite", "file:"+filepath.Join(t.TempDir(), "no", "such", "dir", "x.db"))
+	if mlmd.CodeOf(err) != errcode.Unavailable {
+		t.Errorf("Open in a missing directory: %v, want Unavailable", err)
+	}
+}

@@ -1,0 +1,147 @@
+// Package sqlitestore is gomlmd's SQLite backend, over the pure-Go driver
+// modernc.org/sqlite. Application code should use package mlmd, which
+// registers this backend as "sqlite":
+//
+//	store, err := mlmd.Open(ctx, "sqlite", "file:mlmd.db")
+//
+// # DSNs
+//
+//   - ":memory:" or "file::memory:" (or any file: URI with mode=memory): a
+//     private in-memory database, gone when the store is closed, like
+//     MLMD's fake database. It lives on a single connection, so calls on
+//     the store run one at a time.
+//   - "file:path/to/mlmd.db" or a plain path: a database file, created if
+//     missing. Unless the DSN says otherwise, the file is put in WAL mode
+//     (readers and a writer do not block each other), waits up to 10
+//     seconds for a lock (busy_timeout), and write transactions start with
+//     BEGIN IMMEDIATE, so that a transaction never fails half-way because
+//     another writer got in first.
+//
+// The DSN may carry modernc.org/sqlite's parameters (_pragma=...,
+// _txlock=..., ...); those given win over the defaults above.
+//
+// # Concurrency
+//
+// Many goroutines and many processes may use one file at once. Writers of
+// one store queue in the process; writers of different processes queue in
+// SQLite (busy_timeout), and a transaction that still finds the database
+// busy is rolled back and run again (see mlmd.Options.MaxRetries).
+// Read-only transactions run concurrently with each other and with a
+// writer.
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"net/url"
+	"strings"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+
+	"github.com/gomlmd/gomlmd/internal/sqlstore"
+	"github.com/gomlmd/gomlmd/mlmd/driver"
+	"github.com/gomlmd/gomlmd/mlmd/errcode"
+)
+
+// Driver is the SQLite driver.Driver. The zero value is ready to use.
+type Driver struct{}
+
+var _ driver.Driver = Driver{}
+
+// busyTimeoutMillis is how long a connection waits for another one's lock.
+const busyTimeoutMillis = "10000"
+
+// Open opens the database that dsn names (see the package documentation)
+// and prepares its schema, see driver.Driver.
+func (Driver) Open(ctx context.Context, dsn string, opts *driver.OpenOptions) (driver.Conn, error) {
+	if opts == nil {
+		opts = &driver.OpenOptions{}
+	}
+	db, memory, err := openDB(dsn)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, errcode.Wrap(errcode.Unavailable, err, "sqlitestore: open %q", dsn)
+	}
+	if err := sqlstore.PrepareSchema(ctx, db, dialect{}, opts.SkipMigrations); err != nil {
+		db.Close()
+		return nil, errcode.Annotate(err, "sqlitestore: %q", dsn)
+	}
+	return sqlstore.New(sqlstore.Config{
+		DB:              db,
+		Dialect:         dialect{},
+		Engine:          engine,
+		MaxRetries:      opts.MaxRetries,
+		SerializeWrites: !memory,
+	}), nil
+}
+
+// OpenDB opens dsn with database/sql and the connection settings that
+// Driver.Open uses (WAL, busy timeout, BEGIN IMMEDIATE for writes; one
+// connection for an in-memory database), without touching the schema. It
+// is meant for tests and benchmarks that compare gomlmd with plain SQL on
+// the same file.
+func OpenDB(dsn string) (*sql.DB, error) {
+	db, _, err := openDB(dsn)
+	return db, err
+}
+
+func openDB(dsn string) (db *sql.DB, memory bool, err error) {
+	connDSN, memory, err := connString(dsn)
+	if err != nil {
+		return nil, false, err
+	}
+	db, err = sql.Open("sqlite", connDSN)
+	if err != nil {
+		return nil, false, errcode.Wrap(errcode.InvalidArgument, err, "sqlitestore: open %q", dsn)
+	}
+	if memory {
+		// Every connection to :memory: is a database of its own: keep
+		// exactly one, forever.
+		db.SetMaxOpenConns(1)
+		db.SetMaxIdleConns(1)
+		db.SetConnMaxLifetime(0)
+		db.SetConnMaxIdleTime(0)
+	}
+	return db, memory, nil
+}
+
+// connString turns a gomlmd SQLite DSN into modernc.org/sqlite's, adding
+// the default parameters, and reports whether it names an in-memory
+// database.
+func connString(dsn string) (string, bool, error) {
+	if dsn == "" {
+		return "", false, errcode.New(errcode.InvalidArgument, "sqlitestore: empty DSN (use \":memory:\" or a file name)")
+	}
+	name, rawQuery, _ := strings.Cut(dsn, "?")
+	query, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return "", false, errcode.Wrap(errcode.InvalidArgument, err, "sqlitestore: bad DSN parameters in %q", dsn)
+	}
+	memory := name == ":memory:" || name == "file::memory:" || query.Get("mode") == "memory"
+	if name == "file:" || name == "" {
+		return "", false, errcode.New(errcode.InvalidArgument, "sqlitestore: DSN %q names no file", dsn)
+	}
+	if !hasPragma(query, "busy_timeout") && query.Get("_busy_timeout") == "" && query.Get("_timeout") == "" {
+		query.Add("_pragma", "busy_timeout("+busyTimeoutMillis+")")
+	}
+	if query.Get("_txlock") == "" {
+		query.Set("_txlock", "immediate")
+	}
+	if !memory && !hasPragma(query, "journal_mode") && query.Get("_journal_mode") == "" && query.Get("_journal") == "" {
+		query.Add("_pragma", "journal_mode(WAL)")
+	}
+	return name + "?" + query.Encode(), memory, nil
+}
+
+// hasPragma reports whether the DSN parameters set the named pragma.
+func hasPragma(query url.Values, name string) bool {
+	for _, p := range query["_pragma"] {
+		if strings.HasPrefix(strings.ToLower(strings.TrimSpace(p)), name) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,782 @@
+package mlmd
+
+// Nodes: the set-based upsert engine behind PutArtifacts, PutExecutions,
+// PutContexts, PutExecution and PutLineageSubgraph, and the node getters.
+
+import (
+	"context"
+	"maps"
+	"slices"
+
+	"github.com/gomlmd/gomlmd/mlmd/driver"
+	"github.com/gomlmd/gomlmd/mlmd/errcode"
+)
+
+// upsertItem is one node of a put call.
+type upsertItem struct {
+	n node
+	// sameAs, if not negative, makes the item an update of the node that
+	// the earlier item with that index creates or updates in the same call
+	// (used when a node is reused within one PutExecution).
+	sameAs int
+	// mask is the parsed update mask; nil updates the whole node.
+	mask *updateMask
+	// checkUpdateTime fails the update with FailedPrecondition unless the
+	// stored node's last update time equals n.UpdateTime.
+	checkUpdateTime bool
+	// forceUpdateTime updates the last update time even when nothing
+	// changes.
+	forceUpdateTime bool
+}
+
+func newItem(n node) upsertItem { return upsertItem{n: n, sameAs: -1} }
+
+func checkState(k Kind, s int32) error {
+	switch k {
+	case KindArtifact:
+		if s < int32(ArtifactStateUnknown) || s > int32(ArtifactStateReference) {
+			return invalid("unknown artifact state %d", s)
+		}
+	case KindExecution:
+		if s < int32(ExecutionStateUnknown) || s > int32(ExecutionStateCanceled) {
+			return invalid("unknown execution state %d", s)
+		}
+	}
+	return nil
+}
+
+// checkNodeValues checks what can be checked of a node without the store.
+func checkNodeValues(k Kind, n node) error {
+	if n.ID < 0 {
+		return invalid("%s has an invalid id %d", k, n.ID)
+	}
+	if n.TypeID < 0 {
+		return invalid("%s has an invalid type id %d", k, n.TypeID)
+	}
+	if err := checkState(k, n.State); err != nil {
+		return err
+	}
+	if err := checkProperties("properties", n.Props); err != nil {
+		return err
+	}
+	return checkProperties("custom_properties", n.Custom)
+}
+
+// checkPropertiesWithType checks the properties of n against its type:
+// each must be declared with the kind of its value. With a mask that
+// names single properties, only those are checked (MLMD's rule).
+func checkPropertiesWithType(k Kind, n node, t driver.TypeRow, m *updateMask) error {
+	for _, name := range slices.Sorted(maps.Keys(n.Props)) {
+		if !m.checksProperty(name) {
+			continue
+		}
+		pt, ok := t.Properties[name]
+		if !ok {
+			return invalid("%s: found unknown property %q, which type %q does not declare", k, name, t.Name)
+		}
+		if got := n.Props[name].Type(); int32(got) != pt {
+			return invalid("%s: found unmatched property type for %q: type %q declares %s, the value is %s",
+				k, name, t.Name, PropertyType(pt), got)
+		}
+	}
+	return nil
+}
+
+// mergeProps applies an update of the properties in names: a name only in
+// prev is deleted, a name in cur is set. It returns the new properties and
+// the number of properties that changed.
+func mergeProps(prev, cur Properties, names map[string]bool) (Properties, int) {
+	out := prev.Clone()
+	changes := 0
+	for name := range names {
+		pv, inPrev := prev[name]
+		cv, inCur := cur[name]
+		switch {
+		case inPrev && !inCur:
+			delete(out, name)
+			changes++
+		case inCur && (!inPrev || !pv.Equal(cv)):
+			if out == nil {
+				out = Properties{}
+			}
+			out[name] = cv
+			changes++
+		}
+	}
+	if len(out) == 0 {
+		out = nil
+	}
+	return out, changes
+}
+
+// applyUpdate returns the node that an update of cur with in (under mask
+// m) leaves, and the number of properties it changes. As in MLMD, the name
+// of an artifact or execution is never changed by an update (MLMD's update
+// statements do not set it); a context's name is.
+func applyUpdate(k Kind, cur, in node, m *updateMask) (node, int) {
+	next := cur
+	if k == KindArtifact && m.hasField("uri") {
+		next.URI = in.URI
+	}
+	if m.hasField("external_id") {
+		next.ExternalID = in.ExternalID
+	}
+	if (k == KindArtifact && m.hasField("state")) || (k == KindExecution && m.hasField("last_known_state")) {
+		next.State = in.State
+	}
+	if k == KindContext && m.hasField("name") {
+		next.Name = in.Name
+	}
+	var c1, c2 int
+	next.Props, c1 = mergeProps(cur.Props, in.Props, m.propertyNames(false, in.Props, cur.Props))
+	next.Custom, c2 = mergeProps(cur.Custom, in.Custom, m.propertyNames(true, in.Custom, cur.Custom))
+	return next, c1 + c2
+}
+
+// fieldsDiffer reports whether the given node differs from the stored one
+// in a field other than the type, the properties and the times: MLMD's
+// test of whether an update changes anything (it compares the given node
+// as a whole, whatever the mask).
+func fieldsDiffer(k Kind, in, cur node) bool {
+	if in.Name != cur.Name || in.ExternalID != cur.ExternalID {
+		return true
+	}
+	switch k {
+	case KindArtifact:
+		return in.URI != cur.URI || in.State != cur.State
+	case KindExecution:
+		return in.State != cur.State
+	}
+	return false
+}
+
+// propertyDiff appends the property rows to write and the keys to delete
+// to turn the properties of old into those of new.
+func propertyDiff(id int64, old, new Properties, custom bool, ups []driver.PropertyRow, dels []driver.PropertyKey) ([]driver.PropertyRow, []driver.PropertyKey, error) {
+	for _, name := range slices.Sorted(maps.Keys(new)) {
+		v := new[name]
+		if ov, ok := old[name]; ok && ov.Equal(v) {
+			continue
+		}
+		r, err := encodeValue(v)
+		if err != nil {
+			return nil, nil, errcode.Annotate(err, "property %q", name)
+		}
+		r.NodeID, r.Name, r.IsCustom = id, name, custom
+		ups = append(ups, r)
+	}
+	for _, name := range slices.Sorted(maps.Keys(old)) {
+		if _, ok := new[name]; !ok {
+			dels = append(dels, driver.PropertyKey{NodeID: id, Name: name, IsCustom: custom})
+		}
+	}
+	return ups, dels, nil
+}
+
+// typeCache holds the types one call has looked up, so that each type is
+// fetched once per call.
+type typeCache struct {
+	kinds map[driver.Kind]map[int64]driver.TypeRow
+}
+
+// get returns the types of kind k with the given ids that exist, fetching
+// the ones not yet known in one driver call.
+func (c *typeCache) get(ctx context.Context, tx driver.Tx, k driver.Kind, ids []int64) (map[int64]driver.TypeRow, error) {
+	if c.kinds == nil {
+		c.kinds = map[driver.Kind]map[int64]driver.TypeRow{}
+	}
+	m := c.kinds[k]
+	if m == nil {
+		m = map[int64]driver.TypeRow{}
+		c.kinds[k] = m
+	}
+	var missing []int64
+	for _, id := range dedupIDs(ids) {
+		if _, ok := m[id]; !ok {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) > 0 {
+		rows, err := tx.FindTypes(ctx, driver.TypeQuery{Kind: k, IDs: missing})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			m[r.ID] = r
+		}
+	}
+	return m, nil
+}
+
+// upsertNodes creates the items without id and updates the others, in a
+// bounded number of driver calls, and returns the ids in the order of
+// items. The items are applied in order: a later update of the same node
+// sees the earlier ones.
+func upsertNodes(ctx context.Context, tx driver.Tx, k Kind, items []upsertItem, now int64, tc *typeCache) ([]int64, error) {
+	if len(items) == 0 {
+		return nil, nil
+	}
+	dk := driver.Kind(k)
+	for i, it := range items {
+		if err := checkNodeValues(k, it.n); err != nil {
+			return nil, errcode.Annotate(err, "%s %d", k, i)
+		}
+	}
+
+	// The stored nodes that are updated.
+	var ids []int64
+	for _, it := range items {
+		if it.sameAs < 0 && it.n.ID > 0 {
+			ids = append(ids, it.n.ID)
+		}
+	}
+	storedList, err := getNodes(ctx, tx, k, ids)
+	if err != nil {
+		return nil, err
+	}
+	stored := make(map[int64]node, len(storedList))
+	for _, n := range storedList {
+		stored[n.ID] = n
+	}
+
+	// The types of all of them, looked up once.
+	var typeIDs []int64
+	for i, it := range items {
+		switch {
+		case it.sameAs >= 0:
+		case it.n.ID > 0:
+			s, ok := stored[it.n.ID]
+			if !ok {
+				return nil, invalid("%s %d: cannot find the %s with id %d", k, i, k, it.n.ID)
+			}
+			typeIDs = append(typeIDs, s.TypeID)
+		default:
+			if it.n.TypeID == 0 {
+				return nil, invalid("%s %d: the type id is missing", k, i)
+			}
+			typeIDs = append(typeIDs, it.n.TypeID)
+		}
+	}
+	if tc == nil {
+		tc = &typeCache{}
+	}
+	types, err := tc.get(ctx, tx, dk, typeIDs)
+	if err != nil {
+		return nil, err
+	}
+
+	// Apply the items in order, in memory. Keys are stored ids, or
+	// -(n+1) for the n-th node created.
+	cur := map[int64]*node{}
+	dirty := map[int64]bool{}
+	var creates []int64
+	keys := make([]int64, len(items))
+	for i, it := range items {
+		var key int64
+		switch {
+		case it.sameAs >= 0:
+			key = keys[it.sameAs]
+		case it.n.ID > 0:
+			key = it.n.ID
+		default:
+			t, ok := types[it.n.TypeID]
+			if !ok {
+				return nil, errcode.New(errcode.NotFound, "%s %d: no %s type with id %d", k, i, k, it.n.TypeID)
+			}
+			if err := checkPropertiesWithType(k, it.n, t, nil); err != nil {
+				return nil, errcode.Annotate(err, "%s %d", k, i)
+			}
+			if k == KindContext && it.n.Name == "" {
+				return nil, invalid("context %d: the context name must not be empty", i)
+			}
+			n := it.n
+			n.ID, n.TypeName = 0, t.Name
+			n.Props, n.Custom = n.Props.Clone(), n.Custom.Clone()
+			n.CreateTime, n.UpdateTime = now, now
+			key = -int64(len(creates) + 1)
+			creates = append(creates, key)
+			cur[key] = &n
+			keys[i] = key
+			continue
+		}
+		c := cur[key]
+		if c == nil {
+			s := stored[key]
+			c = &s
+			cur[key] = c
+		}
+		if it.n.TypeID != 0 && it.n.TypeID != c.TypeID {
+			return nil, invalid("%s %d: the given type id %d differs from the stored one, %d", k, i, it.n.TypeID, c.TypeID)
+		}
+		t, ok := types[c.TypeID]
+		if !ok {
+			return nil, errcode.New(errcode.FailedPrecondition, "%s %d: the stored %s %d has no type (type id %d)", k, i, k, c.ID, c.TypeID)
+		}
+		if err := checkPropertiesWithType(k, it.n, t, it.mask); err != nil {
+			return nil, errcode.Annotate(err, "%s %d", k, i)
+		}
+		if it.checkUpdateTime && it.n.UpdateTime != c.UpdateTime {
+			return nil, errcode.New(errcode.FailedPrecondition,
+				"%s %d: AbortIfLatestUpdatedTimeChanged is set, and the stored %s with id %d was last updated at %d, not %d",
+				k, i, k, c.ID, c.UpdateTime, it.n.UpdateTime)
+		}
+		next, changes := applyUpdate(k, *c, it.n, it.mask)
+		if k == KindContext && next.Name == "" {
+			return nil, invalid("context %d: the context name must not be empty", i)
+		}
+		if changes > 0 || it.forceUpdateTime || fieldsDiffer(k, it.n, *c) {
+			next.UpdateTime = now
+			if it.checkUpdateTime && next.UpdateTime <= c.UpdateTime {
+				// The caller relies on the time moving forward.
+				next.UpdateTime = c.UpdateTime + 1
+			}
+			*c = next
+			dirty[key] = true
+		}
+		keys[i] = key
+	}
+
+	// Write: one insert, one update, one property upsert, one delete.
+	newIDs := map[int64]int64{}
+	if len(creates) > 0 {
+		rows := make([]driver.NodeRow, len(creates))
+		for j, key := range creates {
+			if rows[j], err = cur[key].row(true); err != nil {
+				return nil, err
+			}
+		}
+		got, err := tx.InsertNodes(ctx, dk, rows)
+		if err != nil {
+			return nil, errcode.Annotate(err, "create %ss", k)
+		}
+		if len(got) != len(rows) {
+			return nil, errcode.New(errcode.Internal, "driver returned %d ids for %d new %ss", len(got), len(rows), k)
+		}
+		for j, key := range creates {
+			newIDs[key] = got[j]
+		}
+	}
+	var upd []driver.NodeRow
+	var ups []driver.PropertyRow
+	var dels []driver.PropertyKey
+	for _, key := range slices.Sorted(maps.Keys(dirty)) {
+		if key < 0 {
+			continue
+		}
+		n := cur[key]
+		r, _ := n.row(false)
+		upd = append(upd, r)
+		old := stored[key]
+		if ups, dels, err = propertyDiff(key, old.Props, n.Props, false, ups, dels); err != nil {
+			return nil, err
+		}
+		if ups, dels, err = propertyDiff(key, old.Custom, n.Custom, true, ups, dels); err != nil {
+			return nil, err
+		}
+	}
+	if len(upd) > 0 {
+		if err := tx.UpdateNodes(ctx, dk, upd); err != nil {
+			return nil, errcode.Annotate(err, "update %ss", k)
+		}
+	}
+	if len(dels) > 0 {
+		if err := tx.DeleteProperties(ctx, dk, dels); err != nil {
+			return nil, err
+		}
+	}
+	if len(ups) > 0 {
+		if err := tx.UpsertProperties(ctx, dk, ups); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]int64, len(items))
+	for i, key := range keys {
+		if key > 0 {
+			out[i] = key
+		} else {
+			out[i] = newIDs[key]
+		}
+	}
+	return out, nil
+}
+
+// nodesByExternalID finds nodes by external ids: none for no ids, NotFound
+// when none of them exists (as MLMD).
+func nodesByExternalID(ctx context.Context, tx driver.Tx, k Kind, externalIDs []string) ([]node, error) {
+	if err := checkExternalIDs(externalIDs); err != nil {
+		return nil, err
+	}
+	if len(externalIDs) == 0 {
+		return nil, nil
+	}
+	ids, err := tx.FindNodeIDs(ctx, driver.Kind(k), driver.NodeQuery{ExternalIDs: externalIDs})
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return nil, errcode.New(errcode.NotFound, "no %ss found for the given external ids", k)
+	}
+	return getNodes(ctx, tx, k, ids)
+}
+
+// typeIDByName returns the id of the type of kind k with a name and
+// version, and false if there is none.
+func typeIDByName(ctx context.Context, tx driver.Tx, k Kind, name, version string) (int64, bool, error) {
+	rows, err := tx.FindTypes(ctx, driver.TypeQuery{Kind: driver.Kind(k), Names: []driver.NameVersion{{Name: name, Version: version}}})
+	if err != nil || len(rows) == 0 {
+		return 0, false, err
+	}
+	return rows[0].ID, true, nil
+}
+
+// nodesByType lists the nodes of a type given by name; none when the type
+// does not exist.
+func nodesByType(ctx context.Context, tx driver.Tx, k Kind, typeName, typeVersion string, opts *ListOptions) ([]node, string, error) {
+	typeID, ok, err := typeIDByName(ctx, tx, k, typeName, typeVersion)
+	if err != nil || !ok {
+		return nil, "", err
+	}
+	return listNodes(ctx, tx, k, typeID, 0, opts)
+}
+
+// nodeByTypeAndName finds the node of kind k with a name in a type.
+func nodeByTypeAndName(ctx context.Context, tx driver.Tx, k Kind, typeName, typeVersion, name string) (node, error) {
+	typeID, ok, err := typeIDByName(ctx, tx, k, typeName, typeVersion)
+	if err != nil {
+		return node{}, err
+	}
+	if !ok {
+		return node{}, errcode.New(errcode.NotFound, "no %s type named %q with version %q", k, typeName, typeVersion)
+	}
+	ids, err := tx.FindNodeIDs(ctx, driver.Kind(k), driver.NodeQuery{TypeID: typeID, Names: []string{name}})
+	if err != nil {
+		return node{}, err
+	}
+	ns, err := getNodes(ctx, tx, k, ids)
+	if err != nil {
+		return node{}, err
+	}
+	if len(ns) == 0 {
+		return node{}, errcode.New(errcode.NotFound, "no %s named %q in type %q (version %q)", k, name, typeName, typeVersion)
+	}
+	return ns[0], nil
+}
+
+// ---- Public API -------------------------------------------------------------
+
+// PutArtifacts creates the artifacts whose ID is 0 and updates the others,
+// in one transaction, and returns their ids in order.
+//
+// Properties must be declared by the type with the same value kind
+// (InvalidArgument otherwise); custom properties are free. A new artifact
+// needs a TypeID (InvalidArgument when 0, NotFound when no such artifact
+// type exists). An update of an unknown id, or with another TypeID, is
+// InvalidArgument; without an UpdateMask it replaces the URI, external id,
+// state and the properties (properties left out are deleted). As in MLMD,
+// an update never changes an artifact's name, and an update that changes
+// nothing keeps LastUpdateTimeSinceEpoch. A name taken in the type or an
+// external id taken is AlreadyExists.
+func (s *Store) PutArtifacts(ctx context.Context, artifacts []Artifact, opts *PutArtifactsOptions) ([]int64, error) {
+	if opts == nil {
+		opts = &PutArtifactsOptions{}
+	}
+	mask := parseUpdateMask(KindArtifact, opts.UpdateMask)
+	var ids []int64
+	err := s.write(ctx, "PutArtifacts", func(tx driver.Tx, now int64) error {
+		items := make([]upsertItem, len(artifacts))
+		for i, a := range artifacts {
+			items[i] = newItem(artifactNode(a))
+			items[i].mask = mask
+			items[i].checkUpdateTime = opts.AbortIfLatestUpdatedTimeChanged && a.ID != 0
+		}
+		var err error
+		ids, err = upsertNodes(ctx, tx, KindArtifact, items, now, nil)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
+
+// PutExecutions creates or updates executions, as PutArtifacts.
+func (s *Store) PutExecutions(ctx context.Context, executions []Execution, opts *PutExecutionsOptions) ([]int64, error) {
+	if opts == nil {
+		opts = &PutExecutionsOptions{}
+	}
+	mask := parseUpdateMask(KindExecution, opts.UpdateMask)
+	var ids []int64
+	err := s.write(ctx, "PutExecutions", func(tx driver.Tx, now int64) error {
+		items := make([]upsertItem, len(executions))
+		for i, e := range executions {
+			items[i] = newItem(executionNode(e))
+			items[i].mask = mask
+		}
+		var err error
+		ids, err = upsertNodes(ctx, tx, KindExecution, items, now, nil)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
+
+// PutContexts creates or updates contexts, as PutArtifacts. A context
+// needs a non-empty Name (InvalidArgument), unique within its type
+// (AlreadyExists); unlike artifacts and executions, an update may rename a
+// context.
+func (s *Store) PutContexts(ctx context.Context, contexts []Context, opts *PutContextsOptions) ([]int64, error) {
+	if opts == nil {
+		opts = &PutContextsOptions{}
+	}
+	mask := parseUpdateMask(KindContext, opts.UpdateMask)
+	var ids []int64
+	err := s.write(ctx, "PutContexts", func(tx driver.Tx, now int64) error {
+		items := make([]upsertItem, len(contexts))
+		for i, c := range contexts {
+			items[i] = newItem(contextNode(c))
+			items[i].mask = mask
+		}
+		var err error
+		ids, err = upsertNodes(ctx, tx, KindContext, items, now, nil)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
+
+// GetArtifactsByID returns the artifacts with the given ids, ordered by
+// id; unknown ids are skipped.
+func (s *Store) GetArtifactsByID(ctx context.Context, ids []int64) ([]Artifact, error) {
+	var ns []node
+	err := s.read(ctx, "GetArtifactsByID", func(tx driver.Tx) (err error) {
+		ns, err = getNodes(ctx, tx, KindArtifact, ids)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return toArtifacts(ns), nil
+}
+
+// GetExecutionsByID returns the executions with the given ids, ordered by
+// id; unknown ids are skipped.
+func (s *Store) GetExecutionsByID(ctx context.Context, ids []int64) ([]Execution, error) {
+	var ns []node
+	err := s.read(ctx, "GetExecutionsByID", func(tx driver.Tx) (err error) {
+		ns, err = getNodes(ctx, tx, KindExecution, ids)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return toExecutions(ns), nil
+}
+
+// GetContextsByID returns the contexts with the given ids, ordered by id;
+// unknown ids are skipped.
+func (s *Store) GetContextsByID(ctx context.Context, ids []int64) ([]Context, error) {
+	var ns []node
+	err := s.read(ctx, "GetContextsByID", func(tx driver.Tx) (err error) {
+		ns, err = getNodes(ctx, tx, KindContext, ids)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return toContexts(ns), nil
+}
+
+// GetArtifacts lists artifacts, one page at a time (see ListOptions), and
+// returns the next page token ("" after the last page).
+func (s *Store) GetArtifacts(ctx context.Context, opts *ListOptions) ([]Artifact, string, error) {
+	var ns []node
+	var token string
+	err := s.read(ctx, "GetArtifacts", func(tx driver.Tx) (err error) {
+		ns, token, err = listNodes(ctx, tx, KindArtifact, 0, 0, opts)
+		return err
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return toArtifacts(ns), token, nil
+}
+
+// GetExecutions lists executions, as GetArtifacts.
+func (s *Store) GetExecutions(ctx context.Context, opts *ListOptions) ([]Execution, string, error) {
+	var ns []node
+	var token string
+	err := s.read(ctx, "GetExecutions", func(tx driver.Tx) (err error) {
+		ns, token, err = listNodes(ctx, tx, KindExecution, 0, 0, opts)
+		return err
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return toExecutions(ns), token, nil
+}
+
+// GetContexts lists contexts, as GetArtifacts.
+func (s *Store) GetContexts(ctx context.Context, opts *ListOptions) ([]Context, string, error) {
+	var ns []node
+	var token string
+	err := s.read(ctx, "GetContexts", func(tx driver.Tx) (err error) {
+		ns, token, err = listNodes(ctx, tx, KindContext, 0, 0, opts)
+		return err
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return toContexts(ns), token, nil
+}
+
+// GetArtifactsByType lists the artifacts of the type with the given name
+// and version; none (and no error) when the type does not exist.
+func (s *Store) GetArtifactsByType(ctx context.Context, typeName, typeVersion string, opts *ListOptions) ([]Artifact, string, error) {
+	var ns []node
+	var token string
+	err := s.read(ctx, "GetArtifactsByType", func(tx driver.Tx) (err error) {
+		ns, token, err = nodesByType(ctx, tx, KindArtifact, typeName, typeVersion, opts)
+		return err
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return toArtifacts(ns), token, nil
+}
+
+// GetExecutionsByType lists the executions of a type, as GetArtifactsByType.
+func (s *Store) GetExecutionsByType(ctx context.Context, typeName, typeVersion string, opts *ListOptions) ([]Execution, string, error) {
+	var ns []node
+	var token string
+	err := s.read(ctx, "GetExecutionsByType", func(tx driver.Tx) (err error) {
+		ns, token, err = nodesByType(ctx, tx, KindExecution, typeName, typeVersion, opts)
+		return err
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return toExecutions(ns), token, nil
+}
+
+// GetContextsByType lists the contexts of a type, as GetArtifactsByType.
+func (s *Store) GetContextsByType(ctx context.Context, typeName, typeVersion string, opts *ListOptions) ([]Context, string, error) {
+	var ns []node
+	var token string
+	err := s.read(ctx, "GetContextsByType", func(tx driver.Tx) (err error) {
+		ns, token, err = nodesByType(ctx, tx, KindContext, typeName, typeVersion, opts)
+		return err
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return toContexts(ns), token, nil
+}
+
+// GetArtifactByTypeAndName returns the artifact with the given name in the
+// given type. Errors: NotFound when the type or the artifact does not exist.
+func (s *Store) GetArtifactByTypeAndName(ctx context.Context, typeName, typeVersion, name string) (Artifact, error) {
+	var n node
+	err := s.read(ctx, "GetArtifactByTypeAndName", func(tx driver.Tx) (err error) {
+		n, err = nodeByTypeAndName(ctx, tx, KindArtifact, typeName, typeVersion, name)
+		return err
+	})
+	if err != nil {
+		return Artifact{}, err
+	}
+	return n.artifact(), nil
+}
+
+// GetExecutionByTypeAndName is GetArtifactByTypeAndName for executions.
+func (s *Store) GetExecutionByTypeAndName(ctx context.Context, typeName, typeVersion, name string) (Execution, error) {
+	var n node
+	err := s.read(ctx, "GetExecutionByTypeAndName", func(tx driver.Tx) (err error) {
+		n, err = nodeByTypeAndName(ctx, tx, KindExecution, typeName, typeVersion, name)
+		return err
+	})
+	if err != nil {
+		return Execution{}, err
+	}
+	return n.execution(), nil
+}
+
+// GetContextByTypeAndName is GetArtifactByTypeAndName for contexts.
+func (s *Store) GetContextByTypeAndName(ctx context.Context, typeName, typeVersion, name string) (Context, error) {
+	var n node
+	err := s.read(ctx, "GetContextByTypeAndName", func(tx driver.Tx) (err error) {
+		n, err = nodeByTypeAndName(ctx, tx, KindContext, typeName, typeVersion, name)
+		return err
+	})
+	if err != nil {
+		return Context{}, err
+	}
+	return n.context(), nil
+}
+
+// GetArtifactsByURI returns the artifacts with any of the given uris,
+// ordered by id. The empty uri matches the artifacts that have none.
+func (s *Store) GetArtifactsByURI(ctx context.Context, uris []string) ([]Artifact, error) {
+	var ns []node
+	err := s.read(ctx, "GetArtifactsByURI", func(tx driver.Tx) error {
+		ns = nil
+		if len(uris) == 0 {
+			return nil
+		}
+		ids, err := tx.FindNodeIDs(ctx, driver.KindArtifact, driver.NodeQuery{URIs: slices.Compact(slices.Sorted(slices.Values(uris)))})
+		if err != nil {
+			return err
+		}
+		ns, err = getNodes(ctx, tx, KindArtifact, ids)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return toArtifacts(ns), nil
+}
+
+// GetArtifactsByExternalIDs returns the artifacts with the given external
+// ids, ordered by id. Errors, as in MLMD: InvalidArgument if one of them
+// is empty, NotFound if none of them exists.
+func (s *Store) GetArtifactsByExternalIDs(ctx context.Context, externalIDs []string) ([]Artifact, error) {
+	var ns []node
+	err := s.read(ctx, "GetArtifactsByExternalIDs", func(tx driver.Tx) (err error) {
+		ns, err = nodesByExternalID(ctx, tx, KindArtifact, externalIDs)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return toArtifacts(ns), nil
+}
+
+// GetExecutionsByExternalIDs returns the executions with the given external
+// ids. Errors as GetArtifactsByExternalIDs.
+func (s *Store) GetExecutionsByExternalIDs(ctx context.Context, externalIDs []string) ([]Execution, error) {
+	var ns []node
+	err := s.read(ctx, "GetExecutionsByExternalIDs", func(tx driver.Tx) (err error) {
+		ns, err = nodesByExternalID(ctx, tx, KindExecution, externalIDs)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return toExecutions(ns), nil
+}
+
+// GetContextsByExternalIDs returns the contexts with the given external
+// ids. Errors as GetArtifactsByExternalIDs.
+func (s *Store) GetContextsByExternalIDs(ctx context.Context, externalIDs []string) ([]Context, error) {
+	var ns []node
+	err := s.read(ctx, "GetContextsByExternalIDs", func(tx driver.Tx) (err error) {
+		ns, err = nodesByExternalID(ctx, tx, KindContext, externalIDs)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return toContexts(ns), nil
+}

@@ -1,0 +1,115 @@
+-- Queries on the node tables (Artifact, Execution, Context) and their
+-- property tables. One block per kind; the blocks differ only in names and
+-- in the columns each kind has.
+
+-- name: ArtifactsByID :many
+SELECT n.id, n.type_id, n.uri, n.state, n.name, n.external_id, n.create_time_since_epoch, n.last_update_time_since_epoch, t.name AS type_name
+FROM Artifact AS n LEFT JOIN Type AS t ON t.id = n.type_id
+WHERE n.id IN (sqlc.slice('ids'))
+ORDER BY n.id;
+
+-- name: ArtifactPropertiesByIDs :many
+SELECT artifact_id AS node_id, name, is_custom_property, int_value, double_value,
+       string_value, byte_value, proto_value, bool_value
+FROM ArtifactProperty
+WHERE artifact_id IN (sqlc.slice('ids'))
+ORDER BY artifact_id, is_custom_property, name;
+
+-- name: ArtifactIDsByID :many
+SELECT id FROM Artifact WHERE id IN (sqlc.slice('ids')) ORDER BY id;
+
+-- name: ArtifactIDsByType :many
+SELECT id FROM Artifact WHERE type_id = ? ORDER BY id;
+
+-- name: ArtifactIDsByTypeAndNames :many
+SELECT id FROM Artifact
+WHERE type_id = ? AND name IN (sqlc.slice('names'))
+ORDER BY id;
+
+-- name: ArtifactIDsByExternalIDs :many
+SELECT id FROM Artifact
+WHERE external_id IN (sqlc.slice('external_ids'))
+ORDER BY id;
+
+-- name: ArtifactKeysByTypesAndNames :many
+SELECT id, type_id, name FROM Artifact
+WHERE type_id IN (sqlc.slice('type_ids')) AND name IN (sqlc.slice('names'))
+ORDER BY id;
+
+-- name: ArtifactIDsByURIs :many
+SELECT id FROM Artifact
+WHERE uri IN (sqlc.slice('uris'))
+ORDER BY id;
+
+-- name: ArtifactIDsWithoutURI :many
+SELECT id FROM Artifact
+WHERE uri IS NULL OR uri = ''
+ORDER BY id;
+
+-- name: ExecutionsByID :many
+SELECT n.id, n.type_id, n.last_known_state, n.name, n.external_id, n.create_time_since_epoch, n.last_update_time_since_epoch, t.name AS type_name
+FROM Execution AS n LEFT JOIN Type AS t ON t.id = n.type_id
+WHERE n.id IN (sqlc.slice('ids'))
+ORDER BY n.id;
+
+-- name: ExecutionPropertiesByIDs :many
+SELECT execution_id AS node_id, name, is_custom_property, int_value, double_value,
+       string_value, byte_value, proto_value, bool_value
+FROM ExecutionProperty
+WHERE execution_id IN (sqlc.slice('ids'))
+ORDER BY execution_id, is_custom_property, name;
+
+-- name: ExecutionIDsByID :many
+SELECT id FROM Execution WHERE id IN (sqlc.slice('ids')) ORDER BY id;
+
+-- name: ExecutionIDsByType :many
+SELECT id FROM Execution WHERE type_id = ? ORDER BY id;
+
+-- name: ExecutionIDsByTypeAndNames :many
+SELECT id FROM Execution
+WHERE type_id = ? AND name IN (sqlc.slice('names'))
+ORDER BY id;
+
+-- name: ExecutionIDsByExternalIDs :many
+SELECT id FROM Execution
+WHERE external_id IN (sqlc.slice('external_ids'))
+ORDER BY id;
+
+-- name: ExecutionKeysByTypesAndNames :many
+SELECT id, type_id, name FROM Execution
+WHERE type_id IN (sqlc.slice('type_ids')) AND name IN (sqlc.slice('names'))
+ORDER BY id;
+
+-- name: ContextsByID :many
+SELECT n.id, n.type_id, n.name, n.external_id, n.create_time_since_epoch, n.last_update_time_since_epoch, t.name AS type_name
+FROM Context AS n LEFT JOIN Type AS t ON t.id = n.type_id
+WHERE n.id IN (sqlc.slice('ids'))
+ORDER BY n.id;
+
+-- name: ContextPropertiesByIDs :many
+SELECT context_id AS node_id, name, is_custom_property, int_value, double_value,
+       string_value, byte_value, proto_value, bool_value
+FROM ContextProperty
+WHERE context_id IN (sqlc.slice('ids'))
+ORDER BY context_id, is_custom_property, name;
+
+-- name: ContextIDsByID :many
+SELECT id FROM Context WHERE id IN (sqlc.slice('ids')) ORDER BY id;
+
+-- name: ContextIDsByType :many
+SELECT id FROM Context WHERE type_id = ? ORDER BY id;
+
+-- name: ContextIDsByTypeAndNames :many
+SELECT id FROM Context
+WHERE type_id = ? AND name IN (sqlc.slice('names'))
+ORDER BY id;
+
+-- name: ContextIDsByExternalIDs :many
+SELECT id FROM Context
+WHERE external_id IN (sqlc.slice('external_ids'))
+ORDER BY id;
+
+-- name: ContextKeysByTypesAndNames :many
+SELECT id, type_id, name FROM Context
+WHERE type_id IN (sqlc.slice('type_ids')) AND name IN (sqlc.slice('names'))
+ORDER BY id;

@@ -1,0 +1,411 @@
+// Package serverconfig turns mlmd-server's command line into a checked
+// configuration: the flags of MLMD's C++ metadata_store_server, its
+// text-format MetadataStoreServerConfig file, and a few flags of gomlmd's
+// own. Everything that can be wrong with a configuration (a partial set of
+// MySQL flags, an unreadable config file, a bad certificate, a malformed
+// channel argument) is reported by Load, before the server listens.
+package serverconfig
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"google.golang.org/protobuf/encoding/prototext"
+	"google.golang.org/protobuf/proto"
+
+	pb "github.com/gomlmd/gomlmd/gen/mlmdpb"
+)
+
+// Source types accepted by --metadata_source_config_type.
+const (
+	SourceDefault    = "default"
+	SourceConfigFile = "config_file"
+	SourceMySQL      = "mysql"
+	SourcePostgreSQL = "postgresql"
+)
+
+// Config is a checked mlmd-server configuration.
+type Config struct {
+	// ListenAddress is where the server listens, e.g. "0.0.0.0:8080".
+	ListenAddress string
+	// Server is the effective MetadataStoreServerConfig: the config file's,
+	// or one built from the MySQL flags, or fake_database.
+	Server *pb.MetadataStoreServerConfig
+	// Source says where Server came from, for the startup log.
+	Source string
+	// ChannelArgs are the parsed --grpc_channel_arguments.
+	ChannelArgs []ChannelArg
+	// ConnectionRetries is how often opening the store is retried after a
+	// transient failure (--metadata_store_connection_retries).
+	ConnectionRetries int
+	// ShutdownTimeout bounds the graceful shutdown on SIGTERM/SIGINT.
+	ShutdownTimeout time.Duration
+	// LogLevel and LogFormat ("text" or "json") configure the logger.
+	LogLevel  slog.Level
+	LogFormat string
+	// Warnings are messages for the startup log about settings that are
+	// accepted but have no effect.
+	Warnings []string
+
+	backend *Backend
+}
+
+// flags holds the raw flag values.
+type flags struct {
+	grpcPort             int
+	grpcChannelArguments string
+	sourceConfigType     string
+	configFile           string
+	connectionRetries    int
+
+	mysqlHost     string
+	mysqlPort     int
+	mysqlDatabase string
+	mysqlUser     string
+	mysqlPassword string
+
+	pgHost, pgHostaddr, pgPort, pgUser, pgPassword, pgPassfile, pgDBName string
+	pgSkipDBCreation                                                     bool
+	pgSSLMode, pgSSLCert, pgSSLKey, pgSSLPassword, pgSSLRootCert         string
+
+	enableDatabaseUpgrade    bool
+	downgradeDBSchemaVersion int64
+
+	// gomlmd's own.
+	listenAddress   string
+	shutdownTimeout time.Duration
+	logLevel        string
+	logFormat       string
+}
+
+func newFlagSet(f *flags, out io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("mlmd-server", flag.ContinueOnError)
+	fs.SetOutput(out)
+
+	// The flags of MLMD's metadata_store_server, with its defaults.
+	fs.IntVar(&f.grpcPort, "grpc_port", 8080, "port to listen on for gRPC")
+	fs.StringVar(&f.grpcChannelArguments, "grpc_channel_arguments", "", "comma separated key=value gRPC channel arguments, e.g. grpc.max_receive_message_length=104857600")
+	fs.StringVar(&f.sourceConfigType, "metadata_source_config_type", SourceDefault, "where the connection settings come from: default, config_file, mysql or postgresql")
+	fs.StringVar(&f.configFile, "metadata_store_server_config_file", "", "path of a text-format MetadataStoreServerConfig; overrides the --mysql_config_* flags")
+	fs.IntVar(&f.connectionRetries, "metadata_store_connection_retries", 5, "how often to retry connecting to the database after a transient failure")
+	fs.StringVar(&f.mysqlHost, "mysql_config_host", "", "MySQL host; use with --mysql_config_port and --mysql_config_database")
+	fs.IntVar(&f.mysqlPort, "mysql_config_port", 0, "MySQL port")
+	fs.StringVar(&f.mysqlDatabase, "mysql_config_database", "", "MySQL database, created if missing")
+	fs.StringVar(&f.mysqlUser, "mysql_config_user", "", "MySQL user (optional)")
+	fs.StringVar(&f.mysqlPassword, "mysql_config_password", "", "MySQL password (optional)")
+	fs.StringVar(&f.pgHost, "postgres_config_host", "", "PostgreSQL host (PostgreSQL is not supported yet)")
+	fs.StringVar(&f.pgHostaddr, "postgres_config_hostaddr", "", "PostgreSQL host address")
+	fs.StringVar(&f.pgPort, "postgres_config_port", "", "PostgreSQL port")
+	fs.StringVar(&f.pgUser, "postgres_config_user", "", "PostgreSQL user")
+	fs.StringVar(&f.pgPassword, "postgres_config_password", "", "PostgreSQL password")
+	fs.StringVar(&f.pgPassfile, "postgres_config_passfile", "", "PostgreSQL password file")
+	fs.StringVar(&f.pgDBName, "postgres_config_dbname", "", "PostgreSQL database")
+	fs.BoolVar(&f.pgSkipDBCreation, "postgres_config_skip_db_creation", false, "do not create the PostgreSQL database")
+	fs.StringVar(&f.pgSSLMode, "postgres_config_sslmode", "", "PostgreSQL sslmode")
+	fs.StringVar(&f.pgSSLCert, "postgres_config_sslcert", "", "PostgreSQL client certificate file")
+	fs.StringVar(&f.pgSSLKey, "postgres_config_sslkey", "", "PostgreSQL client key file")
+	fs.StringVar(&f.pgSSLPassword, "postgres_config_sslpassword", "", "PostgreSQL client key password")
+	fs.StringVar(&f.pgSSLRootCert, "postgres_config_sslrootcert", "", "PostgreSQL CA file")
+	fs.BoolVar(&f.enableDatabaseUpgrade, "enable_database_upgrade", false, "allow upgrading the database schema when connecting")
+	fs.Int64Var(&f.downgradeDBSchemaVersion, "downgrade_db_schema_version", -1, "downgrade the database schema to this version and exit (not supported by gomlmd)")
+
+	// gomlmd's own flags.
+	fs.StringVar(&f.listenAddress, "listen_address", "", "host:port to listen on; overrides --grpc_port (default 0.0.0.0:<grpc_port>)")
+	fs.DurationVar(&f.shutdownTimeout, "shutdown_timeout", 30*time.Second, "how long calls in flight may run after SIGTERM/SIGINT")
+	fs.StringVar(&f.logLevel, "log_level", "info", "log level: debug, info, warn or error (info logs every call)")
+	fs.StringVar(&f.logFormat, "log_format", "text", "log format: text or json")
+	return fs
+}
+
+// Usage writes the flag documentation to w.
+func Usage(w io.Writer) {
+	var f flags
+	fs := newFlagSet(&f, w)
+	fmt.Fprintf(w, "Usage: mlmd-server [flags]\n\nServes MLMD's gRPC API (ml_metadata.MetadataStoreService).\n\nFlags:\n")
+	fs.PrintDefaults()
+}
+
+// ErrHelp is returned by Load when -h or --help was given.
+var ErrHelp = flag.ErrHelp
+
+// Load parses the command line (without the program name) and checks the
+// resulting configuration, reading the config file if one is named. Errors
+// say which flag or setting is wrong.
+func Load(args []string) (*Config, error) {
+	var f flags
+	fs := newFlagSet(&f, io.Discard)
+	if err := fs.Parse(gflagsNegations(fs, args)); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, ErrHelp
+		}
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q (flags are --name=value)", fs.Arg(0))
+	}
+	set := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+
+	c := &Config{
+		ConnectionRetries: f.connectionRetries,
+		ShutdownTimeout:   f.shutdownTimeout,
+		LogFormat:         f.logFormat,
+	}
+
+	// Listening address.
+	if f.listenAddress != "" {
+		if _, _, err := net.SplitHostPort(f.listenAddress); err != nil {
+			return nil, fmt.Errorf("--listen_address %q: %v", f.listenAddress, err)
+		}
+		c.ListenAddress = f.listenAddress
+	} else {
+		if f.grpcPort <= 0 || f.grpcPort > 65535 {
+			return nil, fmt.Errorf("--grpc_port %d is invalid: must be in 1..65535", f.grpcPort)
+		}
+		c.ListenAddress = net.JoinHostPort("0.0.0.0", strconv.Itoa(f.grpcPort))
+	}
+	if f.connectionRetries < 0 {
+		return nil, fmt.Errorf("--metadata_store_connection_retries %d is negative", f.connectionRetries)
+	}
+	if f.shutdownTimeout <= 0 {
+		return nil, fmt.Errorf("--shutdown_timeout %v must be positive", f.shutdownTimeout)
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(f.logLevel)); err != nil {
+		return nil, fmt.Errorf("--log_level %q: want debug, info, warn or error", f.logLevel)
+	}
+	if f.logFormat != "text" && f.logFormat != "json" {
+		return nil, fmt.Errorf("--log_format %q: want text or json", f.logFormat)
+	}
+
+	// Channel arguments.
+	args2, err := ParseChannelArgs(f.grpcChannelArguments)
+	if err != nil {
+		return nil, fmt.Errorf("--grpc_channel_arguments: %w", err)
+	}
+	c.ChannelArgs = args2
+	if _, warnings, err := ChannelArgOptions(args2); err != nil {
+		return nil, fmt.Errorf("--grpc_channel_arguments: %w", err)
+	} else {
+		c.Warnings = append(c.Warnings, warnings...)
+	}
+
+	// Connection settings, chosen as MLMD's server chooses them.
+	switch f.sourceConfigType {
+	case SourceDefault:
+		switch {
+		case f.configFile != "":
+			sc, err := readConfigFile(f.configFile)
+			if err != nil {
+				return nil, err
+			}
+			c.Server, c.Source = sc, "config file "+f.configFile
+		case f.mysqlHost != "" || f.mysqlDatabase != "" || f.mysqlPort != 0:
+			sc, err := mysqlFlagsConfig(&f)
+			if err != nil {
+				return nil, err
+			}
+			c.Server, c.Source = sc, "--mysql_config_* flags"
+		default:
+			c.Server = &pb.MetadataStoreServerConfig{ConnectionConfig: &pb.ConnectionConfig{
+				Config: &pb.ConnectionConfig_FakeDatabase{FakeDatabase: &pb.FakeDatabaseConfig{}}}}
+			c.Source = "no connection config given"
+		}
+	case SourceConfigFile:
+		if f.configFile == "" {
+			return nil, errors.New("--metadata_source_config_type=config_file needs --metadata_store_server_config_file")
+		}
+		sc, err := readConfigFile(f.configFile)
+		if err != nil {
+			return nil, err
+		}
+		c.Server, c.Source = sc, "config file "+f.configFile
+	case SourceMySQL:
+		sc, err := mysqlFlagsConfig(&f)
+		if err != nil {
+			return nil, err
+		}
+		c.Server, c.Source = sc, "--mysql_config_* flags"
+	case SourcePostgreSQL:
+		if err := checkPostgresFlags(&f); err != nil {
+			return nil, err
+		}
+		return nil, errors.New("--metadata_source_config_type=postgresql: PostgreSQL is not supported by gomlmd yet (use mysql or sqlite)")
+	default:
+		return nil, fmt.Errorf("--metadata_source_config_type %q is invalid: want one of default, config_file, mysql, postgresql", f.sourceConfigType)
+	}
+	if (set["enable_database_upgrade"] || set["downgrade_db_schema_version"]) && !strings.HasPrefix(c.Source, "--mysql") {
+		c.Warnings = append(c.Warnings, "--enable_database_upgrade and --downgrade_db_schema_version apply to the --mysql_config_* flags only; with a config file use its migration_options")
+	}
+
+	if err := checkServerConfig(c.Server); err != nil {
+		return nil, err
+	}
+	if c.Server.GetConnectionConfig().GetFakeDatabase() != nil {
+		c.Warnings = append(c.Warnings, "using an in-memory database: metadata is lost when the server stops")
+	}
+	if _, err := c.Backend(); err != nil {
+		return nil, err
+	}
+	if _, err := c.TransportCredentials(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// gflagsNegations rewrites gflags' "--noflag" spelling of a false boolean
+// into "--flag=false", so MLMD's command lines parse unchanged.
+func gflagsNegations(fs *flag.FlagSet, args []string) []string {
+	out := make([]string, 0, len(args))
+	for i, a := range args {
+		if a == "--" {
+			return append(out, args[i:]...)
+		}
+		if name, ok := negatedBool(fs, a); ok {
+			out = append(out, "--"+name+"=false")
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// negatedBool reports whether arg is "-noNAME" or "--noNAME" for a boolean
+// flag NAME, and returns NAME.
+func negatedBool(fs *flag.FlagSet, arg string) (string, bool) {
+	s := strings.TrimPrefix(strings.TrimPrefix(arg, "-"), "-")
+	if s == arg || strings.HasPrefix(s, "-") || strings.Contains(s, "=") {
+		return "", false
+	}
+	name, ok := strings.CutPrefix(s, "no")
+	if !ok || fs.Lookup(s) != nil {
+		return "", false
+	}
+	fl := fs.Lookup(name)
+	if fl == nil {
+		return "", false
+	}
+	bf, ok := fl.Value.(interface{ IsBoolFlag() bool })
+	return name, ok && bf.IsBoolFlag()
+}
+
+// readConfigFile reads a text-format MetadataStoreServerConfig. Unlike
+// MLMD's server, which silently falls back to the MySQL flags or an
+// in-memory database when the named file cannot be read, a named file that
+// is missing or malformed is an error: a typo must not lose data.
+func readConfigFile(path string) (*pb.MetadataStoreServerConfig, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("--metadata_store_server_config_file: %w", err)
+	}
+	sc := &pb.MetadataStoreServerConfig{}
+	if err := prototext.Unmarshal(b, sc); err != nil {
+		return nil, fmt.Errorf("--metadata_store_server_config_file %s: not a text-format MetadataStoreServerConfig: %v", path, err)
+	}
+	return sc, nil
+}
+
+// mysqlFlagsConfig builds the config from the --mysql_config_* flags, which
+// must name host, port and database together.
+func mysqlFlagsConfig(f *flags) (*pb.MetadataStoreServerConfig, error) {
+	if f.mysqlHost == "" || f.mysqlDatabase == "" || f.mysqlPort <= 0 {
+		var missing []string
+		if f.mysqlHost == "" {
+			missing = append(missing, "--mysql_config_host")
+		}
+		if f.mysqlPort <= 0 {
+			missing = append(missing, "--mysql_config_port")
+		}
+		if f.mysqlDatabase == "" {
+			missing = append(missing, "--mysql_config_database")
+		}
+		return nil, fmt.Errorf("MySQL needs --mysql_config_host, --mysql_config_port and --mysql_config_database together; missing or invalid: %s", strings.Join(missing, ", "))
+	}
+	if f.mysqlPort > 65535 {
+		return nil, fmt.Errorf("--mysql_config_port %d is invalid: must be in 1..65535", f.mysqlPort)
+	}
+	if f.enableDatabaseUpgrade && f.downgradeDBSchemaVersion >= 0 {
+		return nil, errors.New("--enable_database_upgrade=true and --downgrade_db_schema_version >= 0 cannot be set together")
+	}
+	sc := &pb.MetadataStoreServerConfig{ConnectionConfig: &pb.ConnectionConfig{
+		Config: &pb.ConnectionConfig_Mysql{Mysql: &pb.MySQLDatabaseConfig{
+			Host:     proto.String(f.mysqlHost),
+			Port:     proto.Int64(int64(f.mysqlPort)),
+			Database: proto.String(f.mysqlDatabase),
+			User:     proto.String(f.mysqlUser),
+			Password: proto.String(f.mysqlPassword),
+		}}}}
+	if f.enableDatabaseUpgrade {
+		sc.MigrationOptions = &pb.MigrationOptions{EnableUpgradeMigration: proto.Bool(true)}
+	}
+	if f.downgradeDBSchemaVersion >= 0 {
+		sc.MigrationOptions = &pb.MigrationOptions{DowngradeToSchemaVersion: proto.Int64(f.downgradeDBSchemaVersion)}
+	}
+	return sc, nil
+}
+
+// checkPostgresFlags applies the checks of MLMD's server to the
+// --postgres_config_* flags, so the message names the real problem first.
+func checkPostgresFlags(f *flags) error {
+	switch {
+	case (f.pgHost == "") == (f.pgHostaddr == ""):
+		return errors.New("PostgreSQL needs exactly one of --postgres_config_host and --postgres_config_hostaddr")
+	case f.pgPort == "":
+		return errors.New("PostgreSQL needs --postgres_config_port")
+	case f.pgDBName == "":
+		return errors.New("PostgreSQL needs --postgres_config_dbname")
+	case f.pgUser == "":
+		return errors.New("PostgreSQL needs --postgres_config_user")
+	}
+	return nil
+}
+
+// checkServerConfig rejects configurations gomlmd cannot serve.
+func checkServerConfig(sc *pb.MetadataStoreServerConfig) error {
+	cc := sc.GetConnectionConfig()
+	switch cfg := cc.GetConfig().(type) {
+	case nil:
+		return errors.New("the server config has no connection_config (want fake_database, sqlite or mysql)")
+	case *pb.ConnectionConfig_FakeDatabase:
+	case *pb.ConnectionConfig_Sqlite:
+		switch m := cfg.Sqlite.GetConnectionMode(); m {
+		case pb.SqliteMetadataSourceConfig_UNKNOWN, pb.SqliteMetadataSourceConfig_READONLY,
+			pb.SqliteMetadataSourceConfig_READWRITE, pb.SqliteMetadataSourceConfig_READWRITE_OPENCREATE:
+		default:
+			return fmt.Errorf("connection_config.sqlite.connection_mode %v is invalid", m)
+		}
+	case *pb.ConnectionConfig_Mysql:
+		m := cfg.Mysql
+		if m.GetHost() == "" && m.GetSocket() == "" {
+			return errors.New("connection_config.mysql needs host or socket")
+		}
+		if m.GetPort() < 0 || m.GetPort() > 65535 {
+			return fmt.Errorf("connection_config.mysql.port %d is invalid", m.GetPort())
+		}
+		if m.GetDatabase() == "" {
+			return errors.New("connection_config.mysql needs database")
+		}
+	case *pb.ConnectionConfig_Postgresql:
+		return errors.New("connection_config.postgresql: PostgreSQL is not supported by gomlmd yet (use mysql or sqlite)")
+	default:
+		return fmt.Errorf("connection_config: unsupported kind %T", cfg)
+	}
+	if n := cc.GetRetryOptions().GetMaxNumRetries(); n < 0 {
+		return fmt.Errorf("connection_config.retry_options.max_num_retries %d is negative", n)
+	}
+	mo := sc.GetMigrationOptions()
+	if mo.GetEnableUpgradeMigration() && mo.GetDowngradeToSchemaVersion() >= 0 {
+		return errors.New("migration_options: enable_upgrade_migration and downgrade_to_schema_version cannot be set together")
+	}
+	if v := mo.GetDowngradeToSchemaVersion(); v >= 0 {
+		return fmt.Errorf("schema downgrade to version %d is not supported by gomlmd: it serves schema version 10 only; use MLMD's own tooling to downgrade", v)
+	}
+	return nil
+}
