@@ -342,10 +342,13 @@ type PutArtifactsOptions struct {
 	// read.
 	AbortIfLatestUpdatedTimeChanged bool
 	// UpdateMask limits an update to the listed fields, as MLMD's
-	// update_mask: field names ("uri", "external_id", "state", "name",
-	// "type_id"), "properties" / "custom_properties" for all of them, or
+	// update_mask: field names ("uri", "external_id", "state"),
+	// "properties" / "custom_properties" for all of them, or
 	// "properties.<name>" / "custom_properties.<name>" for one. A field
-	// listed but absent from the artifact is deleted. Ignored on create.
+	// listed but absent from the artifact is deleted. Paths that name
+	// nothing are ignored; as in MLMD, "name" has no effect (an update
+	// never renames an artifact or an execution) and "type_id" must not
+	// differ from the stored one. Ignored on create.
 	UpdateMask []string
 }
 
@@ -359,7 +362,7 @@ type PutExecutionsOptions struct {
 // PutContextsOptions are the options of PutContexts.
 type PutContextsOptions struct {
 	// UpdateMask is as in PutArtifactsOptions (contexts have no "uri" and
-	// no state).
+	// no state; "name" renames the context).
 	UpdateMask []string
 }
 

@@ -9,3 +9,6 @@ if ! CGO_ENABLED=0 go tool -modfile=tools/go.mod sqlc diff; then
 	exit 1
 fi
 echo "gen/ is up to date"
+
+# Protobuf code (gen/mlmdpb, gen/python) from proto/: see scripts/genproto.sh.
+./scripts/genproto.sh --check

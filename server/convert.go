@@ -16,8 +16,6 @@ package server
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
-	"sort"
 
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
@@ -523,22 +521,4 @@ func maskPaths(m *fieldmaskpb.FieldMask) []string {
 // typeOptions builds the upsert flags of the Put*Type calls.
 func typeOptions(canAdd, canOmit bool) *mlmd.TypeOptions {
 	return &mlmd.TypeOptions{CanAddFields: canAdd, CanOmitFields: canOmit}
-}
-
-// ---- contexts by contexts ----------------------------------------------------
-
-// sortedKeys returns the keys of m in ascending order, so responses built
-// from Go maps are deterministic.
-func sortedKeys[V any](m map[int64]V) []int64 {
-	keys := make([]int64, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
-	return keys
-}
-
-// describe formats a message for error messages.
-func describe(m proto.Message) string {
-	return fmt.Sprintf("%v", m)
 }

@@ -24,6 +24,7 @@ import (
 
 	pb "github.com/gomlmd/gomlmd/gen/mlmdpb"
 	"github.com/gomlmd/gomlmd/mlmd"
+	_ "github.com/gomlmd/gomlmd/mlmd/mysqlstore" // registers the "mysql" backend
 	"github.com/gomlmd/gomlmd/server"
 )
 
@@ -121,7 +122,7 @@ func serve(t *testing.T, driver, dsn string) *served {
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
-		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	}
 	srv := server.NewGRPCServer(server.New(store), &server.Options{Logger: logger})
 	lis, err := net.Listen("tcp", "127.0.0.1:0")

@@ -252,6 +252,16 @@ func kfpReplay(t *testing.T, k *kfpClient) {
 		}()
 	}
 	wg.Wait()
+	// Racing PutContextType calls must not create a type twice.
+	typeCount := map[string]int{}
+	for _, ct := range ok(k.svc.GetContextTypes(ctx, &pb.GetContextTypesRequest{})).get(t).GetContextTypes() {
+		typeCount[ct.GetName()]++
+	}
+	for _, name := range []string{"system.Pipeline", "system.PipelineRun"} {
+		if typeCount[name] != 1 {
+			t.Errorf("%d context types named %s after racing creates, want 1", typeCount[name], name)
+		}
+	}
 	for i := range racers {
 		if errs[i] != nil {
 			t.Fatalf("racer %d: %v", i, errs[i])

@@ -39,6 +39,12 @@ type Dialect interface {
 	// names one column of that key (some engines need one to name).
 	IgnoreDuplicates(key string) string
 
+	// LockingRead returns the clause that, appended to a SELECT, makes it
+	// a locking read that conflicts with concurrent inserts into the range
+	// read ("LOCK IN SHARE MODE" on InnoDB), or "" where transactions are
+	// serialized anyway (SQLite's write lock).
+	LockingRead() string
+
 	// Classify sorts an error returned by the database.
 	Classify(err error) ErrorClass
 

@@ -80,16 +80,30 @@ func (t *tx) InsertType(ctx context.Context, tr driver.TypeRow) (int64, error) {
 	if _, err := tableOf(tr.Kind); err != nil {
 		return 0, err
 	}
-	// MLMD has no unique key on (type_kind, name, version): it looks first.
-	same, err := t.q.TypesByNames(ctx, int64(tr.Kind), []string{tr.Name})
+	// MLMD has no unique key on (type_kind, name, version): it looks first,
+	// with a locking read, so that of two transactions inserting the same
+	// type one waits for (or deadlocks with, and is retried after) the
+	// other, and then sees its row.
+	rows, err := t.tx.QueryContext(ctx,
+		"SELECT id, version FROM Type WHERE type_kind = ? AND name = ?"+t.d.LockingRead(), int64(tr.Kind), tr.Name)
 	if err != nil {
 		return 0, dbError(t.d, err, "find type %q", tr.Name)
 	}
-	for _, s := range same {
-		if s.Version.String == tr.Version {
-			return 0, errcode.New(errcode.AlreadyExists, "sqlstore: type %q version %q exists already (id %d)", tr.Name, tr.Version, s.ID)
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var version sql.NullString
+		if err := rows.Scan(&id, &version); err != nil {
+			return 0, dbError(t.d, err, "find type %q", tr.Name)
+		}
+		if version.String == tr.Version {
+			return 0, errcode.New(errcode.AlreadyExists, "sqlstore: %s type %q version %q exists already (id %d)", kindNoun(tr.Kind), tr.Name, tr.Version, id)
 		}
 	}
+	if err := rows.Err(); err != nil {
+		return 0, dbError(t.d, err, "find type %q", tr.Name)
+	}
+	rows.Close()
 	id, err := t.q.InsertType(ctx, TypeRecord{
 		Name:        tr.Name,
 		Version:     nullString(tr.Version),
@@ -113,6 +127,13 @@ func (t *tx) InsertType(ctx context.Context, tr driver.TypeRow) (int64, error) {
 		return 0, err
 	}
 	return id, nil
+}
+
+func kindNoun(k driver.Kind) string {
+	if nt, ok := nodeTables[k]; ok {
+		return nt.noun
+	}
+	return "unknown"
 }
 
 func (t *tx) UpdateType(ctx context.Context, tr driver.TypeRow) error {

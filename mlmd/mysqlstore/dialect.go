@@ -53,6 +53,10 @@ func (*dialect) IgnoreDuplicates(key string) string {
 	return " ON DUPLICATE KEY UPDATE " + key + " = " + key
 }
 
+// LockingRead makes InnoDB take shared next-key locks on what a SELECT
+// reads, as MLMD does when it looks a type up before inserting it.
+func (*dialect) LockingRead() string { return " LOCK IN SHARE MODE" }
+
 // MySQL and MariaDB error numbers.
 const (
 	erDupEntry            = 1062

@@ -26,6 +26,14 @@
 // serializes schema creation between processes with a named lock
 // (GET_LOCK).
 //
+// # Limits of MLMD's MySQL schema
+//
+// The schema is MLMD's, column for column, so it has MLMD's limits: int
+// properties are stored in a 32-bit INT column, and an int property
+// outside [-2^31, 2^31-1] is refused with InvalidArgument (SQLite stores
+// 64 bits); string properties hold up to 16 MiB (MEDIUMTEXT); names, type
+// versions and external ids up to 255 characters.
+//
 // # Ids of multi-row inserts
 //
 // Rows are inserted many per statement. How their ids are learnt depends

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gomlmd/gomlmd/mlmd/driver"
+	"github.com/gomlmd/gomlmd/mlmd/errcode"
 	"github.com/gomlmd/gomlmd/mlmd/sqlitestore"
 )
 
@@ -223,4 +224,59 @@ func waitForFile(path string, proc *exec.Cmd) error {
 		time.Sleep(5 * time.Millisecond)
 	}
 	return fmt.Errorf("%s did not appear in 30s", path)
+}
+
+// TestBusyDatabase holds the write lock of a file from another connection:
+// a write transaction of the store waits busy_timeout, is retried
+// MaxRetries times, and then fails with Aborted; once the lock is gone it
+// succeeds. Reads are not blocked meanwhile.
+func TestBusyDatabase(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "mlmd.db")
+	c, err := sqlitestore.Driver{}.Open(ctx, "file:"+path+"?_pragma=busy_timeout(20)", &driver.OpenOptions{MaxRetries: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	typeID, err := ensureType(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	other, err := sqlitestore.OpenDB("file:" + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	lock, err := other.BeginTx(ctx, nil) // BEGIN IMMEDIATE: takes the write lock
+	if err != nil {
+		t.Fatal(err)
+	}
+	insert := func() error {
+		return c.InTx(ctx, driver.TxOptions{}, func(tx driver.Tx) error {
+			_, err := tx.InsertNodes(ctx, driver.KindArtifact, []driver.NodeRow{{TypeID: typeID, Name: "n"}})
+			return err
+		})
+	}
+	start := time.Now()
+	err = insert()
+	if got := errcode.Of(err); got != errcode.Aborted {
+		t.Fatalf("write while another connection holds the lock: %v (code %v), want Aborted", err, got)
+	}
+	if d := time.Since(start); d < 3*20*time.Millisecond {
+		t.Errorf("gave up after %v, want 3 attempts of 20ms each", d)
+	}
+	err = c.InTx(ctx, driver.TxOptions{ReadOnly: true}, func(tx driver.Tx) error {
+		_, err := tx.FindTypes(ctx, driver.TypeQuery{Kind: driver.KindArtifact})
+		return err
+	})
+	if err != nil {
+		t.Fatalf("read while another connection holds the write lock: %v", err)
+	}
+	if err := lock.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if err := insert(); err != nil {
+		t.Fatalf("write after the lock is gone: %v", err)
+	}
 }

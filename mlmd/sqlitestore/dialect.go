@@ -41,6 +41,10 @@ func (dialect) Upsert(key, cols []string) string {
 
 func (dialect) IgnoreDuplicates(string) string { return " ON CONFLICT DO NOTHING" }
 
+// LockingRead is empty: a write transaction holds SQLite's write lock from
+// its start (BEGIN IMMEDIATE), so no other writer runs meanwhile.
+func (dialect) LockingRead() string { return "" }
+
 func (dialect) Classify(err error) sqlstore.ErrorClass {
 	var se *sqlite.Error
 	if !errors.As(err, &se) {

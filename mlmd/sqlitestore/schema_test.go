@@ -242,6 +242,7 @@ func TestOpenEmptyDatabase(t *testing.T) {
 		}
 		s.Close()
 		equalStrings(t, "notes", queryStrings(t, db, "SELECT x FROM notes"), []string{"keep"})
+		equalStrings(t, "journal mode", queryStrings(t, db, "PRAGMA journal_mode"), []string{"wal"})
 		// A second Open finds the schema in place.
 		s, err = mlmd.Open(ctx, "sqlite", dsn)
 		if err != nil {

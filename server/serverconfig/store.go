@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -32,9 +31,6 @@ type Backend struct {
 	Options mlmd.Options
 	// Description names the database for logs, without secrets.
 	Description string
-	// createDB, when set, creates the MySQL database if it is missing,
-	// as MLMD's server does unless skip_db_creation is set.
-	createDB func(ctx context.Context) error
 }
 
 // Backend returns how to open the configured store. Load has checked it
@@ -69,11 +65,13 @@ func newBackend(cc *pb.ConnectionConfig) (*Backend, error) {
 		if err != nil {
 			return nil, err
 		}
+		// The backend creates the database if it is missing, as MLMD does,
+		// unless the DSN says skip_db_creation=true.
+		if cfg.Mysql.GetSkipDbCreation() {
+			mc.Params = map[string]string{"skip_db_creation": "true"}
+		}
 		b.Driver, b.DSN = "mysql", mc.FormatDSN()
 		b.Description = fmt.Sprintf("MySQL %s(%s)/%s as %q", mc.Net, mc.Addr, mc.DBName, mc.User)
-		if !cfg.Mysql.GetSkipDbCreation() {
-			b.createDB = func(ctx context.Context) error { return createMySQLDatabase(ctx, mc) }
-		}
 	default:
 		return nil, fmt.Errorf("connection_config: unsupported kind %T", cfg)
 	}
@@ -217,22 +215,6 @@ func mysqlTLS(so *pb.MySQLDatabaseConfig_SSLOptions, host string) (*tls.Config, 
 	return tc, nil
 }
 
-// createMySQLDatabase creates mc.DBName if it does not exist.
-func createMySQLDatabase(ctx context.Context, mc *mysql.Config) error {
-	root := mc.Clone()
-	root.DBName = ""
-	db, err := sql.Open("mysql", root.FormatDSN())
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	q := "CREATE DATABASE IF NOT EXISTS `" + strings.ReplaceAll(mc.DBName, "`", "``") + "`"
-	if _, err := db.ExecContext(ctx, q); err != nil {
-		return fmt.Errorf("create database %q: %w", mc.DBName, err)
-	}
-	return nil
-}
-
 // OpenStore opens the configured store. Transient failures (the database is
 // not up yet, a lock conflict while the schema is created) are retried
 // ConnectionRetries times with a growing pause, as MLMD's server retries.
@@ -246,19 +228,9 @@ func (c *Config) OpenStore(ctx context.Context, logger *slog.Logger) (*mlmd.Stor
 	}
 	pause := 500 * time.Millisecond
 	for attempt := 0; ; attempt++ {
-		var store *mlmd.Store
-		err = nil
-		if b.createDB != nil {
-			err = b.createDB(ctx)
-			if err != nil {
-				err = fmt.Errorf("%s: %w", b.Description, err)
-			}
-		}
+		store, err := mlmd.OpenWith(ctx, b.Driver, b.DSN, &b.Options)
 		if err == nil {
-			store, err = mlmd.OpenWith(ctx, b.Driver, b.DSN, &b.Options)
-			if err == nil {
-				return store, nil
-			}
+			return store, nil
 		}
 		if attempt >= c.ConnectionRetries || !retryable(err) || ctx.Err() != nil {
 			return nil, err
@@ -275,15 +247,13 @@ func (c *Config) OpenStore(ctx context.Context, logger *slog.Logger) (*mlmd.Stor
 	}
 }
 
-// retryable reports whether opening may succeed on another try.
+// retryable reports whether opening may succeed on another try: the
+// database is not reachable yet, or a lock conflict while the schema is
+// created.
 func retryable(err error) bool {
 	switch mlmd.CodeOf(err) {
 	case mlmd.Aborted, mlmd.Unavailable:
 		return true
 	}
-	// Errors of the MySQL driver while creating the database: a refused
-	// connection is worth another try.
-	var ne net.Error
-	var oe *net.OpError
-	return errors.As(err, &ne) || errors.As(err, &oe) || errors.Is(err, mysql.ErrInvalidConn)
+	return false
 }

@@ -150,7 +150,7 @@ func testListNodesErrors(t *testing.T, c driver.Conn) {
 		name string
 		q    driver.ListQuery
 	}{
-		{"filter", driver.ListQuery{Kind: driver.KindArtifact, Filter: "uri = 'x'"}},
+		{"filter", driver.ListQuery{Kind: driver.KindArtifact, Filter: "uri = "}},
 		{"bad kind", driver.ListQuery{Kind: 9}},
 		{"bad order", driver.ListQuery{Kind: driver.KindArtifact, OrderBy: 7}},
 		{"negative limit", driver.ListQuery{Kind: driver.KindArtifact, Limit: -1}},

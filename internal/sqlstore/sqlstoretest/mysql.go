@@ -18,7 +18,7 @@ import (
 // MySQLDSNEnv names the environment variable with the DSN of the MySQL or
 // MariaDB server that tests use, in go-sql-driver form without a database
 // name. The default is root without password on 127.0.0.1:3306.
-const MySQLDSNEnv = "GOMLMD_TEST_MYSQL_DSN"
+const MySQLDSNEnv = "MLMD_MYSQL_DSN"
 
 const defaultMySQLDSN = "root@tcp(127.0.0.1:3306)/"
 

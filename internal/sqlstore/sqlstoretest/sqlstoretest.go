@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/gomlmd/gomlmd/mlmd/driver"
@@ -27,12 +28,20 @@ import (
 type Opener func(t *testing.T) driver.Conn
 
 // RunTxTests runs the suite, each case as a subtest on a new database.
-func RunTxTests(t *testing.T, open Opener) {
+// With names, it runs only the cases of those names.
+func RunTxTests(t *testing.T, open Opener, names ...string) {
 	t.Helper()
 	for _, c := range cases {
+		if len(names) > 0 && !slices.Contains(names, c.name) {
+			continue
+		}
 		t.Run(c.name, func(t *testing.T) { c.run(t, open(t)) })
 	}
 }
+
+// InsertCases are the cases that insert rows with ids (nodes and events),
+// for running the suite against each way a backend learns those ids.
+var InsertCases = []string{"InsertAndGetNodes", "InsertNodesConflicts", "InsertNodesBatch", "Events", "ManyIDs", "ListNodes"}
 
 type testCase struct {
 	name string

@@ -15,6 +15,7 @@ func init() {
 		testCase{"UpdateType", testUpdateType},
 		testCase{"AddTypeProperties", testAddTypeProperties},
 		testCase{"ParentTypes", testParentTypes},
+		testCase{"ConcurrentInsertType", testConcurrentInsertType},
 	)
 }
 
@@ -203,4 +204,41 @@ func testParentTypes(t *testing.T, c driver.Conn) {
 	}
 	equal(t, "parents of the base type", got[0].ParentIDs, []int64(nil))
 	equal(t, "parents of the child type", got[1].ParentIDs, []int64{base, other})
+}
+
+// testConcurrentInsertType inserts the same type from several transactions
+// at once: exactly one must win, the others must see its row.
+func testConcurrentInsertType(t *testing.T, c driver.Conn) {
+	const n = 6
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			errs <- txErr(c, func(tx driver.Tx) error {
+				_, err := tx.InsertType(ctx, driver.TypeRow{Kind: driver.KindArtifact, Name: "Same", Version: "1"})
+				return err
+			})
+		}()
+	}
+	won := 0
+	for range n {
+		switch err := <-errs; errcode.Of(err) {
+		case errcode.OK:
+			won++
+		case errcode.AlreadyExists:
+		default:
+			t.Errorf("concurrent InsertType: %v (code %v), want OK or AlreadyExists", err, errcode.Of(err))
+		}
+	}
+	if won != 1 {
+		t.Fatalf("%d transactions inserted the type, want 1", won)
+	}
+	var got []driver.TypeRow
+	inTx(t, c, func(tx driver.Tx) error {
+		var err error
+		got, err = tx.FindTypes(ctx, driver.TypeQuery{Kind: driver.KindArtifact, NamesAnyVersion: []string{"Same"}})
+		return err
+	})
+	if len(got) != 1 {
+		t.Fatalf("%d types stored, want 1", len(got))
+	}
 }

@@ -1,0 +1,446 @@
+// Command serverload is a load test of mlmd-server: many concurrent clients
+// replay Kubeflow Pipelines' call pattern over loopback gRPC, and the
+// program reports calls per second and the p50/p99 latency of every method.
+//
+//	go run ./bench/serverload                                  # SQLite file, in-process server
+//	go run ./bench/serverload -backend mysql -dsn 'root@tcp(127.0.0.1:3306)/'
+//	go run ./bench/serverload -addr 127.0.0.1:8080             # any running MLMD server
+//
+// Each client runs pipeline runs back to back until -duration is over (or
+// -runs runs are done): get-or-create the pipeline and run contexts, a root
+// DAG execution, then -tasks tasks that each put their execution with an
+// input event, record an output artifact, publish with an "outputs" struct
+// and an output event, list the DAG's children with KFP's parent_dag_id
+// filter and read the artifact back. Types are created once before the
+// clock starts, as in a long-running deployment.
+//
+// The in-process server listens on 127.0.0.1 only; -addr must be a loopback
+// address too.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/structpb"
+
+	pb "github.com/gomlmd/gomlmd/gen/mlmdpb"
+	"github.com/gomlmd/gomlmd/mlmd"
+	_ "github.com/gomlmd/gomlmd/mlmd/mysqlstore" // registers "mysql"
+	"github.com/gomlmd/gomlmd/server"
+)
+
+// config is the load to generate.
+type config struct {
+	backend  string // sqlite or mysql (in-process server)
+	dsn      string // mysql: server DSN without a database
+	addr     string // an external server instead of the in-process one
+	clients  int
+	tasks    int
+	runs     int // per client; 0 means until duration is over
+	duration time.Duration
+}
+
+func main() {
+	var c config
+	flag.StringVar(&c.backend, "backend", "sqlite", "in-process server backend: sqlite or mysql")
+	flag.StringVar(&c.dsn, "dsn", os.Getenv("MLMD_MYSQL_DSN"), "mysql: server DSN without a database; a fresh database is created and dropped")
+	flag.StringVar(&c.addr, "addr", "", "load a running server at this loopback host:port instead of an in-process one")
+	flag.IntVar(&c.clients, "clients", 16, "concurrent clients")
+	flag.IntVar(&c.tasks, "tasks", 10, "tasks per pipeline run")
+	flag.IntVar(&c.runs, "runs", 0, "pipeline runs per client (0: until -duration is over)")
+	flag.DurationVar(&c.duration, "duration", 10*time.Second, "how long to generate load (upper bound)")
+	flag.Parse()
+	rep, err := run(context.Background(), c)
+	if err != nil {
+		log.Fatal(err)
+	}
+	rep.print(os.Stdout)
+}
+
+// report holds the measurements of one load test.
+type report struct {
+	label   string
+	clients int
+	runs    int
+	elapsed time.Duration
+	calls   map[string][]time.Duration
+	errors  map[string]int
+}
+
+func (r *report) total() (n int, all []time.Duration) {
+	for _, ds := range r.calls {
+		n += len(ds)
+		all = append(all, ds...)
+	}
+	return n, all
+}
+
+func percentile(ds []time.Duration, p float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := append([]time.Duration(nil), ds...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	i := int(p * float64(len(s)-1))
+	return s[i]
+}
+
+func (r *report) print(w io.Writer) {
+	n, all := r.total()
+	fmt.Fprintf(w, "%s: %d clients, %d pipeline runs, %d calls in %v: %.0f calls/s, p50 %v, p99 %v\n",
+		r.label, r.clients, r.runs, n, r.elapsed.Round(time.Millisecond), float64(n)/r.elapsed.Seconds(),
+		percentile(all, 0.50).Round(time.Microsecond), percentile(all, 0.99).Round(time.Microsecond))
+	methods := make([]string, 0, len(r.calls))
+	for m := range r.calls {
+		methods = append(methods, m)
+	}
+	sort.Strings(methods)
+	fmt.Fprintf(w, "  %-32s %8s %10s %10s %7s\n", "method", "calls", "p50", "p99", "errors")
+	for _, m := range methods {
+		ds := r.calls[m]
+		fmt.Fprintf(w, "  %-32s %8d %10v %10v %7d\n", m, len(ds),
+			percentile(ds, 0.50).Round(time.Microsecond), percentile(ds, 0.99).Round(time.Microsecond), r.errors[m])
+	}
+}
+
+// run starts the server (unless c.addr is set), creates the types, runs the
+// clients and returns the measurements.
+func run(ctx context.Context, c config) (*report, error) {
+	if c.clients <= 0 || c.tasks <= 0 || c.duration <= 0 || c.runs < 0 {
+		return nil, errors.New("-clients, -tasks and -duration must be positive")
+	}
+	addr, label, stop, err := target(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	defer stop()
+	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	svc := pb.NewMetadataStoreServiceClient(conn)
+
+	// Warm up: the types exist before the clock starts.
+	warm := &client{svc: svc, calls: map[string][]time.Duration{}, errors: map[string]int{}}
+	if err := warm.pipelineRun(ctx, "warmup-"+randomID(), 1); err != nil {
+		return nil, fmt.Errorf("warm-up run: %w", err)
+	}
+
+	deadline := time.Now().Add(c.duration)
+	rctx, cancel := context.WithDeadline(ctx, deadline.Add(30*time.Second))
+	defer cancel()
+	clients := make([]*client, c.clients)
+	var wg sync.WaitGroup
+	errc := make(chan error, c.clients)
+	start := time.Now()
+	for i := range clients {
+		cl := &client{svc: svc, calls: map[string][]time.Duration{}, errors: map[string]int{}}
+		clients[i] = cl
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := 0; (c.runs == 0 || n < c.runs) && time.Now().Before(deadline); n++ {
+				if err := cl.pipelineRun(rctx, fmt.Sprintf("run-%d-%d-%s", i, n, randomID()), c.tasks); err != nil {
+					errc <- err
+					return
+				}
+				cl.runs++
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	close(errc)
+	if err := <-errc; err != nil {
+		return nil, err
+	}
+	rep := &report{label: label, clients: c.clients, elapsed: elapsed, calls: map[string][]time.Duration{}, errors: map[string]int{}}
+	for _, cl := range clients {
+		rep.runs += cl.runs
+		for m, ds := range cl.calls {
+			rep.calls[m] = append(rep.calls[m], ds...)
+		}
+		for m, n := range cl.errors {
+			rep.errors[m] += n
+		}
+	}
+	return rep, nil
+}
+
+// target returns the address to load, a label for the report, and a
+// function that stops what target started.
+func target(ctx context.Context, c config) (addr, label string, stop func(), err error) {
+	if c.addr != "" {
+		host, _, err := net.SplitHostPort(c.addr)
+		if err != nil {
+			return "", "", nil, fmt.Errorf("-addr: %w", err)
+		}
+		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			return "", "", nil, fmt.Errorf("-addr %s is not a loopback address", c.addr)
+		}
+		return c.addr, "server at " + c.addr, func() {}, nil
+	}
+	var dsn string
+	var cleanup func()
+	switch c.backend {
+	case "sqlite":
+		dir, err := os.MkdirTemp("", "serverload")
+		if err != nil {
+			return "", "", nil, err
+		}
+		dsn = "file:" + filepath.Join(dir, "mlmd.db")
+		cleanup = func() { os.RemoveAll(dir) }
+	case "mysql":
+		if c.dsn == "" {
+			return "", "", nil, errors.New("-backend mysql needs -dsn (or MLMD_MYSQL_DSN)")
+		}
+		dsn, cleanup, err = freshDatabase(c.dsn)
+		if err != nil {
+			return "", "", nil, err
+		}
+	default:
+		return "", "", nil, fmt.Errorf("-backend %q: want sqlite or mysql", c.backend)
+	}
+	store, err := mlmd.Open(ctx, c.backend, dsn)
+	if err != nil {
+		cleanup()
+		return "", "", nil, err
+	}
+	srv := server.NewGRPCServer(server.New(store), &server.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		store.Close()
+		cleanup()
+		return "", "", nil, err
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(sctx, lis, 10*time.Second) }()
+	return lis.Addr().String(), "mlmd-server on " + c.backend, func() {
+		cancel()
+		<-done
+		store.Close()
+		cleanup()
+	}, nil
+}
+
+// freshDatabase creates a database with a random name on the server of base
+// and returns its DSN and a function that drops it.
+func freshDatabase(base string) (string, func(), error) {
+	cfg, err := mysql.ParseDSN(base)
+	if err != nil {
+		return "", nil, fmt.Errorf("-dsn: %w", err)
+	}
+	name := "mlmd_load_" + randomID()
+	root := cfg.Clone()
+	root.DBName = ""
+	db, err := sql.Open("mysql", root.FormatDSN())
+	if err != nil {
+		return "", nil, err
+	}
+	if _, err := db.Exec("CREATE DATABASE " + name); err != nil {
+		db.Close()
+		return "", nil, err
+	}
+	cfg.DBName = name
+	return cfg.FormatDSN(), func() {
+		if _, err := db.Exec("DROP DATABASE " + name); err != nil {
+			log.Printf("drop database %s: %v", name, err)
+		}
+		db.Close()
+	}, nil
+}
+
+func randomID() string {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// client is one KFP-shaped client; it is used by one goroutine.
+type client struct {
+	svc    pb.MetadataStoreServiceClient
+	calls  map[string][]time.Duration
+	errors map[string]int
+	runs   int
+}
+
+// timed runs one call and records its latency (and its error, if any).
+func timed[Resp any](c *client, method string, call func() (Resp, error)) (Resp, error) {
+	start := time.Now()
+	res, err := call()
+	c.calls[method] = append(c.calls[method], time.Since(start))
+	if err != nil {
+		c.errors[method]++
+	}
+	return res, err
+}
+
+func (c *client) getOrInsertContext(ctx context.Context, name, typeName string, props map[string]*pb.Value) (*pb.Context, error) {
+	got, err := timed(c, "GetContextByTypeAndName", func() (*pb.GetContextByTypeAndNameResponse, error) {
+		return c.svc.GetContextByTypeAndName(ctx, &pb.GetContextByTypeAndNameRequest{TypeName: proto.String(typeName), ContextName: proto.String(name)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if got.Context != nil {
+		return got.Context, nil
+	}
+	tid, err := timed(c, "PutContextType", func() (*pb.PutContextTypeResponse, error) {
+		return c.svc.PutContextType(ctx, &pb.PutContextTypeRequest{ContextType: &pb.ContextType{Name: proto.String(typeName)}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	ctxt := &pb.Context{Name: proto.String(name), TypeId: proto.Int64(tid.GetTypeId()), CustomProperties: props}
+	res, err := timed(c, "PutContexts", func() (*pb.PutContextsResponse, error) {
+		return c.svc.PutContexts(ctx, &pb.PutContextsRequest{Contexts: []*pb.Context{ctxt}})
+	})
+	if status.Code(err) == codes.AlreadyExists {
+		again, err := timed(c, "GetContextByTypeAndName", func() (*pb.GetContextByTypeAndNameResponse, error) {
+			return c.svc.GetContextByTypeAndName(ctx, &pb.GetContextByTypeAndNameRequest{TypeName: proto.String(typeName), ContextName: proto.String(name)})
+		})
+		if err != nil {
+			return nil, err
+		}
+		return again.GetContext(), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	ctxt.Id = proto.Int64(res.GetContextIds()[0])
+	return ctxt, nil
+}
+
+func (c *client) putExecution(ctx context.Context, req *pb.PutExecutionRequest) (int64, error) {
+	res, err := timed(c, "PutExecution", func() (*pb.PutExecutionResponse, error) { return c.svc.PutExecution(ctx, req) })
+	if err != nil {
+		return 0, err
+	}
+	return res.GetExecutionId(), nil
+}
+
+func (c *client) executionTypeID(ctx context.Context, name string) (int64, error) {
+	res, err := timed(c, "PutExecutionType", func() (*pb.PutExecutionTypeResponse, error) {
+		return c.svc.PutExecutionType(ctx, &pb.PutExecutionTypeRequest{ExecutionType: &pb.ExecutionType{Name: proto.String(name)}})
+	})
+	return res.GetTypeId(), err
+}
+
+// pipelineRun replays one KFP pipeline run with the given number of tasks.
+func (c *client) pipelineRun(ctx context.Context, runID string, tasks int) error {
+	pipe, err := c.getOrInsertContext(ctx, "bench-pipeline", "system.Pipeline", nil)
+	if err != nil {
+		return fmt.Errorf("pipeline context: %w", err)
+	}
+	run, err := c.getOrInsertContext(ctx, runID, "system.PipelineRun", map[string]*pb.Value{
+		"namespace": {Value: &pb.Value_StringValue{StringValue: "kubeflow"}},
+	})
+	if err != nil {
+		return fmt.Errorf("run context: %w", err)
+	}
+	if _, err := timed(c, "PutParentContexts", func() (*pb.PutParentContextsResponse, error) {
+		return c.svc.PutParentContexts(ctx, &pb.PutParentContextsRequest{ParentContexts: []*pb.ParentContext{{ChildId: run.Id, ParentId: pipe.Id}}})
+	}); err != nil && status.Code(err) != codes.AlreadyExists {
+		return err
+	}
+	contexts := []*pb.Context{pipe, run}
+	dagType, err := c.executionTypeID(ctx, "system.DAGExecution")
+	if err != nil {
+		return err
+	}
+	root, err := c.putExecution(ctx, &pb.PutExecutionRequest{Execution: &pb.Execution{TypeId: proto.Int64(dagType), LastKnownState: pb.Execution_RUNNING.Enum()}, Contexts: contexts})
+	if err != nil {
+		return fmt.Errorf("root DAG: %w", err)
+	}
+	filter := fmt.Sprintf("custom_properties.parent_dag_id.int_value = %d", root)
+	var prev int64
+	for i := range tasks {
+		typeID, err := c.executionTypeID(ctx, "system.ContainerExecution")
+		if err != nil {
+			return err
+		}
+		e := &pb.Execution{TypeId: proto.Int64(typeID), LastKnownState: pb.Execution_RUNNING.Enum(), CustomProperties: map[string]*pb.Value{
+			"task_name":     {Value: &pb.Value_StringValue{StringValue: fmt.Sprintf("task-%d", i)}},
+			"parent_dag_id": {Value: &pb.Value_IntValue{IntValue: root}},
+		}}
+		req := &pb.PutExecutionRequest{Execution: e, Contexts: contexts}
+		if prev != 0 {
+			req.ArtifactEventPairs = []*pb.PutExecutionRequest_ArtifactAndEvent{{Event: &pb.Event{ArtifactId: proto.Int64(prev), Type: pb.Event_INPUT.Enum(),
+				Path: &pb.Event_Path{Steps: []*pb.Event_Path_Step{{Value: &pb.Event_Path_Step_Key{Key: "in"}}}}}}}
+		}
+		id, err := c.putExecution(ctx, req)
+		if err != nil {
+			return fmt.Errorf("task %d: %w", i, err)
+		}
+		at, err := timed(c, "PutArtifactType", func() (*pb.PutArtifactTypeResponse, error) {
+			return c.svc.PutArtifactType(ctx, &pb.PutArtifactTypeRequest{ArtifactType: &pb.ArtifactType{Name: proto.String("system.Model")}})
+		})
+		if err != nil {
+			return err
+		}
+		arts, err := timed(c, "PutArtifacts", func() (*pb.PutArtifactsResponse, error) {
+			return c.svc.PutArtifacts(ctx, &pb.PutArtifactsRequest{Artifacts: []*pb.Artifact{{TypeId: proto.Int64(at.GetTypeId()),
+				Uri: proto.String(fmt.Sprintf("minio://bench/%s/task-%d/model", runID, i)), State: pb.Artifact_LIVE.Enum()}}})
+		})
+		if err != nil {
+			return err
+		}
+		art := arts.GetArtifactIds()[0]
+		outs, _ := structpb.NewStruct(map[string]any{"accuracy": 0.9, "task": fmt.Sprintf("task-%d", i)})
+		e.Id = proto.Int64(id)
+		e.LastKnownState = pb.Execution_COMPLETE.Enum()
+		e.CustomProperties["outputs"] = &pb.Value{Value: &pb.Value_StructValue{StructValue: outs}}
+		if _, err := c.putExecution(ctx, &pb.PutExecutionRequest{Execution: e, Contexts: contexts, ArtifactEventPairs: []*pb.PutExecutionRequest_ArtifactAndEvent{
+			{Event: &pb.Event{ArtifactId: proto.Int64(art), Type: pb.Event_OUTPUT.Enum(), Path: &pb.Event_Path{Steps: []*pb.Event_Path_Step{{Value: &pb.Event_Path_Step_Key{Key: "model"}}}}}},
+		}}); err != nil {
+			return fmt.Errorf("publish task %d: %w", i, err)
+		}
+		token := ""
+		for {
+			res, err := timed(c, "GetExecutionsByContext", func() (*pb.GetExecutionsByContextResponse, error) {
+				return c.svc.GetExecutionsByContext(ctx, &pb.GetExecutionsByContextRequest{ContextId: run.Id,
+					Options: &pb.ListOperationOptions{FilterQuery: proto.String(filter), NextPageToken: proto.String(token)}})
+			})
+			if err != nil {
+				return fmt.Errorf("list DAG children: %w", err)
+			}
+			if token = res.GetNextPageToken(); token == "" {
+				// One page holds 20; below that the last page holds all.
+				if got := len(res.GetExecutions()); i < 20 && got != i+1 {
+					return fmt.Errorf("DAG lists %d children after %d tasks", got, i+1)
+				}
+				break
+			}
+		}
+		if _, err := timed(c, "GetArtifactsByID", func() (*pb.GetArtifactsByIDResponse, error) {
+			return c.svc.GetArtifactsByID(ctx, &pb.GetArtifactsByIDRequest{ArtifactIds: []int64{art}})
+		}); err != nil {
+			return err
+		}
+		prev = art
+	}
+	return nil
+}

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestSmallLoad runs a small load on SQLite (and on MariaDB when
+// MLMD_MYSQL_DSN is set) and checks that every call succeeded and every
+// method of the workload was measured.
+func TestSmallLoad(t *testing.T) {
+	backends := []config{{backend: "sqlite"}}
+	if dsn := os.Getenv("MLMD_MYSQL_DSN"); dsn != "" {
+		backends = append(backends, config{backend: "mysql", dsn: dsn})
+	}
+	for _, c := range backends {
+		t.Run(c.backend, func(t *testing.T) {
+			c.clients, c.tasks, c.runs, c.duration = 4, 3, 2, time.Minute
+			rep, err := run(context.Background(), c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.runs != 8 {
+				t.Errorf("%d runs, want 8", rep.runs)
+			}
+			for m, n := range rep.errors {
+				t.Errorf("%s: %d errors", m, n)
+			}
+			for _, m := range []string{"GetContextByTypeAndName", "PutContexts", "PutParentContexts", "PutExecutionType",
+				"PutExecution", "PutArtifactType", "PutArtifacts", "GetExecutionsByContext", "GetArtifactsByID"} {
+				if len(rep.calls[m]) == 0 {
+					t.Errorf("no %s calls measured", m)
+				}
+			}
+			var b strings.Builder
+			rep.print(&b)
+			if !strings.Contains(b.String(), "calls/s") || !strings.Contains(b.String(), "PutExecution") {
+				t.Errorf("report:\n%s", b.String())
+			}
+			t.Log("\n" + b.String())
+		})
+	}
+}
+
+func TestBadConfig(t *testing.T) {
+	for _, c := range []config{
+		{backend: "sqlite", clients: 0, tasks: 1, duration: time.Second},
+		{backend: "oracle", clients: 1, tasks: 1, duration: time.Second},
+		{addr: "10.0.0.1:8080", clients: 1, tasks: 1, duration: time.Second},
+		{backend: "mysql", clients: 1, tasks: 1, duration: time.Second},
+	} {
+		if _, err := run(context.Background(), c); err == nil {
+			t.Errorf("%+v: no error", c)
+		}
+	}
+}
