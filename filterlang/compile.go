@@ -105,18 +105,179 @@ func Compile(c *Checked, d Dialect) (*SQL, error) {
 	}
 	w := &writer{d: d, kind: c.kind}
 	out := &SQL{Table: c.kind.table()}
+
+	// The neighbours that can match a node several times (contexts,
+	// events, ...) are not joined: the conjuncts that name them become
+	// subqueries, which neither repeat nodes nor need DISTINCT. A
+	// conjunct about one neighbour alone, such as contexts_a.name = 'x'
+	// AND contexts_a.type = 'run', is a semi-join, table_0.id IN (SELECT
+	// ...), which lets the database start from the neighbour's index.
+	// Conjuncts that name a neighbour together with anything else (an OR
+	// with the node's attributes, two neighbours compared) go into one
+	// correlated EXISTS per group of neighbours named together.
+	// Properties and the type, one row per node, are joined.
+	conjuncts := flattenAnd(c.root, nil)
+	mentioned := make([]map[*neighbour]bool, len(conjuncts))
+	base := make([]bool, len(conjuncts))
+	groupOf := map[*neighbour]*neighbour{} // union-find over multiplying neighbours
+	var find func(n *neighbour) *neighbour
+	find = func(n *neighbour) *neighbour {
+		if groupOf[n] == n {
+			return n
+		}
+		root := find(groupOf[n])
+		groupOf[n] = root
+		return root
+	}
+	for _, nb := range c.neighbours {
+		if nb.multiplies() {
+			groupOf[nb] = nb
+		}
+	}
+	for i, x := range conjuncts {
+		mentioned[i] = map[*neighbour]bool{}
+		base[i] = mentions(x, mentioned[i])
+		var first *neighbour
+		for _, nb := range c.neighbours { // in a fixed order
+			if !mentioned[i][nb] || !nb.multiplies() {
+				continue
+			}
+			if first == nil {
+				first = nb
+			} else {
+				groupOf[find(nb)] = find(first)
+			}
+		}
+	}
+	// A group is a semi-join if it is one neighbour whose conjuncts name
+	// nothing else.
+	semi := map[*neighbour]bool{}
+	for _, nb := range c.neighbours {
+		if nb.multiplies() && find(nb) == nb {
+			semi[nb] = true
+		}
+	}
+	groupConjuncts := map[*neighbour][]int{}
+	for i := range conjuncts {
+		var g *neighbour
+		for nb := range mentioned[i] {
+			if nb.multiplies() {
+				g = find(nb)
+			}
+		}
+		if g == nil {
+			continue
+		}
+		groupConjuncts[g] = append(groupConjuncts[g], i)
+		if base[i] || len(mentioned[i]) > 1 {
+			semi[g] = false
+		}
+	}
+	for nb := range groupOf {
+		if find(nb) != nb {
+			semi[find(nb)] = false
+		}
+	}
+
 	var joins []string
 	for _, nb := range c.neighbours {
-		joins = append(joins, w.join(nb, &out.JoinArgs)...)
-		out.Distinct = out.Distinct || nb.multiplies()
+		if !nb.multiplies() {
+			joins = append(joins, w.join(nb, &out.JoinArgs)...)
+		}
 	}
 	out.Joins = strings.Join(joins, " ")
-	where := w.expr(c.root, &out.WhereArgs)
+
+	var parts []string
+	written := map[*neighbour]bool{}
+	for i, x := range conjuncts {
+		var g *neighbour
+		for nb := range mentioned[i] {
+			if nb.multiplies() {
+				g = find(nb)
+			}
+		}
+		if g == nil {
+			parts = append(parts, w.expr(x, &out.WhereArgs))
+			continue
+		}
+		if written[g] {
+			continue
+		}
+		written[g] = true
+		var conds []cexpr
+		for _, j := range groupConjuncts[g] {
+			conds = append(conds, conjuncts[j])
+		}
+		if semi[g] {
+			parts = append(parts, w.semiJoin(g, conds, &out.WhereArgs))
+			continue
+		}
+		var members []*neighbour
+		for _, nb := range c.neighbours {
+			if nb.multiplies() && find(nb) == g {
+				members = append(members, nb)
+			}
+		}
+		parts = append(parts, w.exists(members, conds, &out.WhereArgs))
+	}
+	where := chain("AND", parts)
 	if !strings.HasPrefix(where, "(") || !balancedGroup(where) {
 		where = "(" + where + ")"
 	}
 	out.Where = where
 	return out, nil
+}
+
+// flattenAnd appends the conjuncts of x to out.
+func flattenAnd(x cexpr, out []cexpr) []cexpr {
+	if l, ok := x.(*logic); ok && l.op == "AND" {
+		for _, a := range l.args {
+			out = flattenAnd(a, out)
+		}
+		return out
+	}
+	return append(out, x)
+}
+
+// mentions adds the neighbours x names to nbs and reports whether x names
+// an attribute of the node itself.
+func mentions(x cexpr, nbs map[*neighbour]bool) (base bool) {
+	visit := func(ys ...cexpr) {
+		for _, y := range ys {
+			if mentions(y, nbs) {
+				base = true
+			}
+		}
+	}
+	switch x := x.(type) {
+	case *column:
+		if x.nb == nil {
+			return true
+		}
+		nbs[x.nb] = true
+	case *enumTest:
+		visit(x.col)
+	case *arith:
+		visit(x.l, x.r)
+	case *negate:
+		visit(x.x)
+	case *compare:
+		visit(x.l, x.r)
+	case *inList:
+		visit(x.x)
+		visit(x.list...)
+	case *like:
+		visit(x.x, x.pattern)
+	case *between:
+		visit(x.x, x.lo, x.hi)
+	case *isTest:
+		visit(x.x)
+	case *logic:
+		visit(x.args...)
+	case *not:
+		visit(x.x)
+	}
+	return base
 }
 
 // balancedGroup reports whether s is one parenthesised group, "(...)",
@@ -206,6 +367,16 @@ func (w *writer) join(nb *neighbour, args *[]any) []string {
 	l := w.linkOf(nb.rel)
 	lk := fmt.Sprintf("link_%d", nb.n)
 	out := []string{fmt.Sprintf("JOIN %s AS %s ON %s.%s = %s.id", l.linkTable, lk, lk, l.fromCol, BaseAlias)}
+	return append(out, w.nodeJoins(nb)...)
+}
+
+// nodeJoins returns the joins from an aliased neighbour's link table to
+// the neighbour's node and to its type, as far as the query needs them.
+func (w *writer) nodeJoins(nb *neighbour) []string {
+	l := w.linkOf(nb.rel)
+	t := fmt.Sprintf("table_%d", nb.n)
+	lk := fmt.Sprintf("link_%d", nb.n)
+	var out []string
 	if nb.needNode {
 		out = append(out, fmt.Sprintf("JOIN %s AS %s ON %s.id = %s.%s", l.nodeTable, t, t, lk, l.toCol))
 	}
@@ -214,6 +385,49 @@ func (w *writer) join(nb *neighbour, args *[]any) []string {
 		out = append(out, fmt.Sprintf("JOIN Type AS %s ON %s.id = %s.type_id", ty, ty, t))
 	}
 	return out
+}
+
+// semiJoin writes "some neighbour nb satisfies all of conds" as
+// table_0.id IN (SELECT ...).
+func (w *writer) semiJoin(nb *neighbour, conds []cexpr, args *[]any) string {
+	from, key := w.source(nb)
+	parts := make([]string, len(conds))
+	for i, x := range conds {
+		parts[i] = w.expr(x, args)
+	}
+	return "(" + BaseAlias + ".id IN (SELECT " + key + " FROM " + from + " WHERE " + chain("AND", parts) + "))"
+}
+
+// source returns the tables of an aliased neighbour, for a FROM clause,
+// and the column of them that holds the node's id.
+func (w *writer) source(nb *neighbour) (from, key string) {
+	if nb.rel == relEvent {
+		t := fmt.Sprintf("table_%d", nb.n)
+		col := "artifact_id"
+		if w.kind == KindExecution {
+			col = "execution_id"
+		}
+		return "Event AS " + t, t + "." + col
+	}
+	l := w.linkOf(nb.rel)
+	lk := fmt.Sprintf("link_%d", nb.n)
+	return strings.Join(append([]string{l.linkTable + " AS " + lk}, w.nodeJoins(nb)...), " "), lk + "." + l.fromCol
+}
+
+// exists writes "some rows of the neighbours nbs satisfy all of conds",
+// where conds may name the node's attributes, as a correlated EXISTS.
+func (w *writer) exists(nbs []*neighbour, conds []cexpr, args *[]any) string {
+	froms := make([]string, len(nbs))
+	var parts []string
+	for i, nb := range nbs {
+		from, key := w.source(nb)
+		froms[i] = from
+		parts = append(parts, "("+key+" = "+BaseAlias+".id)")
+	}
+	for _, x := range conds {
+		parts = append(parts, w.expr(x, args))
+	}
+	return "(EXISTS (SELECT 1 FROM " + strings.Join(froms, ", ") + " WHERE " + chain("AND", parts) + "))"
 }
 
 // column returns the SQL of a column reference.

@@ -207,6 +207,13 @@ var worldCases = []struct {
 	{KindExecution, "COMPLETE = last_known_state OR last_known_state <> COMPLETE AND name = 'bare'", []string{"eDone", "eBare"}},
 	// A neighbour named anywhere must exist: aLone has no context.
 	{KindArtifact, "name = 'lonely' OR contexts_c.name = 'my_run'", []string{"aIn", "aModel"}},
+	// Conditions that mix neighbours with other names.
+	{KindArtifact, "properties.p0.int_value = 1 OR contexts_c.name = 'foo_ctx'", []string{"aIn"}},
+	{KindArtifact, "(contexts_a.name = 'my_run' OR name = 'model') AND (events_e.type = OUTPUT OR name = 'foo_in')", []string{"aIn", "aModel"}},
+	{KindArtifact, "type = 'foo' OR contexts_c.type = 'exp'", []string{"aIn", "aModel", "aBare"}},
+	{KindArtifact, "contexts_a.id != contexts_b.id", []string{"aIn", "aModel"}},
+	{KindContext, "artifacts_a.create_time_since_epoch > executions_e.create_time_since_epoch", nil},
+	{KindContext, "artifacts_a.create_time_since_epoch < executions_e.create_time_since_epoch AND executions_e.last_known_state = COMPLETE", []string{"cRun2"}},
 	// The property must exist; IS NULL tests its value.
 	{KindArtifact, "properties.p0.int_value IS NULL", []string{"aOut"}},
 	// A node matching through several neighbours comes once.

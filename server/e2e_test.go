@@ -557,3 +557,50 @@ func everyRPC(t *testing.T, c pb.MetadataStoreServiceClient) {
 	}})
 	wantCode(t, err, codes.Unimplemented, "GetLineageSubgraph")
 }
+
+// TestListCap checks MLMD's paging limits: the proto default page size is
+// 20, a page never holds more than 100 rows whatever max_result_size asks,
+// and the token walks the rest without repeats.
+func TestListCap(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			c := serve(t, b.driver, b.dsn(t)).client
+			ctx := context.Background()
+			tid := ok(c.PutArtifactType(ctx, &pb.PutArtifactTypeRequest{ArtifactType: &pb.ArtifactType{Name: proto.String("Row")}})).get(t).GetTypeId()
+			arts := make([]*pb.Artifact, 105)
+			for i := range arts {
+				arts[i] = &pb.Artifact{TypeId: proto.Int64(tid)}
+			}
+			want := ok(c.PutArtifacts(ctx, &pb.PutArtifactsRequest{Artifacts: arts})).get(t).GetArtifactIds()
+
+			res := ok(c.GetArtifacts(ctx, &pb.GetArtifactsRequest{Options: &pb.ListOperationOptions{}})).get(t)
+			if len(res.GetArtifacts()) != 20 || res.GetNextPageToken() == "" {
+				t.Errorf("default page: %d rows, token %q; want 20 and a token", len(res.GetArtifacts()), res.GetNextPageToken())
+			}
+			var got []int64
+			opts := &pb.ListOperationOptions{MaxResultSize: proto.Int32(500)}
+			for pages := 1; ; pages++ {
+				res := ok(c.GetArtifacts(ctx, &pb.GetArtifactsRequest{Options: opts})).get(t)
+				if len(res.GetArtifacts()) > 100 {
+					t.Fatalf("page %d holds %d rows, more than 100", pages, len(res.GetArtifacts()))
+				}
+				for _, a := range res.GetArtifacts() {
+					got = append(got, a.GetId())
+				}
+				if res.GetNextPageToken() == "" {
+					if pages != 2 {
+						t.Errorf("%d pages, want 2 (100 + 5)", pages)
+					}
+					break
+				}
+				if pages > 5 {
+					t.Fatal("paging does not end")
+				}
+				opts.NextPageToken = proto.String(res.GetNextPageToken())
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("paged ids %v, want %v", got, want)
+			}
+		})
+	}
+}

@@ -59,6 +59,8 @@ type config struct {
 	tasks    int
 	runs     int // per client; 0 means until duration is over
 	duration time.Duration
+	// direct calls the service in process, without gRPC: the baseline.
+	direct bool
 }
 
 func main() {
@@ -70,12 +72,32 @@ func main() {
 	flag.IntVar(&c.tasks, "tasks", 10, "tasks per pipeline run")
 	flag.IntVar(&c.runs, "runs", 0, "pipeline runs per client (0: until -duration is over)")
 	flag.DurationVar(&c.duration, "duration", 10*time.Second, "how long to generate load (upper bound)")
+	baseline := flag.Bool("baseline", true, "also run the same load against the service in process (no gRPC) and print the ratios")
 	flag.Parse()
 	rep, err := run(context.Background(), c)
 	if err != nil {
 		log.Fatal(err)
 	}
 	rep.print(os.Stdout)
+	if *baseline && c.addr == "" {
+		c.direct = true
+		base, err := run(context.Background(), c)
+		if err != nil {
+			log.Fatal(err)
+		}
+		base.print(os.Stdout)
+		printRatios(os.Stdout, rep, base)
+	}
+}
+
+// printRatios compares a gRPC run with the in-process baseline.
+func printRatios(w io.Writer, grpcRep, base *report) {
+	n1, all1 := grpcRep.total()
+	n2, all2 := base.total()
+	rate1, rate2 := float64(n1)/grpcRep.elapsed.Seconds(), float64(n2)/base.elapsed.Seconds()
+	fmt.Fprintf(w, "gRPC / in-process: calls/s %.2f, p50 %.2f, p99 %.2f\n", rate1/rate2,
+		float64(percentile(all1, 0.5))/float64(percentile(all2, 0.5)),
+		float64(percentile(all1, 0.99))/float64(percentile(all2, 0.99)))
 }
 
 // report holds the measurements of one load test.
@@ -130,17 +152,19 @@ func run(ctx context.Context, c config) (*report, error) {
 	if c.clients <= 0 || c.tasks <= 0 || c.duration <= 0 || c.runs < 0 {
 		return nil, errors.New("-clients, -tasks and -duration must be positive")
 	}
-	addr, label, stop, err := target(ctx, c)
+	addr, label, svc, stop, err := target(ctx, c)
 	if err != nil {
 		return nil, err
 	}
 	defer stop()
-	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		return nil, err
+	if svc == nil {
+		conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+		if err != nil {
+			return nil, err
+		}
+		defer conn.Close()
+		svc = pb.NewMetadataStoreServiceClient(conn)
 	}
-	defer conn.Close()
-	svc := pb.NewMetadataStoreServiceClient(conn)
 
 	// Warm up: the types exist before the clock starts.
 	warm := &client{svc: svc, calls: map[string][]time.Duration{}, errors: map[string]int{}}
@@ -189,18 +213,19 @@ func run(ctx context.Context, c config) (*report, error) {
 	return rep, nil
 }
 
-// target returns the address to load, a label for the report, and a
-// function that stops what target started.
-func target(ctx context.Context, c config) (addr, label string, stop func(), err error) {
+// target returns the address to load (or, with c.direct, the in-process
+// service), a label for the report, and a function that stops what target
+// started.
+func target(ctx context.Context, c config) (addr, label string, svc api, stop func(), err error) {
 	if c.addr != "" {
 		host, _, err := net.SplitHostPort(c.addr)
 		if err != nil {
-			return "", "", nil, fmt.Errorf("-addr: %w", err)
+			return "", "", nil, nil, fmt.Errorf("-addr: %w", err)
 		}
 		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-			return "", "", nil, fmt.Errorf("-addr %s is not a loopback address", c.addr)
+			return "", "", nil, nil, fmt.Errorf("-addr %s is not a loopback address", c.addr)
 		}
-		return c.addr, "server at " + c.addr, func() {}, nil
+		return c.addr, "server at " + c.addr, nil, func() {}, nil
 	}
 	var dsn string
 	var cleanup func()
@@ -208,37 +233,43 @@ func target(ctx context.Context, c config) (addr, label string, stop func(), err
 	case "sqlite":
 		dir, err := os.MkdirTemp("", "serverload")
 		if err != nil {
-			return "", "", nil, err
+			return "", "", nil, nil, err
 		}
 		dsn = "file:" + filepath.Join(dir, "mlmd.db")
 		cleanup = func() { os.RemoveAll(dir) }
 	case "mysql":
 		if c.dsn == "" {
-			return "", "", nil, errors.New("-backend mysql needs -dsn (or MLMD_MYSQL_DSN)")
+			return "", "", nil, nil, errors.New("-backend mysql needs -dsn (or MLMD_MYSQL_DSN)")
 		}
 		dsn, cleanup, err = freshDatabase(c.dsn)
 		if err != nil {
-			return "", "", nil, err
+			return "", "", nil, nil, err
 		}
 	default:
-		return "", "", nil, fmt.Errorf("-backend %q: want sqlite or mysql", c.backend)
+		return "", "", nil, nil, fmt.Errorf("-backend %q: want sqlite or mysql", c.backend)
 	}
 	store, err := mlmd.Open(ctx, c.backend, dsn)
 	if err != nil {
 		cleanup()
-		return "", "", nil, err
+		return "", "", nil, nil, err
+	}
+	if c.direct {
+		return "", "service in process on " + c.backend + " (no gRPC)", direct{server.New(store)}, func() {
+			store.Close()
+			cleanup()
+		}, nil
 	}
 	srv := server.NewGRPCServer(server.New(store), &server.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		store.Close()
 		cleanup()
-		return "", "", nil, err
+		return "", "", nil, nil, err
 	}
 	sctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(sctx, lis, 10*time.Second) }()
-	return lis.Addr().String(), "mlmd-server on " + c.backend, func() {
+	return lis.Addr().String(), "mlmd-server on " + c.backend, nil, func() {
 		cancel()
 		<-done
 		store.Close()
@@ -281,7 +312,7 @@ func randomID() string {
 
 // client is one KFP-shaped client; it is used by one goroutine.
 type client struct {
-	svc    pb.MetadataStoreServiceClient
+	svc    api
 	calls  map[string][]time.Duration
 	errors map[string]int
 	runs   int

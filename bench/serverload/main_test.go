@@ -12,12 +12,16 @@ import (
 // MLMD_MYSQL_DSN is set) and checks that every call succeeded and every
 // method of the workload was measured.
 func TestSmallLoad(t *testing.T) {
-	backends := []config{{backend: "sqlite"}}
+	backends := []config{{backend: "sqlite"}, {backend: "sqlite", direct: true}}
 	if dsn := os.Getenv("MLMD_MYSQL_DSN"); dsn != "" {
 		backends = append(backends, config{backend: "mysql", dsn: dsn})
 	}
 	for _, c := range backends {
-		t.Run(c.backend, func(t *testing.T) {
+		name := c.backend
+		if c.direct {
+			name += "-direct"
+		}
+		t.Run(name, func(t *testing.T) {
 			c.clients, c.tasks, c.runs, c.duration = 4, 3, 2, time.Minute
 			rep, err := run(context.Background(), c)
 			if err != nil {
@@ -55,5 +59,15 @@ func TestBadConfig(t *testing.T) {
 		if _, err := run(context.Background(), c); err == nil {
 			t.Errorf("%+v: no error", c)
 		}
+	}
+}
+
+func TestRatios(t *testing.T) {
+	a := &report{elapsed: time.Second, calls: map[string][]time.Duration{"X": {2 * time.Millisecond, 4 * time.Millisecond}}}
+	b := &report{elapsed: time.Second, calls: map[string][]time.Duration{"X": {time.Millisecond, 2 * time.Millisecond}}}
+	var out strings.Builder
+	printRatios(&out, a, b)
+	if got, want := out.String(), "gRPC / in-process: calls/s 1.00, p50 2.00, p99 2.00\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }

@@ -18,14 +18,17 @@ import (
 // empty, is a sequence of JOIN clauses (for example to the property,
 // Attribution/Association, Context or Event tables, under aliases of the
 // compiler's choosing other than table_0), and where is a boolean
-// expression. Neither may contain user text: every value of the query goes
+// expression. distinct reports whether the joins can match a node more
+// than once, so that the listing must select DISTINCT ids (joins to
+// properties and to the node's type cannot; conditions on one aliased
+// neighbour alone are written as IN (SELECT ...) and need no join). Neither may contain user text: every value of the query goes
 // into args, which bind the ? placeholders of joins and then of where, in
 // the order they appear. d tells the engine (d.Name()), for the few
 // constructs that differ between SQLite and MySQL.
 //
 // It returns InvalidArgument for a query that does not parse or check.
 // query is never empty.
-func compileFilter(d Dialect, kind driver.Kind, query string) (joins, where string, args []any, err error) {
+func compileFilter(d Dialect, kind driver.Kind, query string) (joins, where string, args []any, distinct bool, err error) {
 	var dialect filterlang.Dialect
 	switch d.Name() {
 	case "sqlite":
@@ -33,13 +36,13 @@ func compileFilter(d Dialect, kind driver.Kind, query string) (joins, where stri
 	case "mysql":
 		dialect = filterlang.MySQL
 	default:
-		return "", "", nil, errcode.New(errcode.Unimplemented, "sqlstore: filter queries are not supported on %s", d.Name())
+		return "", "", nil, false, errcode.New(errcode.Unimplemented, "sqlstore: filter queries are not supported on %s", d.Name())
 	}
 	compiled, err := filterlang.Build(query, filterlang.Kind(kind), dialect)
 	if err != nil {
 		// A *filterlang.Error has the code InvalidArgument and starts with
 		// the line and column of the problem.
-		return "", "", nil, errcode.Annotate(err, "invalid filter query")
+		return "", "", nil, false, errcode.Annotate(err, "invalid filter query")
 	}
-	return compiled.Joins, compiled.Where, compiled.Args(), nil
+	return compiled.Joins, compiled.Where, compiled.Args(), compiled.Distinct, nil
 }

@@ -41,14 +41,15 @@ func listSQL(d Dialect, q driver.ListQuery) (string, []any, error) {
 		return "", nil, errcode.New(errcode.InvalidArgument, "sqlstore: negative limit %d", q.Limit)
 	}
 	var joins string
+	var distinct bool
 	var conds []string
 	var joinArgs, args []any
 	if q.Filter != "" {
-		j, w, fargs, err := compileFilter(d, q.Kind, q.Filter)
+		j, w, fargs, dist, err := compileFilter(d, q.Kind, q.Filter)
 		if err != nil {
 			return "", nil, err
 		}
-		joins = j
+		joins, distinct = j, dist
 		if w != "" {
 			conds = append(conds, "("+w+")")
 		}
@@ -83,7 +84,7 @@ func listSQL(d Dialect, q driver.ListQuery) (string, []any, error) {
 
 	var b strings.Builder
 	b.WriteString("SELECT ")
-	if joins != "" {
+	if distinct {
 		// A join may match a node more than once.
 		b.WriteString("DISTINCT ")
 	}

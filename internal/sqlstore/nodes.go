@@ -15,9 +15,9 @@ import (
 // the statement, so its cost grows with the square of its rows.
 const updateRowsPerStatement = 100
 
-// nodeColumns returns the columns of the node table that InsertNodes and
-// UpdateNodes write (without create_time_since_epoch), and each row's
-// values for them.
+// columns returns the columns of the node table that InsertNodes and
+// UpdateNodes write, except create_time_since_epoch, which only InsertNodes
+// writes; values returns a row's values for them.
 func (nt *nodeTable) columns() []string {
 	cols := []string{"type_id", "name", "external_id"}
 	if nt.hasURI {
@@ -150,7 +150,7 @@ func (t *tx) GetNodes(ctx context.Context, kind driver.Kind, ids []int64) ([]dri
 	case driver.KindArtifact:
 		out, err = inChunks(ids, func(ids []int64) ([]driver.NodeRow, error) {
 			recs, err := t.q.ArtifactsByID(ctx, ids)
-			return convertNodes(recs, err, func(r ArtifactRecord) driver.NodeRow {
+			return Convert(recs, err, func(r ArtifactRecord) driver.NodeRow {
 				return driver.NodeRow{
 					ID: r.ID, TypeID: r.TypeID, TypeName: r.TypeName.String, Name: r.Name.String,
 					URI: r.Uri.String, ExternalID: r.ExternalID.String, State: int32(r.State.Int64),
@@ -161,7 +161,7 @@ func (t *tx) GetNodes(ctx context.Context, kind driver.Kind, ids []int64) ([]dri
 	case driver.KindExecution:
 		out, err = inChunks(ids, func(ids []int64) ([]driver.NodeRow, error) {
 			recs, err := t.q.ExecutionsByID(ctx, ids)
-			return convertNodes(recs, err, func(r ExecutionRecord) driver.NodeRow {
+			return Convert(recs, err, func(r ExecutionRecord) driver.NodeRow {
 				return driver.NodeRow{
 					ID: r.ID, TypeID: r.TypeID, TypeName: r.TypeName.String, Name: r.Name.String,
 					ExternalID: r.ExternalID.String, State: int32(r.LastKnownState.Int64),
@@ -172,7 +172,7 @@ func (t *tx) GetNodes(ctx context.Context, kind driver.Kind, ids []int64) ([]dri
 	default:
 		out, err = inChunks(ids, func(ids []int64) ([]driver.NodeRow, error) {
 			recs, err := t.q.ContextsByID(ctx, ids)
-			return convertNodes(recs, err, func(r ContextRecord) driver.NodeRow {
+			return Convert(recs, err, func(r ContextRecord) driver.NodeRow {
 				return driver.NodeRow{
 					ID: r.ID, TypeID: r.TypeID, TypeName: r.TypeName.String, Name: r.Name,
 					ExternalID:           r.ExternalID.String,
@@ -208,10 +208,6 @@ func (t *tx) GetNodes(ctx context.Context, kind driver.Kind, ids []int64) ([]dri
 		n.Properties = append(n.Properties, row)
 	}
 	return out, nil
-}
-
-func convertNodes[R any](recs []R, err error, f func(R) driver.NodeRow) ([]driver.NodeRow, error) {
-	return Convert(recs, err, f)
 }
 
 func (t *tx) FindNodeIDs(ctx context.Context, kind driver.Kind, q driver.NodeQuery) ([]int64, error) {

@@ -137,3 +137,85 @@ func name(id int64, ids []int64) string {
 	}
 	return "b"
 }
+
+// TestStatementCounts checks at the server that the Tx methods are
+// set-based: the statements a call sends grow with the number of chunks
+// its rows make (at most 500 rows an INSERT, 100 an UPDATE, 500 ids a
+// query), not with the number of rows or properties.
+func TestStatementCounts(t *testing.T) {
+	ctx := context.Background()
+	c := openConn(t).(*sqlstore.Conn)
+	db := c.DB()
+	db.SetMaxOpenConns(1) // one session, whose counters we read
+	counters := func() map[string]int64 {
+		rows, err := db.QueryContext(ctx, "SHOW SESSION STATUS WHERE Variable_name IN ('Com_insert', 'Com_update', 'Com_select', 'Com_delete')")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		out := map[string]int64{}
+		for rows.Next() {
+			var name string
+			var v int64
+			if err := rows.Scan(&name, &v); err != nil {
+				t.Fatal(err)
+			}
+			out[name] = v
+		}
+		return out
+	}
+	// count runs fn in a transaction and returns the statements it sent,
+	// by kind (SHOW STATUS counts as none of them).
+	count := func(fn func(tx driver.Tx) error) map[string]int64 {
+		t.Helper()
+		before := counters()
+		if err := c.InTx(ctx, driver.TxOptions{}, fn); err != nil {
+			t.Fatal(err)
+		}
+		after := counters()
+		out := map[string]int64{}
+		for k, v := range after {
+			out[k] = v - before[k]
+		}
+		return out
+	}
+	var typeID int64
+	count(func(tx driver.Tx) error {
+		var err error
+		typeID, err = tx.InsertType(ctx, driver.TypeRow{Kind: driver.KindArtifact, Name: "T"})
+		return err
+	})
+	rows := make([]driver.NodeRow, 1000)
+	for i := range rows {
+		rows[i] = driver.NodeRow{TypeID: typeID, Name: fmt.Sprint("n", i), Properties: []driver.PropertyRow{
+			{Name: "a", Column: driver.ColumnInt, Int: 1}, {Name: "b", Column: driver.ColumnString, String: "x"},
+			{Name: "c", IsCustom: true, Column: driver.ColumnBool, Bool: true}}}
+	}
+	var ids []int64
+	got := count(func(tx driver.Tx) error {
+		var err error
+		ids, err = tx.InsertNodes(ctx, driver.KindArtifact, rows)
+		return err
+	})
+	// 1000 nodes: 2 INSERTs; 3000 properties: 6 INSERTs.
+	if got["Com_insert"] != 8 || got["Com_select"] != 0 || got["Com_update"] != 0 {
+		t.Errorf("InsertNodes of 1000 nodes with 3000 properties sent %v, want 8 inserts", got)
+	}
+	got = count(func(tx driver.Tx) error {
+		_, err := tx.GetNodes(ctx, driver.KindArtifact, ids)
+		return err
+	})
+	// 1000 ids: 2 queries of nodes, 2 of properties.
+	if got["Com_select"] != 4 {
+		t.Errorf("GetNodes of 1000 nodes sent %v, want 4 selects", got)
+	}
+	for i := range rows {
+		rows[i].ID = ids[i]
+		rows[i].URI = "u"
+	}
+	got = count(func(tx driver.Tx) error { return tx.UpdateNodes(ctx, driver.KindArtifact, rows) })
+	// 2 queries checking the ids exist, 10 UPDATEs of 100 rows.
+	if got["Com_select"] != 2 || got["Com_update"] != 10 {
+		t.Errorf("UpdateNodes of 1000 nodes sent %v, want 2 selects and 10 updates", got)
+	}
+}

@@ -115,7 +115,7 @@ migration_options { enable_upgrade_migration: true }
 		{
 			name:   "config file wins over mysql flags",
 			args:   []string{"--metadata_store_server_config_file=" + mysqlFile, "--mysql_config_host=ignored", "--mysql_config_port=1", "--mysql_config_database=x"},
-			driver: "mysql", dsn: "u:p@tcp(db:3307)/metadb?parseTime=true",
+			driver: "mysql", dsn: "u:p@tcp(db:3307)/metadb?parseTime=true&skip_db_creation=true",
 		},
 		{
 			name:   "config_file source type",

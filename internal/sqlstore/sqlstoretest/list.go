@@ -22,6 +22,7 @@ func init() {
 
 type listNode struct {
 	id, typeID, create, update int64
+	name                       string
 	inContext                  bool
 }
 
@@ -45,7 +46,8 @@ func testListNodes(t *testing.T, c driver.Conn) {
 			ids := mustInsertNodes(t, c, kind, rows)
 			nodes := make([]listNode, len(ids))
 			for i, id := range ids {
-				nodes[i] = listNode{id: id, typeID: rows[i].TypeID, create: rows[i].CreateTimeSinceEpoch, update: rows[i].LastUpdateTimeSinceEpoch}
+				nodes[i] = listNode{id: id, typeID: rows[i].TypeID, create: rows[i].CreateTimeSinceEpoch,
+					update: rows[i].LastUpdateTimeSinceEpoch, name: rows[i].Name}
 			}
 			var contextID int64
 			if kind != driver.KindContext {
@@ -65,10 +67,17 @@ func testListNodes(t *testing.T, c driver.Conn) {
 				name      string
 				typeID    int64
 				contextID int64
+				filter    string
+				keep      func(listNode) bool
 			}
-			variants := []variant{{"all", 0, 0}, {"one type", t2, 0}}
+			// A filter whose values must bind in the right places among
+			// the listing's own parameters.
+			const filter = "create_time_since_epoch >= 5 AND name != 'n7'"
+			filtered := func(n listNode) bool { return n.create >= 5 && n.name != "n7" }
+			variants := []variant{{"all", 0, 0, "", nil}, {"one type", t2, 0, "", nil}, {"filtered in one type", t1, 0, filter, filtered}}
 			if kind != driver.KindContext {
-				variants = append(variants, variant{"one context", 0, contextID}, variant{"one type in one context", t1, contextID})
+				variants = append(variants, variant{"one context", 0, contextID, "", nil}, variant{"one type in one context", t1, contextID, "", nil},
+					variant{"filtered in one context", 0, contextID, filter, filtered})
 			}
 			for _, v := range variants {
 				for _, order := range []driver.OrderField{driver.OrderByID, driver.OrderByCreateTime, driver.OrderByUpdateTime} {
@@ -76,9 +85,9 @@ func testListNodes(t *testing.T, c driver.Conn) {
 						for _, pageSize := range []int{0, 1, 3, 5} {
 							name := fmt.Sprintf("%s/order=%d/desc=%v/page=%d", v.name, order, desc, pageSize)
 							t.Run(name, func(t *testing.T) {
-								want := expectedListing(nodes, v.typeID, v.contextID, order, desc)
+								want := expectedListing(nodes, v.typeID, v.contextID, v.keep, order, desc)
 								got := listAll(t, c, driver.ListQuery{Kind: kind, TypeID: v.typeID, ContextID: v.contextID,
-									OrderBy: order, Desc: desc, Limit: pageSize})
+									Filter: v.filter, OrderBy: order, Desc: desc, Limit: pageSize})
 								equal(t, "listing", got, want)
 							})
 						}
@@ -90,10 +99,10 @@ func testListNodes(t *testing.T, c driver.Conn) {
 }
 
 // expectedListing computes the listing in Go.
-func expectedListing(nodes []listNode, typeID, contextID int64, order driver.OrderField, desc bool) []driver.NodeKey {
+func expectedListing(nodes []listNode, typeID, contextID int64, keep func(listNode) bool, order driver.OrderField, desc bool) []driver.NodeKey {
 	var keys []driver.NodeKey
 	for _, n := range nodes {
-		if (typeID != 0 && n.typeID != typeID) || (contextID != 0 && !n.inContext) {
+		if (typeID != 0 && n.typeID != typeID) || (contextID != 0 && !n.inContext) || (keep != nil && !keep(n)) {
 			continue
 		}
 		k := driver.NodeKey{ID: n.id, OrderValue: n.id}
