@@ -332,6 +332,11 @@ func everyRPC(t *testing.T, c pb.MetadataStoreServiceClient) {
 	if got := ids(ok(c.GetContextsByExecution(ctx, &pb.GetContextsByExecutionRequest{ExecutionId: proto.Int64(exeIDs[0])})).get(t).GetContexts()); !slices.Equal(got, []int64{ctxIDs[0]}) {
 		t.Errorf("GetContextsByExecution = %v", got)
 	}
+	// MLMD answers NotFound for a node without contexts, and for a missing node.
+	_, err = c.GetContextsByArtifact(ctx, &pb.GetContextsByArtifactRequest{ArtifactId: proto.Int64(1 << 40)})
+	wantCode(t, err, codes.NotFound, "GetContextsByArtifact of a missing artifact")
+	_, err = c.GetContextsByExecution(ctx, &pb.GetContextsByExecutionRequest{ExecutionId: proto.Int64(1 << 40)})
+	wantCode(t, err, codes.NotFound, "GetContextsByExecution of a missing execution")
 	if got := ids(ok(c.GetParentContextsByContext(ctx, &pb.GetParentContextsByContextRequest{ContextId: proto.Int64(ctxIDs[2])})).get(t).GetContexts()); !slices.Equal(got, []int64{ctxIDs[0]}) {
 		t.Errorf("GetParentContextsByContext = %v", got)
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 
@@ -561,6 +563,11 @@ func (s *Service) GetContextsByArtifact(ctx context.Context, req *pb.GetContexts
 	if err != nil {
 		return nil, toStatus(err)
 	}
+	if len(cs) == 0 {
+		// MLMD answers NotFound, not an empty list, for an artifact
+		// without contexts (or a missing artifact); clients rely on it.
+		return nil, status.Errorf(codes.NotFound, "no contexts found for artifact_id: %d", req.GetArtifactId())
+	}
 	return &pb.GetContextsByArtifactResponse{Contexts: mapSlice(cs, contextToPB)}, nil
 }
 
@@ -569,6 +576,10 @@ func (s *Service) GetContextsByExecution(ctx context.Context, req *pb.GetContext
 	cs, err := s.store.GetContextsByExecution(ctx, req.GetExecutionId())
 	if err != nil {
 		return nil, toStatus(err)
+	}
+	if len(cs) == 0 {
+		// As GetContextsByArtifact: MLMD answers NotFound.
+		return nil, status.Errorf(codes.NotFound, "no contexts found for execution_id: %d", req.GetExecutionId())
 	}
 	return &pb.GetContextsByExecutionResponse{Contexts: mapSlice(cs, contextToPB)}, nil
 }
