@@ -3,6 +3,7 @@ package filterlang
 import (
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
@@ -185,6 +186,18 @@ func EBNF() string { return grammar().String() }
 func Parse(query string) (*Expr, error) {
 	if strings.TrimSpace(query) == "" {
 		return nil, &Error{Pos: Position{Line: 1, Column: 1}, Msg: "empty query (expected a boolean expression such as name = 'x')"}
+	}
+	if !utf8.ValidString(query) {
+		pos := lexer.Position{Line: 1, Column: 1}
+		for i, r := range query {
+			if r == utf8.RuneError {
+				if _, size := utf8.DecodeRuneInString(query[i:]); size <= 1 {
+					break
+				}
+			}
+			pos.Advance(string(r))
+		}
+		return nil, errorf(pos, "the query is not valid UTF-8")
 	}
 	expr, err := grammar().ParseString("", query)
 	if err != nil {

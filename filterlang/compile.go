@@ -36,14 +36,21 @@ const BaseAlias = "table_0"
 // SQL is a compiled filter query: joins and a condition over the node
 // table, to be used as
 //
-//	SELECT [DISTINCT] table_0.id FROM <Table> AS table_0 <Joins> WHERE <Where> ...
+//	SELECT table_0.id FROM <Table> AS table_0 <Joins> WHERE <Where> ...
 //
 // with the arguments JoinArgs followed by WhereArgs (Args returns both).
 // Every value of the query is a bound argument; the SQL text holds only
 // names of tables and columns chosen by the compiler.
 //
-// The joins use the aliases table_<n>, link_<n> and type_<n> for n >= 1;
-// a caller that adds joins of its own must use other aliases.
+// Joins reach only tables with at most one row per node: the properties
+// the query names and the node's type. Conditions on contexts, events and
+// the other aliased neighbours are subqueries in Where: a conjunct about
+// one neighbour alone is a semi-join, table_0.id IN (SELECT ...), and
+// conjuncts that name neighbours together with other things are a
+// correlated EXISTS (SELECT ...).
+//
+// The SQL uses the aliases table_<n>, link_<n> and type_<n> for n >= 1; a
+// caller that adds joins or subqueries of its own must use other aliases.
 type SQL struct {
 	// Table is the node table: Artifact, Execution or Context.
 	Table string
@@ -54,9 +61,10 @@ type SQL struct {
 	// Where is a parenthesised condition.
 	Where     string
 	WhereArgs []any
-	// Distinct reports whether the joins can yield a node more than once
-	// (a node with two matching contexts, say); the caller must then
-	// select DISTINCT node ids.
+	// Distinct reports whether the joins can yield a node more than once,
+	// in which case the caller must select DISTINCT node ids. Compile
+	// writes conditions on neighbours that can match a node several times
+	// as subqueries, so it is false; callers should still honour it.
 	Distinct bool
 }
 
@@ -182,7 +190,7 @@ func Compile(c *Checked, d Dialect) (*SQL, error) {
 	var joins []string
 	for _, nb := range c.neighbours {
 		if !nb.multiplies() {
-			joins = append(joins, w.join(nb, &out.JoinArgs)...)
+			joins = append(joins, w.join(nb, &out.JoinArgs))
 		}
 	}
 	out.Joins = strings.Join(joins, " ")
@@ -342,32 +350,21 @@ func (w *writer) linkOf(rel relation) link {
 	panic(fmt.Sprintf("filterlang: relation %d has no link", rel))
 }
 
-// join returns the JOIN clauses of one neighbour.
-func (w *writer) join(nb *neighbour, args *[]any) []string {
+// join returns the JOIN clause of a neighbour with one row per node: the
+// node's type or a property.
+func (w *writer) join(nb *neighbour, args *[]any) string {
 	t := fmt.Sprintf("table_%d", nb.n)
-	switch nb.rel {
-	case relType:
-		return []string{fmt.Sprintf("JOIN Type AS %s ON %s.id = %s.type_id", t, t, BaseAlias)}
-	case relProperty, relCustomProperty:
-		table, idCol := propertyTable(w.kind)
-		custom := 0
-		if nb.custom {
-			custom = 1
-		}
-		*args = append(*args, nb.key)
-		return []string{fmt.Sprintf("JOIN %s AS %s ON %s.%s = %s.id AND %s.name = ? AND %s.is_custom_property = %d",
-			table, t, t, idCol, BaseAlias, t, t, custom)}
-	case relEvent:
-		col := "artifact_id"
-		if w.kind == KindExecution {
-			col = "execution_id"
-		}
-		return []string{fmt.Sprintf("JOIN Event AS %s ON %s.%s = %s.id", t, t, col, BaseAlias)}
+	if nb.rel == relType {
+		return fmt.Sprintf("JOIN Type AS %s ON %s.id = %s.type_id", t, t, BaseAlias)
 	}
-	l := w.linkOf(nb.rel)
-	lk := fmt.Sprintf("link_%d", nb.n)
-	out := []string{fmt.Sprintf("JOIN %s AS %s ON %s.%s = %s.id", l.linkTable, lk, lk, l.fromCol, BaseAlias)}
-	return append(out, w.nodeJoins(nb)...)
+	table, idCol := propertyTable(w.kind)
+	custom := 0
+	if nb.custom {
+		custom = 1
+	}
+	*args = append(*args, nb.key)
+	return fmt.Sprintf("JOIN %s AS %s ON %s.%s = %s.id AND %s.name = ? AND %s.is_custom_property = %d",
+		table, t, t, idCol, BaseAlias, t, t, custom)
 }
 
 // nodeJoins returns the joins from an aliased neighbour's link table to

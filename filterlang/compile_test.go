@@ -4,6 +4,7 @@ import (
 	"errors"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gomlmd/gomlmd/mlmd/errcode"
@@ -546,4 +547,24 @@ func TestCompileDialects(t *testing.T) {
 			t.Errorf("Kind(%d) has no name", int(k))
 		}
 	}
+}
+
+// TestConcurrentBuild builds queries from many goroutines at once (run it
+// with -race).
+func TestConcurrentBuild(t *testing.T) {
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, c := range compileCases {
+				got, err := Build(c.query, c.kind, SQLite)
+				if err != nil || got.Where != c.where {
+					t.Errorf("%q: %v", c.query, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

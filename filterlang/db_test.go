@@ -65,7 +65,7 @@ func openSQLite(tb testing.TB) *testDB {
 // mysqlDSNEnv names the variable with the DSN of the MySQL or MariaDB server
 // of the tests, as for the storage tests (internal/sqlstore/sqlstoretest,
 // which this package's tests cannot import: it depends on this package).
-const mysqlDSNEnv = "GOMLMD_TEST_MYSQL_DSN"
+const mysqlDSNEnv = "MLMD_MYSQL_DSN"
 
 var (
 	mysqlOnce   sync.Once
@@ -74,7 +74,7 @@ var (
 )
 
 // openMySQL returns a new database, with the MLMD schema, on the test
-// server ($GOMLMD_TEST_MYSQL_DSN, by default root@tcp(127.0.0.1:3306)/), and
+// server ($MLMD_MYSQL_DSN, by default root@tcp(127.0.0.1:3306)/), and
 // drops it when the test ends. Without a server the test is skipped, or
 // fails if the variable CI is set.
 func openMySQL(tb testing.TB) *testDB {

@@ -93,17 +93,47 @@ func flatten(rows [][]any) []any {
 func (t *tx) insertRows(ctx context.Context, what, table string, cols []string, rows [][]any, suffix string) error {
 	for _, chunk := range chunkRows(rows, len(cols), t.d.MaxParams()) {
 		if _, err := t.tx.ExecContext(ctx, insertSQL(table, cols, len(chunk), suffix), flatten(chunk)...); err != nil {
-			return dbError(t.d, err, "%s", what)
+			return t.writeError(ctx, err, table, cols, chunk, what)
 		}
 	}
 	return nil
+}
+
+// insertIDs returns the id strategy for a multi-row INSERT in this
+// transaction: the dialect's, or, when the dialect answers per session
+// (SessionIDs), the session's, asked once per transaction.
+func (t *tx) insertIDs(ctx context.Context) (IDStrategy, int64, error) {
+	strategy, step := t.d.InsertIDs()
+	sd, ok := t.d.(SessionIDs)
+	if strategy != IDsConsecutive || !ok {
+		return strategy, step, nil
+	}
+	if !t.sessionRead {
+		s, st, err := sd.SessionIDs(ctx, t.tx)
+		if err != nil {
+			return 0, 0, err
+		}
+		t.sessionIDs, t.sessionStep, t.sessionRead = s, st, true
+	}
+	return t.sessionIDs, t.sessionStep, nil
 }
 
 // insertRowsIDs inserts rows into a table with an auto-increment id and
 // returns the ids in the order of rows, the way the dialect's IDStrategy
 // says.
 func (t *tx) insertRowsIDs(ctx context.Context, what, table string, cols []string, rows [][]any) ([]int64, error) {
-	strategy, step := t.d.InsertIDs()
+	strategy, _ := t.d.InsertIDs()
+	if len(rows) == 1 && strategy == IDsConsecutive {
+		// One row's id is LAST_INSERT_ID whatever the session's settings.
+		strategy = IDsOneByOne
+	}
+	var step int64
+	if strategy != IDsOneByOne {
+		var err error
+		if strategy, step, err = t.insertIDs(ctx); err != nil {
+			return nil, dbError(t.d, err, "%s: read the session's auto-increment settings", what)
+		}
+	}
 	if strategy == IDsOneByOne {
 		return t.insertOneByOne(ctx, what, table, cols, rows)
 	}
@@ -118,7 +148,7 @@ func (t *tx) insertRowsIDs(ctx context.Context, what, table string, cols []strin
 			got, err = t.insertConsecutive(ctx, query, args, len(chunk), step)
 		}
 		if err != nil {
-			return nil, dbError(t.d, err, "%s", what)
+			return nil, t.writeError(ctx, err, table, cols, chunk, what)
 		}
 		if len(got) != len(chunk) {
 			return nil, errcode.New(errcode.Internal, "sqlstore: %s: inserted %d rows but got %d ids", what, len(chunk), len(got))
@@ -186,7 +216,7 @@ func (t *tx) insertOneByOne(ctx context.Context, what, table string, cols []stri
 	for i, r := range rows {
 		res, err := t.tx.ExecContext(ctx, query, r...)
 		if err != nil {
-			return nil, dbError(t.d, err, "%s", what)
+			return nil, t.writeError(ctx, err, table, cols, rows[i:i+1], what)
 		}
 		if ids[i], err = res.LastInsertId(); err != nil {
 			return nil, dbError(t.d, err, "%s", what)

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	sqldriver "database/sql/driver"
 	"errors"
 	"math/rand/v2"
 	"time"
@@ -25,6 +26,11 @@ type Config struct {
 	// MaxRetries is how often InTx reruns a transaction after a transient
 	// conflict; 0 means DefaultMaxRetries.
 	MaxRetries int
+	// Isolation, if not sql.LevelDefault, is the isolation level of every
+	// transaction, set when it begins. Leave it at the default when the
+	// connections' own level is the one needed: setting it costs a round
+	// trip per transaction on MySQL.
+	Isolation sql.IsolationLevel
 	// SerializeWrites makes write transactions of this Conn wait for each
 	// other in the process instead of in the database. SQLite allows one
 	// writer at a time; queueing writers in the process spares them the
@@ -42,6 +48,7 @@ type Conn struct {
 	dialect    Dialect
 	engine     Engine
 	maxRetries int
+	isolation  sql.IsolationLevel
 	writers    chan struct{} // a one-slot semaphore when writes are serialized
 	onClose    func() error
 }
@@ -56,6 +63,7 @@ func New(cfg Config) *Conn {
 		dialect:    cfg.Dialect,
 		engine:     cfg.Engine,
 		maxRetries: cfg.MaxRetries,
+		isolation:  cfg.Isolation,
 		onClose:    cfg.OnClose,
 	}
 	if c.maxRetries <= 0 {
@@ -93,17 +101,30 @@ func (c *Conn) SchemaVersion(ctx context.Context) (int64, error) {
 	return vs[0], nil
 }
 
-// InTx runs fn in a transaction, see driver.Conn. A transaction that fails
-// with a transient database error (see ClassTransient) is rolled back and
-// run again, after a randomized, growing pause, up to the retry limit; then
-// InTx returns Aborted.
+// InTx runs fn in a transaction, see driver.Conn.
+//
+// A transaction that fails with a transient database error (see
+// ClassTransient) is rolled back and run again, after a randomized, growing
+// pause, up to the retry limit; then InTx returns Aborted.
+//
+// A transaction whose connection broke before it was committed (see
+// ClassConnectionLost) is run again the same way on another connection: the
+// server has rolled it back, and database/sql replaces the broken
+// connection. When the retries are used up, InTx returns Unavailable. A
+// write transaction whose connection broke while committing is not run
+// again, because it may have been committed: InTx returns Unavailable and
+// says so.
 func (c *Conn) InTx(ctx context.Context, opts driver.TxOptions, fn func(tx driver.Tx) error) error {
 	for attempt := 0; ; attempt++ {
 		err := c.runTx(ctx, opts, fn)
-		if err == nil || !isTransient(err) {
+		transient, lost := isTransient(err), isConnectionLost(err)
+		if err == nil || (!transient && !lost) {
 			return err
 		}
 		if attempt >= c.maxRetries {
+			if lost {
+				return errcode.Wrap(errcode.Unavailable, err, "sqlstore: the connection to the database broke %d times", attempt+1)
+			}
 			return errcode.Wrap(errcode.Aborted, err, "sqlstore: transaction failed %d times with a transient conflict", attempt+1)
 		}
 		if err := sleep(ctx, backoff(attempt)); err != nil {
@@ -141,7 +162,7 @@ func (c *Conn) runTx(ctx context.Context, opts driver.TxOptions, fn func(tx driv
 			return ctx.Err()
 		}
 	}
-	sqlTx, err := c.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: opts.ReadOnly})
+	sqlTx, err := c.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: opts.ReadOnly, Isolation: c.isolation})
 	if err != nil {
 		return dbError(c.dialect, err, "begin transaction")
 	}
@@ -152,6 +173,14 @@ func (c *Conn) runTx(ctx context.Context, opts driver.TxOptions, fn func(tx driv
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
+		// driver.ErrBadConn promises that nothing reached the server, and
+		// a read-only transaction has nothing to lose: those are safe to
+		// run again. Any other broken connection may have carried the
+		// COMMIT.
+		if c.dialect.Classify(err) == ClassConnectionLost && !opts.ReadOnly && !errors.Is(err, sqldriver.ErrBadConn) {
+			return errcode.Wrap(errcode.Unavailable, err,
+				"sqlstore: commit: the connection to the database broke while committing; the transaction may or may not have been committed")
+		}
 		return dbError(c.dialect, err, "commit")
 	}
 	return nil

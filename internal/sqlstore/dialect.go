@@ -40,9 +40,11 @@ type Dialect interface {
 	IgnoreDuplicates(key string) string
 
 	// LockingRead returns the clause that, appended to a SELECT, makes it
-	// a locking read that conflicts with concurrent inserts into the range
-	// read ("LOCK IN SHARE MODE" on InnoDB), or "" where transactions are
-	// serialized anyway (SQLite's write lock).
+	// a locking read: it reads the newest committed rows, not the
+	// transaction's snapshot, and locks them until the transaction ends
+	// (" FOR UPDATE" on InnoDB and TiDB). It returns "" where write
+	// transactions are serialized anyway and never read a stale snapshot
+	// (SQLite's write lock); sqlstore then skips the checks that need it.
 	LockingRead() string
 
 	// Classify sorts an error returned by the database.
@@ -61,6 +63,19 @@ type Dialect interface {
 	// migrating the schema until unlock is called, for engines whose DDL is
 	// not transactional. It may return a no-op unlock.
 	LockSchema(ctx context.Context, db *sql.DB) (unlock func(), err error)
+}
+
+// SessionIDs is an optional interface of a Dialect whose id strategy
+// depends on settings of the server session (MySQL's
+// auto_increment_increment and innodb_autoinc_lock_mode). When the
+// dialect's InsertIDs returns IDsConsecutive, sqlstore calls SessionIDs
+// before the first multi-row INSERT of each transaction, on that
+// transaction, and uses its answer for the rest of it. So a setting that
+// changes while the process runs (a server restarted with another lock
+// mode, a cluster that changes the increment) is never applied with a
+// stale value.
+type SessionIDs interface {
+	SessionIDs(ctx context.Context, q DBTX) (s IDStrategy, step int64, err error)
 }
 
 // IDStrategy is how a multi-row INSERT reports the ids it assigned.
@@ -93,8 +108,16 @@ const (
 	// ClassTransient is a deadlock, lock wait timeout or busy database: the
 	// transaction is rolled back and run again.
 	ClassTransient
-	// ClassUnavailable means the database cannot be reached: Unavailable.
+	// ClassUnavailable means the database cannot be reached or refuses
+	// the connection (wrong credentials, unknown database): Unavailable.
 	ClassUnavailable
+	// ClassConnectionLost means the connection broke or the server ended
+	// the session (restart, KILL, network failure, too many connections):
+	// Unavailable. The server rolls back the open transaction of a broken
+	// connection, so InTx runs the transaction again on another connection,
+	// unless the connection broke while committing, when the outcome is
+	// unknown.
+	ClassConnectionLost
 	// ClassInvalid is a value the schema cannot hold (NULL in a NOT NULL
 	// column, out of range, too long): InvalidArgument.
 	ClassInvalid

@@ -16,6 +16,20 @@ type transientError struct{ err error }
 func (e *transientError) Error() string { return e.err.Error() }
 func (e *transientError) Unwrap() error { return e.err }
 
+// connectionLostError marks a database error after which the connection
+// is gone and the server has rolled back the transaction, so that running
+// the whole transaction again on another connection is safe. Conn.InTx looks
+// for it in the chain of the error its function returns.
+type connectionLostError struct{ err error }
+
+func (e *connectionLostError) Error() string { return e.err.Error() }
+func (e *connectionLostError) Unwrap() error { return e.err }
+
+func isConnectionLost(err error) bool {
+	var c *connectionLostError
+	return errors.As(err, &c)
+}
+
 // isTransient reports whether err, or an error it wraps, is a transient
 // database error.
 func isTransient(err error) bool {
@@ -46,6 +60,8 @@ func dbError(d Dialect, err error, format string, args ...any) error {
 		return errcode.Wrap(errcode.Aborted, &transientError{err}, "sqlstore: %s", what)
 	case ClassUnavailable:
 		return errcode.Wrap(errcode.Unavailable, err, "sqlstore: %s", what)
+	case ClassConnectionLost:
+		return errcode.Wrap(errcode.Unavailable, &connectionLostError{err}, "sqlstore: %s", what)
 	case ClassInvalid:
 		return errcode.Wrap(errcode.InvalidArgument, err, "sqlstore: %s", what)
 	}

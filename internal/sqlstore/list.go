@@ -23,7 +23,7 @@ func orderColumn(f driver.OrderField) (string, error) {
 
 // listSQL builds the keyset-paginated listing of q:
 //
-//	SELECT [DISTINCT] table_0.id, table_0.<col> FROM <table> AS table_0 <filter joins>
+//	SELECT table_0.id, table_0.<col> FROM <table> AS table_0 <filter joins>
 //	WHERE <type> AND <context> AND (<filter>) AND <after cursor>
 //	ORDER BY table_0.<col> [DESC], table_0.id [DESC] LIMIT n
 //
@@ -41,15 +41,14 @@ func listSQL(d Dialect, q driver.ListQuery) (string, []any, error) {
 		return "", nil, errcode.New(errcode.InvalidArgument, "sqlstore: negative limit %d", q.Limit)
 	}
 	var joins string
-	var distinct bool
 	var conds []string
 	var joinArgs, args []any
 	if q.Filter != "" {
-		j, w, fargs, dist, err := compileFilter(d, q.Kind, q.Filter)
+		j, w, fargs, err := compileFilter(d, q.Kind, q.Filter)
 		if err != nil {
 			return "", nil, err
 		}
-		joins, distinct = j, dist
+		joins = j
 		if w != "" {
 			conds = append(conds, "("+w+")")
 		}
@@ -84,10 +83,6 @@ func listSQL(d Dialect, q driver.ListQuery) (string, []any, error) {
 
 	var b strings.Builder
 	b.WriteString("SELECT ")
-	if distinct {
-		// A join may match a node more than once.
-		b.WriteString("DISTINCT ")
-	}
 	b.WriteString("table_0.id, table_0." + col + " FROM " + nt.table + " AS table_0")
 	if joins != "" {
 		b.WriteString(" " + joins)

@@ -101,7 +101,11 @@ func (t *tx) UpdateNodes(ctx context.Context, kind driver.Kind, rows []driver.No
 		part := rows[start:min(start+updateRowsPerStatement, len(rows))]
 		query, args := updateSQL(nt, cols, part)
 		if _, err := t.tx.ExecContext(ctx, query, args...); err != nil {
-			return dbError(t.d, err, "update %ss", nt.noun)
+			vals := make([][]any, len(part))
+			for i := range part {
+				vals[i] = nt.values(&part[i])
+			}
+			return t.writeError(ctx, err, nt.table, cols, vals, "update "+nt.noun+"s")
 		}
 	}
 	return nil

@@ -18,6 +18,12 @@ type tx struct {
 	tx *sql.Tx
 	d  Dialect
 	q  Queries
+
+	// The id strategy of this transaction's session, once SessionIDs has
+	// been asked (see insertIDs).
+	sessionIDs  IDStrategy
+	sessionStep int64
+	sessionRead bool
 }
 
 var _ driver.Tx = (*tx)(nil)
@@ -80,30 +86,9 @@ func (t *tx) InsertType(ctx context.Context, tr driver.TypeRow) (int64, error) {
 	if _, err := tableOf(tr.Kind); err != nil {
 		return 0, err
 	}
-	// MLMD has no unique key on (type_kind, name, version): it looks first,
-	// with a locking read, so that of two transactions inserting the same
-	// type one waits for (or deadlocks with, and is retried after) the
-	// other, and then sees its row.
-	rows, err := t.tx.QueryContext(ctx,
-		"SELECT id, version FROM Type WHERE type_kind = ? AND name = ?"+t.d.LockingRead(), int64(tr.Kind), tr.Name)
-	if err != nil {
-		return 0, dbError(t.d, err, "find type %q", tr.Name)
+	if err := t.checkNewType(ctx, tr); err != nil {
+		return 0, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var version sql.NullString
-		if err := rows.Scan(&id, &version); err != nil {
-			return 0, dbError(t.d, err, "find type %q", tr.Name)
-		}
-		if version.String == tr.Version {
-			return 0, errcode.New(errcode.AlreadyExists, "sqlstore: %s type %q version %q exists already (id %d)", kindNoun(tr.Kind), tr.Name, tr.Version, id)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return 0, dbError(t.d, err, "find type %q", tr.Name)
-	}
-	rows.Close()
 	id, err := t.q.InsertType(ctx, TypeRecord{
 		Name:        tr.Name,
 		Version:     nullString(tr.Version),
@@ -114,7 +99,8 @@ func (t *tx) InsertType(ctx context.Context, tr driver.TypeRow) (int64, error) {
 		ExternalID:  nullString(tr.ExternalID),
 	})
 	if err != nil {
-		return 0, dbError(t.d, err, "insert type %q", tr.Name)
+		return 0, t.writeError(ctx, err, "Type", []string{"external_id"}, [][]any{{nullable(tr.ExternalID)}},
+			fmt.Sprintf("insert type %q", tr.Name))
 	}
 	if err := t.AddTypeProperties(ctx, id, tr.Properties); err != nil {
 		return 0, err
@@ -127,6 +113,67 @@ func (t *tx) InsertType(ctx context.Context, tr driver.TypeRow) (int64, error) {
 		return 0, err
 	}
 	return id, nil
+}
+
+// checkNewType returns AlreadyExists if a type of tr's kind, name and
+// version exists.
+//
+// MLMD's schema has no unique key on (type_kind, name, version), so
+// nothing in the database stops two transactions from inserting the same
+// type. Where transactions run concurrently (LockingRead is not empty),
+// checkNewType first locks the one MLMDEnv row: the transactions that
+// insert types take turns, in every process, and each sees the types of
+// the ones before it. It then reads the newest committed types with a
+// locking read. A match that the transaction's snapshot does not show was
+// committed by another transaction after the caller looked (the caller
+// would have used it had it seen it): that is a transient conflict, and
+// InTx runs the call again, which then finds the type.
+func (t *tx) checkNewType(ctx context.Context, tr driver.TypeRow) error {
+	lock := t.d.LockingRead()
+	if lock != "" {
+		var v int64
+		if err := t.tx.QueryRowContext(ctx, "SELECT schema_version FROM MLMDEnv"+lock).Scan(&v); err != nil {
+			return dbError(t.d, err, "lock MLMDEnv to insert type %q", tr.Name)
+		}
+	}
+	const find = "SELECT id, version FROM Type WHERE type_kind = ? AND name = ?"
+	match := func(query string) (int64, error) {
+		rows, err := t.tx.QueryContext(ctx, query, int64(tr.Kind), tr.Name)
+		if err != nil {
+			return 0, err
+		}
+		defer rows.Close()
+		var found int64
+		for rows.Next() {
+			var id int64
+			var version sql.NullString
+			if err := rows.Scan(&id, &version); err != nil {
+				return 0, err
+			}
+			if version.String == tr.Version && found == 0 {
+				found = id
+			}
+		}
+		return found, rows.Err()
+	}
+	id, err := match(find + lock)
+	if err != nil {
+		return dbError(t.d, err, "find type %q", tr.Name)
+	}
+	if id == 0 {
+		return nil
+	}
+	if lock != "" {
+		seen, err := match(find)
+		if err != nil {
+			return dbError(t.d, err, "find type %q", tr.Name)
+		}
+		if seen == 0 {
+			return errcode.Wrap(errcode.Aborted, &transientError{fmt.Errorf("type %q was created concurrently", tr.Name)},
+				"sqlstore: insert %s type %q version %q: another transaction committed it meanwhile (id %d)", kindNoun(tr.Kind), tr.Name, tr.Version, id)
+		}
+	}
+	return errcode.New(errcode.AlreadyExists, "sqlstore: %s type %q version %q exists already (id %d)", kindNoun(tr.Kind), tr.Name, tr.Version, id)
 }
 
 func kindNoun(k driver.Kind) string {

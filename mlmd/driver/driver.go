@@ -373,3 +373,79 @@ type ParentContextRow struct {
 	ChildID  int64
 	ParentID int64
 }
+
+// LineageTx is an optional interface that a Tx may implement to answer
+// mlmd.Store's lineage queries (GetLineageSubgraph, GetLineageGraph) in a
+// few statements. mlmd.Store uses it when the Tx has it; otherwise it walks
+// the Event table one hop at a time with GetEvents and evaluates filter
+// queries with ListNodes, which gives the same answers with more
+// statements.
+type LineageTx interface {
+	Tx
+
+	// MatchNodeIDs returns, ordered by id, those of ids whose node of kind
+	// matches the filter query filter (MLMD's filter language; never
+	// empty). Ids that name no node are left out. Returns InvalidArgument
+	// for a filter query that does not parse or check.
+	MatchNodeIDs(ctx context.Context, kind Kind, filter string, ids []int64) ([]int64, error)
+
+	// TraceLineage walks the lineage graph as q describes and returns the
+	// nodes it reaches and, if q.WithEvents, the events it follows; see
+	// LineageTrace and LineageTraceResult. Returns InvalidArgument for an
+	// ending filter query that does not parse or check.
+	TraceLineage(ctx context.Context, q LineageTrace) (LineageTraceResult, error)
+}
+
+// LineageTrace is a breadth-first walk of the lineage graph: the bipartite
+// graph of artifacts and executions whose edges are events.
+//
+// The start nodes are reached at distance 0. A node is expanded if it is
+// reached at a distance below MaxHops and is not an ending node; expanding
+// an artifact follows its events whose type is in ArtifactEventTypes to
+// their executions, expanding an execution follows its events whose type
+// is in ExecutionEventTypes to their artifacts, and the nodes so found are
+// reached at the expanded node's distance plus one. A node's distance is
+// the smallest one it is reached at.
+type LineageTrace struct {
+	// StartKind is KindArtifact or KindExecution, the kind of StartIDs.
+	StartKind Kind
+	// StartIDs are the start nodes; ids that name no node are ignored.
+	StartIDs []int64
+	// MaxHops is the greatest distance reached (0 or more).
+	MaxHops int
+	// ArtifactEventTypes and ExecutionEventTypes are the event types
+	// followed from an artifact and from an execution; nil follows every
+	// type.
+	ArtifactEventTypes  []int32
+	ExecutionEventTypes []int32
+	// EndingArtifacts and EndingExecutions, if not empty, are filter
+	// queries: the nodes of the kind that match are ending nodes, which
+	// are reached but never expanded (start nodes included).
+	EndingArtifacts  string
+	EndingExecutions string
+	// WithEvents asks for the followed events in the result.
+	WithEvents bool
+}
+
+// LineageTraceResult is the answer of TraceLineage.
+type LineageTraceResult struct {
+	// Nodes are the reached nodes, artifacts and executions, each once,
+	// ordered by kind and id.
+	Nodes []TracedNode
+	// Events, with WithEvents, are the events followed by the expansions:
+	// each event of an expanded artifact whose type is followed from an
+	// artifact, and each event of an expanded execution whose type is
+	// followed from an execution. Each event comes once, with its path;
+	// they are ordered by id.
+	Events []EventRow
+}
+
+// TracedNode is a node reached by TraceLineage.
+type TracedNode struct {
+	Kind Kind
+	ID   int64
+	// Hops is the node's distance from the start nodes.
+	Hops int
+	// Ending reports whether the node is an ending node.
+	Ending bool
+}

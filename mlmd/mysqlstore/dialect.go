@@ -2,6 +2,8 @@ package mysqlstore
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"database/sql"
 	sqldriver "database/sql/driver"
 	"errors"
@@ -53,29 +55,33 @@ func (*dialect) IgnoreDuplicates(key string) string {
 	return " ON DUPLICATE KEY UPDATE " + key + " = " + key
 }
 
-// LockingRead makes InnoDB take shared next-key locks on what a SELECT
-// reads, as MLMD does when it looks a type up before inserting it.
-func (*dialect) LockingRead() string { return " LOCK IN SHARE MODE" }
+// LockingRead is FOR UPDATE: InnoDB reads the newest committed rows and
+// locks them (and, under REPEATABLE READ, the gaps between them). TiDB and
+// Vitess accept it too, unlike LOCK IN SHARE MODE on TiDB.
+func (*dialect) LockingRead() string { return " FOR UPDATE" }
 
 // MySQL and MariaDB error numbers.
 const (
-	erDupEntry            = 1062
-	erDupEntryWithKeyName = 1586
-	erLockWaitTimeout     = 1205
-	erLockDeadlock        = 1213
-	erCheckpointRecord    = 1020 // MariaDB: "Record has changed since last read" under snapshot isolation
-	erBadNull             = 1048
-	erDataTooLong         = 1406
-	erWarnDataOutOfRange  = 1264
-	erTruncatedWrongValue = 1292
-	erWrongValueForField  = 1366
-	erConCount            = 1040
-	erServerShutdown      = 1053
-	erQueryInterrupted    = 1317
-	erConnectionKilled    = 1927
-	erAccessDenied        = 1045
-	erDBAccessDenied      = 1044
-	erUnknownDB           = 1049
+	erDupEntry              = 1062
+	erDupEntryWithKeyName   = 1586
+	erLockWaitTimeout       = 1205
+	erLockDeadlock          = 1213
+	erCheckpointRecord      = 1020 // MariaDB: "Record has changed since last read" under snapshot isolation
+	erBadNull               = 1048
+	erDataTooLong           = 1406
+	erWarnDataOutOfRange    = 1264
+	erTruncatedWrongValue   = 1292
+	erWrongValueForField    = 1366
+	erConCount              = 1040
+	erServerShutdown        = 1053
+	erQueryInterrupted      = 1317
+	erConnectionKilled      = 1927
+	erAccessDenied          = 1045
+	erDBAccessDenied        = 1044
+	erUnknownDB             = 1049
+	erUnknownSystemVariable = 1193
+	erServerGone            = 2006 // client-side codes, in case a proxy relays them
+	erServerLost            = 2013
 )
 
 func (*dialect) Classify(err error) sqlstore.ErrorClass {
@@ -88,19 +94,31 @@ func (*dialect) Classify(err error) sqlstore.ErrorClass {
 			return sqlstore.ClassTransient
 		case erBadNull, erDataTooLong, erWarnDataOutOfRange, erTruncatedWrongValue, erWrongValueForField:
 			return sqlstore.ClassInvalid
-		case erConCount, erServerShutdown, erConnectionKilled, erQueryInterrupted,
-			erAccessDenied, erDBAccessDenied, erUnknownDB:
+		case erConCount, erServerShutdown, erConnectionKilled, erQueryInterrupted, erServerGone, erServerLost:
+			return sqlstore.ClassConnectionLost
+		case erAccessDenied, erDBAccessDenied, erUnknownDB:
 			return sqlstore.ClassUnavailable
 		}
 		return sqlstore.ClassOther
 	}
-	var netErr net.Error
+	var (
+		netErr      net.Error
+		certErr     *tls.CertificateVerificationError
+		alertErr    tls.AlertError
+		unknownAuth x509.UnknownAuthorityError
+		hostErr     x509.HostnameError
+		invalidErr  x509.CertificateInvalidError
+	)
 	switch {
+	case errors.Is(err, mysql.ErrNoTLS), errors.As(err, &certErr), errors.As(err, &alertErr),
+		errors.As(err, &unknownAuth), errors.As(err, &hostErr), errors.As(err, &invalidErr):
+		// TLS was refused or failed to authenticate: retrying will not help.
+		return sqlstore.ClassUnavailable
 	case errors.Is(err, sqldriver.ErrBadConn), errors.Is(err, mysql.ErrInvalidConn),
 		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
 		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
 		errors.As(err, &netErr):
-		return sqlstore.ClassUnavailable
+		return sqlstore.ClassConnectionLost
 	}
 	return sqlstore.ClassOther
 }
@@ -156,34 +174,56 @@ func (*dialect) LockSchema(ctx context.Context, db *sql.DB) (func(), error) {
 // detectIDStrategy picks how multi-row INSERTs learn their ids on this
 // server:
 //
-//   - innodb_autoinc_lock_mode 0 or 1 ("traditional", "consecutive"):
-//     InnoDB gives the rows of one multi-row INSERT with a known row count
-//     consecutive ids, auto_increment_increment apart, and LAST_INSERT_ID()
-//     is the first; the ids follow from it (sqlstore.IDsConsecutive).
-//     This is MariaDB's default and MySQL 5.7's.
-//   - lock mode 2 ("interleaved", MySQL 8's default) does not promise
-//     consecutive ids. On MariaDB 10.5 and later, INSERT ... RETURNING id
-//     gives the ids (sqlstore.IDsReturning); on MySQL, which has no
-//     RETURNING, rows are inserted one statement each
-//     (sqlstore.IDsOneByOne).
+//   - MariaDB 10.5 and later: INSERT ... RETURNING id
+//     (sqlstore.IDsReturning), which is right whatever the server's
+//     settings.
+//   - MySQL, which has no RETURNING, and older MariaDB:
+//     sqlstore.IDsConsecutive, which sqlstore confirms at the start of each
+//     transaction that needs it with SessionIDs, from the session's own
+//     settings. Nothing about them is kept between transactions, so a
+//     server restarted with another innodb_autoinc_lock_mode, or a cluster
+//     that changes auto_increment_increment, is followed at once.
+//
+// The version string is the only thing Open remembers about the server.
 func detectIDStrategy(ctx context.Context, db *sql.DB) (*dialect, error) {
-	var lockMode, step int64
 	var version string
-	err := db.QueryRowContext(ctx, "SELECT @@innodb_autoinc_lock_mode, @@auto_increment_increment, VERSION()").Scan(&lockMode, &step, &version)
-	if err != nil {
+	if err := db.QueryRowContext(ctx, "SELECT VERSION()").Scan(&version); err != nil {
 		return nil, err
 	}
-	return idStrategy(lockMode, step, version), nil
+	return idStrategy(version), nil
 }
 
-func idStrategy(lockMode, step int64, version string) *dialect {
-	switch {
-	case lockMode <= 1:
-		return &dialect{ids: sqlstore.IDsConsecutive, step: step}
-	case mariaDBWithReturning(version):
-		return &dialect{ids: sqlstore.IDsReturning, step: step}
+func idStrategy(version string) *dialect {
+	if mariaDBWithReturning(version) {
+		return &dialect{ids: sqlstore.IDsReturning, step: 1}
 	}
-	return &dialect{ids: sqlstore.IDsOneByOne, step: step}
+	return &dialect{ids: sqlstore.IDsConsecutive, step: 1}
+}
+
+// SessionIDs reads the session's innodb_autoinc_lock_mode and
+// auto_increment_increment, see sessionStrategy.
+func (*dialect) SessionIDs(ctx context.Context, q sqlstore.DBTX) (sqlstore.IDStrategy, int64, error) {
+	var lockMode, step int64
+	err := q.QueryRowContext(ctx, "SELECT @@innodb_autoinc_lock_mode, @@SESSION.auto_increment_increment").Scan(&lockMode, &step)
+	if err != nil {
+		return 0, 0, err
+	}
+	s, step := sessionStrategy(lockMode, step)
+	return s, step, nil
+}
+
+// sessionStrategy is the id strategy for a session with these settings.
+// Under innodb_autoinc_lock_mode 0 ("traditional") and 1 ("consecutive",
+// MariaDB's and MySQL 5.7's default) InnoDB gives the rows of one
+// multi-row INSERT consecutive ids, auto_increment_increment apart, and
+// LAST_INSERT_ID() is the first; under 2 ("interleaved", MySQL 8's
+// default) concurrent statements may interleave, so rows are inserted one
+// statement each.
+func sessionStrategy(lockMode, step int64) (sqlstore.IDStrategy, int64) {
+	if lockMode <= 1 && step >= 1 {
+		return sqlstore.IDsConsecutive, step
+	}
+	return sqlstore.IDsOneByOne, 1
 }
 
 // mariaDBWithReturning reports whether a VERSION() string is MariaDB 10.5

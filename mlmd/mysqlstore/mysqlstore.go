@@ -6,6 +6,8 @@
 //
 //	store, err := mlmd.Open(ctx, "mysql", "user:password@tcp(db:3306)/mlmd")
 //
+// or, from the fields of MLMD's MySQLDatabaseConfig, with Config and Open.
+//
 // The schema is MLMD's version 10 for MySQL, on InnoDB; a database that
 // MLMD made at version 10 is used as it is.
 //
@@ -15,16 +17,28 @@
 // (https://github.com/go-sql-driver/mysql#dsn-data-source-name) and must
 // name a database. Open creates the database if it does not exist, as MLMD
 // does, unless the DSN has the parameter skip_db_creation=true (MLMD's
-// MySQLDatabaseConfig.skip_db_creation), which the backend removes before
-// connecting. Open sets clientFoundRows, which the backend relies on.
+// MySQLDatabaseConfig.skip_db_creation). These parameters of the backend's
+// own set up the connection pool (see database/sql.DB):
+//
+//	max_open_conns=N        most open connections; default 0, no limit
+//	max_idle_conns=N        most idle connections kept; default 16
+//	conn_max_lifetime=D     close connections older than D; default 3m
+//	conn_max_idle_time=D    close connections idle for D; default 1m
+//
+// Open removes them before connecting, and sets clientFoundRows (the
+// backend relies on it) and interpolateParams (one round trip per
+// statement instead of two; set interpolateParams=false to use server-side
+// prepared statements instead).
 //
 // # Concurrency
 //
-// A store may be used by many goroutines and many processes at once.
-// Transactions that the server aborts as deadlocked or that time out
-// waiting for a lock are run again (see mlmd.Options.MaxRetries). Open
-// serializes schema creation between processes with a named lock
-// (GET_LOCK).
+// Many stores, in many processes, may share one database. Transactions
+// run at REPEATABLE READ (set per transaction if the session's default is
+// another level). Transactions that the server aborts as deadlocked or
+// that time out waiting for a lock are run again (see
+// mlmd.Options.MaxRetries), and so are transactions whose connection broke
+// before they committed; Open serializes schema creation between processes
+// with a named lock (GET_LOCK). docs/mysql.md has the details.
 //
 // # Limits of MLMD's MySQL schema
 //
@@ -37,15 +51,16 @@
 // # Ids of multi-row inserts
 //
 // Rows are inserted many per statement. How their ids are learnt depends
-// on the server's innodb_autoinc_lock_mode, read when the store opens; see
-// detectIDStrategy.
+// on the server; see detectIDStrategy.
 package mysqlstore
 
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-sql-driver/mysql"
 
@@ -65,6 +80,24 @@ var _ driver.Driver = Driver{}
 // skipDBCreationParam is the DSN parameter that turns off CREATE DATABASE.
 const skipDBCreationParam = "skip_db_creation"
 
+// Pool defaults. Connections are recycled well before a server's or a
+// proxy's idle timeout (MySQL's wait_timeout is 8 hours, but load
+// balancers often cut idle connections after minutes).
+const (
+	defaultMaxIdleConns    = 16
+	defaultConnMaxLifetime = 3 * time.Minute
+	defaultConnMaxIdleTime = time.Minute
+)
+
+// dsnOptions are the backend's own DSN parameters.
+type dsnOptions struct {
+	skipCreate      bool
+	maxOpenConns    int
+	maxIdleConns    int
+	connMaxLifetime time.Duration
+	connMaxIdleTime time.Duration
+}
+
 // Open connects to the database that dsn names (see the package
 // documentation), creating it if needed, and prepares its schema, see
 // driver.Driver.
@@ -72,12 +105,12 @@ func (Driver) Open(ctx context.Context, dsn string, opts *driver.OpenOptions) (d
 	if opts == nil {
 		opts = &driver.OpenOptions{}
 	}
-	cfg, skipCreate, err := parseDSN(dsn)
+	cfg, own, err := parseDSN(dsn)
 	if err != nil {
 		return nil, err
 	}
 	probe := &dialect{}
-	if !skipCreate {
+	if !own.skipCreate {
 		if err := createDatabase(ctx, cfg); err != nil {
 			return nil, dbError(probe, err, "create database %q", cfg.DBName)
 		}
@@ -87,6 +120,10 @@ func (Driver) Open(ctx context.Context, dsn string, opts *driver.OpenOptions) (d
 		return nil, errcode.Wrap(errcode.InvalidArgument, err, "mysqlstore: bad DSN")
 	}
 	db := sql.OpenDB(connector)
+	db.SetMaxOpenConns(own.maxOpenConns)
+	db.SetMaxIdleConns(own.maxIdleConns)
+	db.SetConnMaxLifetime(own.connMaxLifetime)
+	db.SetConnMaxIdleTime(own.connMaxIdleTime)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, dbError(probe, err, "connect to database %q", cfg.DBName)
@@ -94,7 +131,12 @@ func (Driver) Open(ctx context.Context, dsn string, opts *driver.OpenOptions) (d
 	d, err := detectIDStrategy(ctx, db)
 	if err != nil {
 		db.Close()
-		return nil, dbError(probe, err, "read server settings")
+		return nil, dbError(probe, err, "read the server version")
+	}
+	isolation, err := isolationLevel(ctx, db)
+	if err != nil {
+		db.Close()
+		return nil, dbError(probe, err, "read the session's isolation level")
 	}
 	if err := sqlstore.PrepareSchema(ctx, db, d, opts.SkipMigrations); err != nil {
 		db.Close()
@@ -105,28 +147,89 @@ func (Driver) Open(ctx context.Context, dsn string, opts *driver.OpenOptions) (d
 		Dialect:    d,
 		Engine:     engine,
 		MaxRetries: opts.MaxRetries,
+		Isolation:  isolation,
 	}), nil
 }
 
 // parseDSN parses a go-sql-driver DSN, takes out the backend's own
 // parameters, and sets the connection options the backend relies on.
-func parseDSN(dsn string) (cfg *mysql.Config, skipCreate bool, err error) {
-	cfg, err = mysql.ParseDSN(dsn)
+func parseDSN(dsn string) (*mysql.Config, dsnOptions, error) {
+	own := dsnOptions{
+		maxIdleConns:    defaultMaxIdleConns,
+		connMaxLifetime: defaultConnMaxLifetime,
+		connMaxIdleTime: defaultConnMaxIdleTime,
+	}
+	cfg, err := mysql.ParseDSN(dsn)
 	if err != nil {
-		return nil, false, errcode.Wrap(errcode.InvalidArgument, err, "mysqlstore: bad DSN")
+		return nil, own, errcode.Wrap(errcode.InvalidArgument, err, "mysqlstore: bad DSN")
 	}
 	if cfg.DBName == "" {
-		return nil, false, errcode.New(errcode.InvalidArgument, "mysqlstore: the DSN names no database (user@tcp(host:3306)/dbname)")
+		return nil, own, errcode.New(errcode.InvalidArgument, "mysqlstore: the DSN names no database (user@tcp(host:3306)/dbname)")
 	}
-	if v, ok := cfg.Params[skipDBCreationParam]; ok {
-		delete(cfg.Params, skipDBCreationParam)
-		if skipCreate, err = strconv.ParseBool(v); err != nil {
-			return nil, false, errcode.New(errcode.InvalidArgument, "mysqlstore: %s=%q is not a boolean", skipDBCreationParam, v)
+	var errs []error
+	take := func(name string, parse func(v string) error) {
+		v, ok := cfg.Params[name]
+		if !ok {
+			return
 		}
+		delete(cfg.Params, name)
+		if err := parse(v); err != nil {
+			errs = append(errs, errcode.New(errcode.InvalidArgument, "mysqlstore: DSN parameter %s=%q: %v", name, v, err))
+		}
+	}
+	take(skipDBCreationParam, func(v string) (err error) { own.skipCreate, err = strconv.ParseBool(v); return err })
+	count := func(dst *int) func(string) error {
+		return func(v string) (err error) {
+			if *dst, err = strconv.Atoi(v); err == nil && *dst < 0 {
+				err = errors.New("must not be negative")
+			}
+			return err
+		}
+	}
+	duration := func(dst *time.Duration) func(string) error {
+		return func(v string) (err error) {
+			if *dst, err = time.ParseDuration(v); err == nil && *dst < 0 {
+				err = errors.New("must not be negative")
+			}
+			return err
+		}
+	}
+	take(paramMaxOpenConns, count(&own.maxOpenConns))
+	take(paramMaxIdleConns, count(&own.maxIdleConns))
+	take(paramConnMaxLifetime, duration(&own.connMaxLifetime))
+	take(paramConnMaxIdleTime, duration(&own.connMaxIdleTime))
+	if err := errors.Join(errs...); err != nil {
+		return nil, own, err
 	}
 	// UpdateType counts matched rows, not changed ones.
 	cfg.ClientFoundRows = true
-	return cfg, skipCreate, nil
+	if !strings.Contains(dsn, "interpolateParams=") {
+		cfg.InterpolateParams = true
+	}
+	return cfg, own, nil
+}
+
+// isolationLevel returns the isolation level that transactions must ask
+// for: sql.LevelDefault when the session's is REPEATABLE READ already,
+// which costs nothing, and sql.LevelRepeatableRead otherwise (one more
+// statement per transaction). See docs/mysql.md for why the store needs
+// it.
+func isolationLevel(ctx context.Context, db *sql.DB) (sql.IsolationLevel, error) {
+	var level string
+	// MySQL 8 and MariaDB 11.1 name it transaction_isolation; MariaDB
+	// before 11.1 only tx_isolation.
+	err := db.QueryRowContext(ctx, "SELECT @@SESSION.transaction_isolation").Scan(&level)
+	var me *mysql.MySQLError
+	if errors.As(err, &me) && me.Number == erUnknownSystemVariable {
+		err = db.QueryRowContext(ctx, "SELECT @@SESSION.tx_isolation").Scan(&level)
+	}
+	if err != nil {
+		return 0, err
+	}
+	if strings.EqualFold(level, "REPEATABLE-READ") {
+		return sql.LevelDefault, nil
+	}
+	return sql.LevelRepeatableRead, nil
 }
 
 // createDatabase runs CREATE DATABASE IF NOT EXISTS for cfg's database on
@@ -153,7 +256,7 @@ func quoteIdent(s string) string {
 func dbError(d *dialect, err error, what string, args ...any) error {
 	code := errcode.Internal
 	switch d.Classify(err) {
-	case sqlstore.ClassUnavailable:
+	case sqlstore.ClassUnavailable, sqlstore.ClassConnectionLost:
 		code = errcode.Unavailable
 	case sqlstore.ClassTransient:
 		code = errcode.Aborted

@@ -204,23 +204,36 @@ func TestBadDSN(t *testing.T) {
 }
 
 func TestIDStrategy(t *testing.T) {
-	tests := []struct {
-		lockMode, step int64
-		version        string
-		want           sqlstore.IDStrategy
+	for _, tc := range []struct {
+		version string
+		want    sqlstore.IDStrategy
 	}{
-		{0, 1, "8.0.36", sqlstore.IDsConsecutive},
-		{1, 2, "10.11.19-MariaDB-0+deb12u1", sqlstore.IDsConsecutive},
-		{2, 1, "10.11.19-MariaDB-0+deb12u1", sqlstore.IDsReturning},
-		{2, 1, "11.4.2-MariaDB", sqlstore.IDsReturning},
-		{2, 1, "10.4.30-MariaDB", sqlstore.IDsOneByOne},
-		{2, 1, "8.0.36", sqlstore.IDsOneByOne},
-		{2, 1, "8.4.0-log", sqlstore.IDsOneByOne},
+		{"10.11.19-MariaDB-0+deb12u1", sqlstore.IDsReturning},
+		{"11.4.2-MariaDB", sqlstore.IDsReturning},
+		{"10.5.0-MariaDB-log", sqlstore.IDsReturning},
+		{"10.4.30-MariaDB", sqlstore.IDsConsecutive},
+		{"8.0.36", sqlstore.IDsConsecutive},
+		{"8.4.0-log", sqlstore.IDsConsecutive},
+		{"8.0.11-TiDB-v7.5.1", sqlstore.IDsConsecutive},
+	} {
+		if got, _ := idStrategy(tc.version).InsertIDs(); got != tc.want {
+			t.Errorf("idStrategy(%q) = %v, want %v", tc.version, got, tc.want)
+		}
 	}
-	for _, tc := range tests {
-		d := idStrategy(tc.lockMode, tc.step, tc.version)
-		if got, step := d.InsertIDs(); got != tc.want || step != tc.step {
-			t.Errorf("idStrategy(%d, %d, %q) = %v, %d; want %v, %d", tc.lockMode, tc.step, tc.version, got, step, tc.want, tc.step)
+	for _, tc := range []struct {
+		lockMode, step int64
+		want           sqlstore.IDStrategy
+		wantStep       int64
+	}{
+		{0, 1, sqlstore.IDsConsecutive, 1},
+		{1, 1, sqlstore.IDsConsecutive, 1},
+		{1, 7, sqlstore.IDsConsecutive, 7},
+		{2, 1, sqlstore.IDsOneByOne, 1},
+		{2, 7, sqlstore.IDsOneByOne, 1},
+		{1, 0, sqlstore.IDsOneByOne, 1},
+	} {
+		if got, step := sessionStrategy(tc.lockMode, tc.step); got != tc.want || step != tc.wantStep {
+			t.Errorf("sessionStrategy(%d, %d) = %v, %d; want %v, %d", tc.lockMode, tc.step, got, step, tc.want, tc.wantStep)
 		}
 	}
 }

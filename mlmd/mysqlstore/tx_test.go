@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -35,31 +34,36 @@ func TestTx(t *testing.T) {
 }
 
 // TestTxIDStrategies runs the suite with each way of learning the ids of a
-// multi-row insert that MariaDB supports, whatever the server's
-// innodb_autoinc_lock_mode.
+// multi-row insert, whatever the server would pick: RETURNING (MariaDB),
+// consecutive ids checked per session (MySQL's way, here with the default
+// step and with a session whose auto_increment_increment is 3), and one
+// statement per row.
 func TestTxIDStrategies(t *testing.T) {
 	for _, s := range []struct {
-		name string
-		ids  sqlstore.IDStrategy
-	}{{"returning", sqlstore.IDsReturning}, {"one-by-one", sqlstore.IDsOneByOne}} {
+		name   string
+		ids    sqlstore.IDStrategy
+		params string
+	}{
+		{"returning", sqlstore.IDsReturning, ""},
+		{"consecutive", sqlstore.IDsConsecutive, ""},
+		{"consecutive-step-3", sqlstore.IDsConsecutive, "auto_increment_increment=3"},
+		{"one-by-one", sqlstore.IDsOneByOne, ""},
+	} {
 		t.Run(s.name, func(t *testing.T) {
 			sqlstoretest.RunTxTests(t, func(t *testing.T) driver.Conn {
-				c := openConn(t).(*sqlstore.Conn)
-				return sqlstore.New(sqlstore.Config{DB: c.DB(), Dialect: &dialect{ids: s.ids, step: 1}, Engine: engine})
+				dsn := sqlstoretest.MySQLStoreDatabase(t)
+				if s.params != "" {
+					dsn += "?" + s.params
+				}
+				c, err := Driver{}.Open(context.Background(), dsn, &driver.OpenOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { c.Close() })
+				return sqlstore.New(sqlstore.Config{DB: c.(*sqlstore.Conn).DB(), Dialect: &dialect{ids: s.ids, step: 1}, Engine: engine})
 			}, sqlstoretest.InsertCases...)
 		})
 	}
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if err := sqlstoretest.DropMySQLDatabases(); err != nil {
-		fmt.Fprintln(os.Stderr, "drop test databases:", err)
-		if code == 0 {
-			code = 1
-		}
-	}
-	os.Exit(code)
 }
 
 // TestDeadlockIsRetried has two transactions update two rows in opposite

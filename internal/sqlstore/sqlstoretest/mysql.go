@@ -76,9 +76,10 @@ func openServer(cfg *mysql.Config) (*sql.DB, error) {
 func NewMySQLDatabase(t testing.TB) string {
 	t.Helper()
 	cfg := MySQLServer(t)
+	server := cfg.Clone()
 	name := "mlmd_test_" + randomHex(t)
 	t.Cleanup(func() {
-		db, err := openServer(cfg)
+		db, err := openServer(server)
 		if err != nil {
 			t.Errorf("drop database %s: %v", name, err)
 			return

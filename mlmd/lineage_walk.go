@@ -1,0 +1,570 @@
+package mlmd
+
+// The lineage walk of GetLineageSubgraph, two ways with one answer:
+//
+//   - traced: one driver.LineageTx.TraceLineage call returns every reached
+//     node with its distance and the events the expansions followed; the
+//     store then picks the events MLMD returns (see pickEvents);
+//   - hop by hop: MLMD's own algorithm, one GetEvents call per hop for the
+//     whole frontier, on any driver.Tx.
+//
+// Both then read the nodes, links and types of the answer in batches.
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/gomlmd/gomlmd/mlmd/driver"
+	"github.com/gomlmd/gomlmd/mlmd/errcode"
+)
+
+// lineageMask is a parsed read mask of GetLineageSubgraph.
+type lineageMask struct {
+	artifactTypes, executionTypes, contextTypes bool
+	artifacts, executions, contexts             bool
+	events, attributions, associations          bool
+}
+
+func fullLineageMask() lineageMask { return parseLineageMask(nil) }
+
+// parseLineageMask reads a read mask; an empty one selects every field,
+// unknown paths select nothing (as in MLMD).
+func parseLineageMask(paths []string) lineageMask {
+	if len(paths) == 0 {
+		paths = LineageSubgraphReadMask
+	}
+	var m lineageMask
+	for _, p := range paths {
+		switch p {
+		case "artifact_types":
+			m.artifactTypes = true
+		case "execution_types":
+			m.executionTypes = true
+		case "context_types":
+			m.contextTypes = true
+		case "artifacts":
+			m.artifacts = true
+		case "executions":
+			m.executions = true
+		case "contexts":
+			m.contexts = true
+		case "events":
+			m.events = true
+		case "attributions":
+			m.attributions = true
+		case "associations":
+			m.associations = true
+		}
+	}
+	return m
+}
+
+// traceBidirectionalMaxHops is the largest MaxNumHops for which a
+// bidirectional walk is traced in the database. A bidirectional walk can
+// reach a node again and again by going back and forth, so the recursive
+// query holds each node up to MaxNumHops/2 times; beyond this limit the
+// walk goes hop by hop, which reads each node once. Upstream and
+// downstream walks are always traced. A variable for tests.
+var traceBidirectionalMaxHops = 8
+
+// forcedWalk, if not "", makes every walk "traced" (where the driver can)
+// or "hops" (hop by hop), for tests that compare the two.
+var forcedWalk string
+
+// subgraphPlan is a checked LineageSubgraphQuery.
+type subgraphPlan struct {
+	startKind   Kind
+	startFilter string
+	maxHops     int
+	dir         LineageDirection
+	// ending is indexed by Kind (execution, artifact); nil for none.
+	ending  [2]*EndingNodes
+	mask    lineageMask
+	idsOnly bool
+}
+
+// planSubgraph checks a query, with MLMD's messages.
+func planSubgraph(q LineageSubgraphQuery) (*subgraphPlan, error) {
+	p := &subgraphPlan{
+		maxHops: MaxLineageHops,
+		dir:     q.Direction,
+		mask:    parseLineageMask(q.ReadMask),
+		idsOnly: q.NodeIDsOnly,
+	}
+	switch {
+	case q.StartingArtifacts != nil && q.StartingExecutions != nil:
+		return nil, invalid("starting artifacts and starting executions are both given; give one")
+	case q.StartingArtifacts != nil:
+		p.startKind, p.startFilter = KindArtifact, q.StartingArtifacts.FilterQuery
+	case q.StartingExecutions != nil:
+		p.startKind, p.startFilter = KindExecution, q.StartingExecutions.FilterQuery
+	default:
+		return nil, invalid("Missing arguments for listing starting nodes.")
+	}
+	if p.startFilter == "" {
+		return nil, invalid("Cannot list starting nodes if `filter_query` is unspecified.")
+	}
+	if q.MaxNumHops != nil {
+		if *q.MaxNumHops < 0 {
+			return nil, invalid("max_num_hops cannot be negative: max_num_hops = %d", *q.MaxNumHops)
+		}
+		p.maxHops = int(min(*q.MaxNumHops, MaxLineageHops))
+	}
+	if p.dir < DirectionUnspecified || p.dir > Bidirectional {
+		return nil, invalid("unknown lineage direction %d", int32(p.dir))
+	}
+	if p.dir == DirectionUnspecified {
+		p.dir = Bidirectional
+	}
+	p.ending[KindArtifact] = q.EndingArtifacts
+	p.ending[KindExecution] = q.EndingExecutions
+	return p, nil
+}
+
+// followed returns the event types a walk in direction dir follows from a
+// node of kind from; nil means every type.
+func followed(dir LineageDirection, from Kind) []int32 {
+	inputs := []int32{int32(EventDeclaredInput), int32(EventInput), int32(EventInternalInput)}
+	outputs := []int32{int32(EventDeclaredOutput), int32(EventOutput), int32(EventInternalOutput), int32(EventPendingOutput)}
+	switch {
+	case dir == Bidirectional:
+		return nil
+	case (dir == Upstream) == (from == KindArtifact):
+		// Upstream from an artifact: to the executions that output it;
+		// downstream from an execution: to its outputs.
+		return outputs
+	default:
+		return inputs
+	}
+}
+
+func follows(types []int32, t int32) bool { return types == nil || slices.Contains(types, t) }
+
+func otherKind(k Kind) Kind {
+	if k == KindArtifact {
+		return KindExecution
+	}
+	return KindArtifact
+}
+
+// walkResult is the outcome of a walk: the ids of the nodes and the
+// events to return.
+type walkResult struct {
+	ids    [2][]int64 // by Kind (execution, artifact), sorted
+	events []driver.EventRow
+}
+
+// run answers the query in tx.
+func (p *subgraphPlan) run(ctx context.Context, tx driver.Tx) (LineageGraph, error) {
+	keys, err := tx.ListNodes(ctx, driver.ListQuery{
+		Kind:    driver.Kind(p.startKind),
+		Filter:  p.startFilter,
+		OrderBy: driver.OrderByID,
+		Limit:   MaxLineageStartingNodes,
+	})
+	if err != nil {
+		return LineageGraph{}, errcode.Annotate(err, "starting %ss", p.startKind)
+	}
+	if len(keys) == 0 {
+		return LineageGraph{}, errcode.New(errcode.NotFound, "Cannot find qualified nodes to start the traversal: no %s matches %q", p.startKind, p.startFilter)
+	}
+	starts := make([]int64, len(keys))
+	for i, k := range keys {
+		starts[i] = k.ID
+	}
+	var w walkResult
+	lt, ok := tx.(driver.LineageTx)
+	trace := ok && p.traceable()
+	switch forcedWalk {
+	case "traced":
+		trace = ok && p.canTrace()
+	case "hops":
+		trace = false
+	}
+	if trace {
+		w, err = p.traced(ctx, lt, starts)
+	} else {
+		w, err = p.hopByHop(ctx, tx, starts)
+	}
+	if err != nil {
+		return LineageGraph{}, err
+	}
+	return p.assemble(ctx, tx, w)
+}
+
+// traceable says whether the walk can be traced in the database, see
+// traceBidirectionalMaxHops. An EndingNodes with an empty filter (every
+// node of the kind ends) has no filter query to hand to the driver; such
+// a walk is at most two hops long anyway.
+func (p *subgraphPlan) traceable() bool {
+	return p.canTrace() && (p.dir != Bidirectional || p.maxHops <= traceBidirectionalMaxHops)
+}
+
+// canTrace says whether the driver can be handed the walk at all.
+func (p *subgraphPlan) canTrace() bool {
+	for _, e := range p.ending {
+		if e != nil && e.FilterQuery == "" {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *subgraphPlan) includes(k Kind) bool {
+	return p.ending[k] != nil && p.ending[k].IncludeEndingNodes
+}
+
+// traced walks with one TraceLineage call and applies MLMD's rules to its
+// answer.
+func (p *subgraphPlan) traced(ctx context.Context, tx driver.LineageTx, starts []int64) (walkResult, error) {
+	q := driver.LineageTrace{
+		StartKind:           driver.Kind(p.startKind),
+		StartIDs:            starts,
+		MaxHops:             p.maxHops,
+		ArtifactEventTypes:  followed(p.dir, KindArtifact),
+		ExecutionEventTypes: followed(p.dir, KindExecution),
+		WithEvents:          p.mask.events,
+	}
+	if e := p.ending[KindArtifact]; e != nil {
+		q.EndingArtifacts = e.FilterQuery
+	}
+	if e := p.ending[KindExecution]; e != nil {
+		q.EndingExecutions = e.FilterQuery
+	}
+	res, err := tx.TraceLineage(ctx, q)
+	if err != nil {
+		return walkResult{}, err
+	}
+	var w walkResult
+	reached := [2]map[int64]driver.TracedNode{{}, {}}
+	for _, n := range res.Nodes {
+		k := Kind(n.Kind)
+		reached[k][n.ID] = n
+		if !n.Ending || p.includes(k) {
+			w.ids[k] = append(w.ids[k], n.ID)
+		}
+	}
+	w.events = p.pickEvents(res.Events, reached)
+	return w, nil
+}
+
+// pickEvents chooses, among the events followed from expanded nodes, the
+// ones MLMD returns. MLMD looks at the events of the nodes it expands, hop
+// by hop, and keeps an event from an expanded node X to a node Y when Y
+// is new, or Y is an ending node and ending nodes of Y's kind are
+// included, or Y was reached before and the walk is directional. So an
+// event to a node that is not an ending node is always kept: either Y is
+// new, or the walk is directional, or (bidirectional) Y was reached before
+// X, at a lower distance, and so was expanded itself and kept the event
+// from its side, where X was new. What remains is the rule for ending
+// nodes.
+func (p *subgraphPlan) pickEvents(events []driver.EventRow, reached [2]map[int64]driver.TracedNode) []driver.EventRow {
+	var out []driver.EventRow
+	for _, ev := range events {
+		keep := false
+		for _, from := range []Kind{KindArtifact, KindExecution} {
+			xID, yID := ev.ArtifactID, ev.ExecutionID
+			if from == KindExecution {
+				xID, yID = yID, xID
+			}
+			x, ok := reached[from][xID]
+			if !ok || x.Ending || x.Hops >= p.maxHops || !follows(followed(p.dir, from), ev.Type) {
+				continue
+			}
+			to := otherKind(from)
+			if y, ok := reached[to][yID]; ok && (!y.Ending || p.includes(to)) {
+				keep = true
+			}
+		}
+		if keep {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+// matcher finds the nodes that match filter queries, through the driver
+// where it can, else by listing every match once per query.
+type matcher struct {
+	tx     driver.Tx
+	listed map[string]map[int64]bool
+}
+
+// match returns those of ids whose node of kind k matches filter.
+func (m *matcher) match(ctx context.Context, k Kind, filter string, ids []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	if lt, ok := m.tx.(driver.LineageTx); ok {
+		found, err := lt.MatchNodeIDs(ctx, driver.Kind(k), filter, ids)
+		for _, id := range found {
+			out[id] = true
+		}
+		return out, err
+	}
+	key := fmt.Sprintf("%d\x00%s", k, filter)
+	all, ok := m.listed[key]
+	if !ok {
+		keys, err := m.tx.ListNodes(ctx, driver.ListQuery{Kind: driver.Kind(k), Filter: filter, OrderBy: driver.OrderByID})
+		if err != nil {
+			return nil, err
+		}
+		all = make(map[int64]bool, len(keys))
+		for _, key := range keys {
+			all[key.ID] = true
+		}
+		if m.listed == nil {
+			m.listed = map[string]map[int64]bool{}
+		}
+		m.listed[key] = all
+	}
+	for _, id := range ids {
+		if all[id] {
+			out[id] = true
+		}
+	}
+	return out, nil
+}
+
+// endingOf returns those of ids that are ending nodes of kind k.
+func (p *subgraphPlan) endingOf(ctx context.Context, m *matcher, k Kind, ids []int64) (map[int64]bool, error) {
+	e := p.ending[k]
+	switch {
+	case e == nil || len(ids) == 0:
+		return map[int64]bool{}, nil
+	case e.FilterQuery == "":
+		all := make(map[int64]bool, len(ids))
+		for _, id := range ids {
+			all[id] = true
+		}
+		return all, nil
+	}
+	found, err := m.match(ctx, k, e.FilterQuery, ids)
+	if err != nil {
+		return nil, errcode.Annotate(err, "ending %ss", k)
+	}
+	return found, nil
+}
+
+// hopByHop is MLMD's walk: from the frontier, one GetEvents call per hop.
+func (p *subgraphPlan) hopByHop(ctx context.Context, tx driver.Tx, starts []int64) (walkResult, error) {
+	m := &matcher{tx: tx}
+	visited := [2]map[int64]bool{{}, {}}
+	ending := [2]map[int64]bool{{}, {}}
+	var err error
+	from := p.startKind
+	if ending[from], err = p.endingOf(ctx, m, from, starts); err != nil {
+		return walkResult{}, err
+	}
+	var frontier []int64
+	for _, id := range starts {
+		if !ending[from][id] {
+			frontier = append(frontier, id)
+			visited[from][id] = true
+		}
+	}
+	var events []driver.EventRow
+	seen := map[int64]bool{}
+	for hop := 0; hop < p.maxHops && len(frontier) > 0; hop++ {
+		to := otherKind(from)
+		rows, err := tx.GetEvents(ctx, driver.Kind(from), frontier)
+		if err != nil {
+			return walkResult{}, err
+		}
+		types := followed(p.dir, from)
+		var cands []int64
+		candSet := map[int64]bool{}
+		for _, ev := range rows {
+			y := ev.ArtifactID
+			if to == KindExecution {
+				y = ev.ExecutionID
+			}
+			if follows(types, ev.Type) && !visited[to][y] && !ending[to][y] && !candSet[y] {
+				candSet[y] = true
+				cands = append(cands, y)
+			}
+		}
+		newEnding, err := p.endingOf(ctx, m, to, cands)
+		if err != nil {
+			return walkResult{}, err
+		}
+		maps.Copy(ending[to], newEnding)
+		for _, ev := range rows {
+			if !follows(types, ev.Type) || seen[ev.ID] {
+				continue
+			}
+			y := ev.ArtifactID
+			if to == KindExecution {
+				y = ev.ExecutionID
+			}
+			var keep bool
+			switch {
+			case ending[to][y]:
+				keep = p.includes(to)
+			case visited[to][y]:
+				keep = p.dir != Bidirectional
+			default:
+				keep = true // new this hop
+			}
+			if keep {
+				seen[ev.ID] = true
+				events = append(events, ev)
+			}
+		}
+		frontier = frontier[:0:0]
+		for _, y := range cands {
+			if !ending[to][y] {
+				frontier = append(frontier, y)
+				visited[to][y] = true
+			}
+		}
+		from = to
+	}
+	var w walkResult
+	for _, k := range []Kind{KindExecution, KindArtifact} {
+		ids := slices.Collect(maps.Keys(visited[k]))
+		if p.includes(k) {
+			ids = append(ids, slices.Collect(maps.Keys(ending[k]))...)
+		}
+		slices.Sort(ids)
+		w.ids[k] = ids
+	}
+	slices.SortFunc(events, func(a, b driver.EventRow) int { return cmp.Compare(a.ID, b.ID) })
+	w.events = events
+	return w, nil
+}
+
+// assemble reads what the mask asks for about the walk's nodes.
+func (p *subgraphPlan) assemble(ctx context.Context, tx driver.Tx, w walkResult) (LineageGraph, error) {
+	var g LineageGraph
+	arts, execs := w.ids[KindArtifact], w.ids[KindExecution]
+	if p.mask.artifacts {
+		if p.idsOnly {
+			g.Artifacts = make([]Artifact, len(arts))
+			for i, id := range arts {
+				g.Artifacts[i] = Artifact{ID: id}
+			}
+		} else {
+			ns, err := getNodes(ctx, tx, KindArtifact, arts)
+			if err != nil {
+				return g, err
+			}
+			g.Artifacts = toArtifacts(ns)
+		}
+	}
+	if p.mask.executions {
+		if p.idsOnly {
+			g.Executions = make([]Execution, len(execs))
+			for i, id := range execs {
+				g.Executions[i] = Execution{ID: id}
+			}
+		} else {
+			ns, err := getNodes(ctx, tx, KindExecution, execs)
+			if err != nil {
+				return g, err
+			}
+			g.Executions = toExecutions(ns)
+		}
+	}
+	if p.mask.events {
+		g.Events = make([]Event, len(w.events))
+		for i, ev := range w.events {
+			g.Events[i] = eventFromRow(ev)
+		}
+	}
+	if err := p.assembleContexts(ctx, tx, &g, arts, execs); err != nil {
+		return g, err
+	}
+	if err := assembleTypes(ctx, tx, &g, p.mask, true); err != nil {
+		return g, err
+	}
+	return g, nil
+}
+
+// assembleContexts fills the contexts of the nodes and their links.
+func (p *subgraphPlan) assembleContexts(ctx context.Context, tx driver.Tx, g *LineageGraph, arts, execs []int64) error {
+	var contextIDs []int64
+	if p.mask.contexts || p.mask.attributions {
+		links, err := tx.GetLinks(ctx, driver.KindArtifact, arts, nil)
+		if err != nil {
+			return err
+		}
+		for _, l := range links {
+			contextIDs = append(contextIDs, l.ContextID)
+			if p.mask.attributions {
+				g.Attributions = append(g.Attributions, Attribution{ArtifactID: l.NodeID, ContextID: l.ContextID})
+			}
+		}
+	}
+	if p.mask.contexts || p.mask.associations {
+		links, err := tx.GetLinks(ctx, driver.KindExecution, execs, nil)
+		if err != nil {
+			return err
+		}
+		for _, l := range links {
+			contextIDs = append(contextIDs, l.ContextID)
+			if p.mask.associations {
+				g.Associations = append(g.Associations, Association{ExecutionID: l.NodeID, ContextID: l.ContextID})
+			}
+		}
+	}
+	if !p.mask.contexts {
+		return nil
+	}
+	contextIDs = dedupIDs(contextIDs)
+	slices.Sort(contextIDs)
+	if p.idsOnly {
+		g.Contexts = make([]Context, len(contextIDs))
+		for i, id := range contextIDs {
+			g.Contexts[i] = Context{ID: id}
+		}
+		return nil
+	}
+	ns, err := getNodes(ctx, tx, KindContext, contextIDs)
+	if err != nil {
+		return err
+	}
+	g.Contexts = toContexts(ns)
+	return nil
+}
+
+// assembleTypes fills the types the mask asks for: every type of the
+// store, with MLMD's system base types if withSystem.
+func assembleTypes(ctx context.Context, tx driver.Tx, g *LineageGraph, m lineageMask, withSystem bool) error {
+	if m.artifactTypes {
+		rows, bases, err := findTypes(ctx, tx, driver.TypeQuery{Kind: driver.KindArtifact})
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if withSystem || !systemTypeNames[r.Name] {
+				g.ArtifactTypes = append(g.ArtifactTypes, artifactTypeFromRow(r, bases[r.ID]))
+			}
+		}
+	}
+	if m.executionTypes {
+		rows, bases, err := findTypes(ctx, tx, driver.TypeQuery{Kind: driver.KindExecution})
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if withSystem || !systemTypeNames[r.Name] {
+				g.ExecutionTypes = append(g.ExecutionTypes, executionTypeFromRow(r, bases[r.ID]))
+			}
+		}
+	}
+	if m.contextTypes {
+		rows, _, err := findTypes(ctx, tx, driver.TypeQuery{Kind: driver.KindContext})
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			g.ContextTypes = append(g.ContextTypes, contextTypeFromRow(r))
+		}
+	}
+	return nil
+}
