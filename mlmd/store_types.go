@@ -441,7 +441,7 @@ func (s *Store) initSimpleTypes(ctx context.Context) error {
 }
 
 func (s *Store) upsertSimpleTypes(ctx context.Context) error {
-	return s.write(ctx, "store the system base types", func(tx driver.Tx, _ int64) error {
+	return s.writeUnlessUnchanged(ctx, "store the system base types", func(tx driver.Tx, _ int64) error {
 		all := TypeOptions{CanAddFields: true, CanOmitFields: true}
 		var art, exe []typeSpec
 		for _, b := range []ArtifactBaseType{ArtifactBaseDataset, ArtifactBaseModel, ArtifactBaseMetrics, ArtifactBaseStatistics} {
@@ -476,7 +476,7 @@ func typeOpts(opts *TypeOptions) TypeOptions {
 // incompatible or the external id is taken.
 func (s *Store) PutArtifactType(ctx context.Context, t ArtifactType, opts *TypeOptions) (int64, error) {
 	var id int64
-	err := s.write(ctx, "PutArtifactType", func(tx driver.Tx, _ int64) error {
+	err := s.writeUnlessUnchanged(ctx, "PutArtifactType", func(tx driver.Tx, _ int64) error {
 		sp, err := artifactTypeSpec(t)
 		if err != nil {
 			return err
@@ -495,7 +495,7 @@ func (s *Store) PutArtifactType(ctx context.Context, t ArtifactType, opts *TypeO
 // OutputType are stored when the type is created.
 func (s *Store) PutExecutionType(ctx context.Context, t ExecutionType, opts *TypeOptions) (int64, error) {
 	var id int64
-	err := s.write(ctx, "PutExecutionType", func(tx driver.Tx, _ int64) error {
+	err := s.writeUnlessUnchanged(ctx, "PutExecutionType", func(tx driver.Tx, _ int64) error {
 		sp, err := executionTypeSpec(t)
 		if err != nil {
 			return err
@@ -513,7 +513,7 @@ func (s *Store) PutExecutionType(ctx context.Context, t ExecutionType, opts *Typ
 // PutContextType is PutArtifactType for context types.
 func (s *Store) PutContextType(ctx context.Context, t ContextType, opts *TypeOptions) (int64, error) {
 	var id int64
-	err := s.write(ctx, "PutContextType", func(tx driver.Tx, _ int64) error {
+	err := s.writeUnlessUnchanged(ctx, "PutContextType", func(tx driver.Tx, _ int64) error {
 		ids, err := upsertTypes(ctx, tx, driver.KindContext, []typeSpec{contextTypeSpec(t)}, typeOpts(opts))
 		if err != nil {
 			return err
@@ -528,7 +528,7 @@ func (s *Store) PutContextType(ctx context.Context, t ContextType, opts *TypeOpt
 // none is stored.
 func (s *Store) PutTypes(ctx context.Context, types Types, opts *TypeOptions) (PutTypesResult, error) {
 	var res PutTypesResult
-	err := s.write(ctx, "PutTypes", func(tx driver.Tx, _ int64) error {
+	err := s.writeUnlessUnchanged(ctx, "PutTypes", func(tx driver.Tx, _ int64) error {
 		o := typeOpts(opts)
 		var art, exe, con []typeSpec
 		for _, t := range types.ArtifactTypes {
