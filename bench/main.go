@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"sort"
 	"testing"
 )
 
@@ -43,9 +44,29 @@ func main() {
 			fmt.Fprintf(os.Stderr, "%s: benchmark failed (see above)\n", p.name)
 			os.Exit(1)
 		}
-		fmt.Printf("%-36s %14d %14d %8.2f\n", p.name, store.NsPerOp(), raw.NsPerOp(),
-			float64(store.NsPerOp())/float64(raw.NsPerOp()))
+		fmt.Printf("%-36s %14d %14d %8.2f%s\n", p.name, store.NsPerOp(), raw.NsPerOp(),
+			float64(store.NsPerOp())/float64(raw.NsPerOp()), extraMetrics(store, raw))
 	}
+}
+
+// extraMetrics formats the metrics a pair reports beyond time (e.g.
+// statements per call, see lineage.go), store's then raw's.
+func extraMetrics(store, raw testing.BenchmarkResult) string {
+	var out string
+	for _, r := range []struct {
+		who string
+		res testing.BenchmarkResult
+	}{{"store", store}, {"raw", raw}} {
+		names := make([]string, 0, len(r.res.Extra))
+		for name := range r.res.Extra {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			out += fmt.Sprintf("  %s %s=%.4g", r.who, name, r.res.Extra[name])
+		}
+	}
+	return out
 }
 
 func contains(s, sub string) bool {

@@ -96,6 +96,9 @@ type pair struct {
 	raw   func(b *testing.B, e *env)
 }
 
+// morePairs lets other files of the package add their pairs (lineage.go).
+var morePairs []func() []pair
+
 func pairs() []pair {
 	var ps []pair
 	for _, n := range []int{1, 100, 1000} {
@@ -119,6 +122,9 @@ func pairs() []pair {
 		store: benchByContextStore,
 		raw:   benchByContextRaw,
 	})
+	for _, more := range morePairs {
+		ps = append(ps, more()...)
+	}
 	return ps
 }
 

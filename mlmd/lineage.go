@@ -183,11 +183,11 @@ func (s *Store) lineageOf(ctx context.Context, op string, artifactID int64, dir 
 		return LineageGraph{}, wrapErr(op, errcode.New(errcode.NotFound, "no artifact with id %d", artifactID))
 	}
 	plan := &subgraphPlan{
-		startKind:   KindArtifact,
-		startFilter: fmt.Sprintf("id = %d", artifactID),
-		maxHops:     MaxLineageHops,
-		dir:         dir,
-		mask:        fullLineageMask(),
+		startKind: KindArtifact,
+		startIDs:  []int64{artifactID},
+		maxHops:   MaxLineageHops,
+		dir:       dir,
+		mask:      fullLineageMask(),
 	}
 	var g LineageGraph
 	err := s.read(ctx, op, func(tx driver.Tx) (err error) {

@@ -309,10 +309,11 @@ func endingOption(rng *rand.Rand, opt string, ids []int64) *ending {
 	return nil
 }
 
-// checkRandomLineage runs the property on seeds graphs, each in a fresh
-// database from open, through a store that uses the driver's lineage
-// interface and one that cannot see it.
-func checkRandomLineage(t *testing.T, open func(t *testing.T) driver.Conn, seeds int) {
+// checkRandomLineage runs the property on the graphs of the seeds (those
+// with seed%3 == 2 may have cycles), each in a fresh database from open,
+// through a store that uses the driver's lineage interface and one that
+// cannot see it.
+func checkRandomLineage(t *testing.T, open func(t *testing.T) driver.Conn, seeds ...int) {
 	walks := []struct {
 		name  string
 		force string
@@ -323,7 +324,7 @@ func checkRandomLineage(t *testing.T, open func(t *testing.T) driver.Conn, seeds
 		{"hops", "hops", false},
 		{"portable", "", true},
 	}
-	for seed := range seeds {
+	for _, seed := range seeds {
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
 			conn := open(t)
 			stores := map[bool]*mlmd.Store{false: mlmd.NewStore(conn, nil), true: mlmd.NewStore(plainConn{conn}, nil)}
@@ -396,7 +397,7 @@ func TestLineageSubgraphMatchesBFSOnSQLite(t *testing.T) {
 		}
 		t.Cleanup(func() { conn.Close() })
 		return conn
-	}, 6)
+	}, 0, 1, 2, 3, 4, 5)
 }
 
 func TestLineageSubgraphMatchesBFSOnMariaDB(t *testing.T) {
@@ -410,5 +411,45 @@ func TestLineageSubgraphMatchesBFSOnMariaDB(t *testing.T) {
 		}
 		t.Cleanup(func() { conn.Close() })
 		return conn
-	}, 2)
+	}, 2) // one graph, with cycles: the SQL is what differs
+}
+
+// TestProvenanceAndDescendantsMatchBFS checks the helpers, traced and hop
+// by hop, against the reference walk, and their NotFound.
+func TestProvenanceAndDescendantsMatchBFS(t *testing.T) {
+	conn, err := sqlitestore.Driver{}.Open(t.Context(), ":memory:", &driver.OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	stores := []*mlmd.Store{mlmd.NewStore(conn, nil), mlmd.NewStore(plainConn{conn}, nil)}
+	g := randomGraph(t, stores[0], rand.New(rand.NewPCG(7, 7)), true)
+	for _, a := range g.arts {
+		for _, c := range []struct {
+			dir  mlmd.LineageDirection
+			call func(s *mlmd.Store) (mlmd.LineageGraph, error)
+		}{
+			{mlmd.Upstream, func(s *mlmd.Store) (mlmd.LineageGraph, error) { return s.Provenance(t.Context(), a) }},
+			{mlmd.Downstream, func(s *mlmd.Store) (mlmd.LineageGraph, error) { return s.Descendants(t.Context(), a) }},
+		} {
+			want := g.reference(true, []int64{a}, mlmd.MaxLineageHops, c.dir, nil, nil)
+			for i, s := range stores {
+				got, err := c.call(s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if ga := answerOf(got); !sameAnswer(ga, want) {
+					t.Fatalf("%v of artifact %d (store %d):\n got %v\nwant %v", c.dir, a, i, ga, want)
+				}
+				if len(got.Artifacts) == 0 || got.Artifacts[0].Type != "A" || len(got.ArtifactTypes) == 0 {
+					t.Fatalf("%v of artifact %d: nodes or types not read: %+v", c.dir, a, got)
+				}
+			}
+		}
+	}
+	for _, s := range stores {
+		if _, err := s.Provenance(t.Context(), g.arts[len(g.arts)-1]+1000); mlmd.CodeOf(err) != mlmd.NotFound {
+			t.Errorf("provenance of an unknown artifact: %v, want NotFound", err)
+		}
+	}
 }

@@ -1,7 +1,8 @@
 // Command quickstart walks the flow of MLMD's getting-started guide on a
 // SQLite file: it registers types, records a dataset, a training run and the
 // model it produced, groups them in an experiment, and then asks the
-// questions metadata is kept for.
+// questions metadata is kept for, ending with the model's provenance drawn
+// as a Mermaid diagram.
 //
 //	go run ./examples/quickstart            # a new file in a temp dir
 //	go run ./examples/quickstart -db my.db  # or a file of your choice
@@ -17,6 +18,7 @@ import (
 	"path/filepath"
 
 	"github.com/gomlmd/gomlmd/mlmd"
+	"github.com/gomlmd/gomlmd/mlmd/lineageviz"
 )
 
 func main() {
@@ -175,6 +177,15 @@ func run(ctx context.Context, w io.Writer, path string) error {
 	for _, e := range execs {
 		fmt.Fprintf(w, "  execution %d (%s) %s\n", e.ID, e.Type, e.LastKnownState)
 	}
+
+	// 5. The model's whole provenance in one call, drawn as a Mermaid
+	// flowchart (paste it into any Mermaid viewer, or a Markdown file).
+	prov, err := store.Provenance(ctx, modelID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nProvenance of model %d (Mermaid):\n", modelID)
+	fmt.Fprint(w, lineageviz.Mermaid(prov))
 	return nil
 }
 

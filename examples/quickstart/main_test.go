@@ -23,6 +23,12 @@ func TestQuickstart(t *testing.T) {
 		"  artifact 1 (DataSet) path/to/data\n",
 		"  artifact 2 (SavedModel) path/to/model/file\n",
 		"  execution 1 (Trainer) COMPLETE\n",
+		"Provenance of model 2 (Mermaid):\nflowchart LR\n" +
+			"  a1[\"DataSet #1<br/>path/to/data<br/>LIVE\"]\n" +
+			"  a2[\"SavedModel #2<br/>path/to/model/file<br/>LIVE\"]\n" +
+			"  e1([\"Trainer #1<br/>COMPLETE\"])\n" +
+			"  a1 -->|\"DECLARED_INPUT\"| e1\n" +
+			"  e1 -->|\"DECLARED_OUTPUT\"| a2\n",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q\n--- output:\n%s", want, got)

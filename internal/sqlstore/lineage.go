@@ -80,9 +80,9 @@ func int64sAsArgs(ids []int64) []any {
 	return out
 }
 
-// TraceLineage answers the walk with one recursive query per chunk of
-// start ids (one for up to idsPerQuery start nodes), plus the queries of
-// the events' paths. The query is
+// TraceLineage answers the walk with one recursive query for a start
+// filter or per chunk of start ids (one for up to idsPerQuery start
+// nodes), plus the queries of the events' paths. The query is
 //
 //	WITH RECURSIVE
 //	  end_a(id) AS (<the artifacts the ending filter matches>),
@@ -108,8 +108,24 @@ func (t *tx) TraceLineage(ctx context.Context, q driver.LineageTrace) (driver.Li
 	if q.MaxHops < 0 {
 		return res, errcode.New(errcode.InvalidArgument, "sqlstore: negative MaxHops %d", q.MaxHops)
 	}
-	starts := uniqueIDs(q.StartIDs)
-	if len(starts) == 0 {
+	if q.StartLimit < 0 {
+		return res, errcode.New(errcode.InvalidArgument, "sqlstore: negative StartLimit %d", q.StartLimit)
+	}
+	// The start nodes: chunks of StartIDs, or one filter query.
+	var startParts []startNodes
+	if q.StartFilter != "" {
+		joins, where, args, err := compileFilter(t.d, q.StartKind, q.StartFilter)
+		if err != nil {
+			return res, err
+		}
+		startParts = []startNodes{{filter: &compiledFilter{joins: joins, where: where, args: args}, limit: q.StartLimit}}
+	} else {
+		starts := uniqueIDs(q.StartIDs)
+		for start := 0; start < len(starts); start += idsPerQuery {
+			startParts = append(startParts, startNodes{ids: starts[start:min(start+idsPerQuery, len(starts))]})
+		}
+	}
+	if len(startParts) == 0 {
 		return res, nil
 	}
 	var ending [2]*compiledFilter // by kind: execution, artifact
@@ -129,8 +145,7 @@ func (t *tx) TraceLineage(ctx context.Context, q driver.LineageTrace) (driver.Li
 	}
 	nodes := map[nodeKey]*driver.TracedNode{}
 	events := map[int64]*driver.EventRow{}
-	for start := 0; start < len(starts); start += idsPerQuery {
-		part := starts[start:min(start+idsPerQuery, len(starts))]
+	for _, part := range startParts {
 		query, args := traceSQL(q, part, ending)
 		rows, err := t.tx.QueryContext(ctx, query, args...)
 		if err != nil {
@@ -200,6 +215,14 @@ func (t *tx) TraceLineage(ctx context.Context, q driver.LineageTrace) (driver.Li
 	return res, nil
 }
 
+// startNodes are the start nodes of one trace query: ids, or the nodes
+// that a filter matches, at most limit of them (0: no limit).
+type startNodes struct {
+	ids    []int64
+	filter *compiledFilter
+	limit  int
+}
+
 // compiledFilter is a filter query compiled for the node table aliased
 // table_0.
 type compiledFilter struct {
@@ -218,8 +241,9 @@ func (s *sqlBuilder) add(text string, args ...any) {
 	s.args = append(s.args, args...)
 }
 
-// traceSQL builds the query of TraceLineage for some start ids, see there.
-func traceSQL(q driver.LineageTrace, starts []int64, ending [2]*compiledFilter) (string, []any) {
+// traceSQL builds the query of TraceLineage for some start nodes, see
+// there.
+func traceSQL(q driver.LineageTrace, starts startNodes, ending [2]*compiledFilter) (string, []any) {
 	var s sqlBuilder
 	s.add("WITH RECURSIVE ")
 	endCTE := [2]string{driver.KindExecution: "end_e", driver.KindArtifact: "end_a"}
@@ -262,10 +286,24 @@ func traceSQL(q driver.LineageTrace, starts []int64, ending [2]*compiledFilter) 
 	eTypes, eArgs := typeFilter(q.ExecutionEventTypes)
 	maxHops := int64(q.MaxHops)
 
-	s.add("walk(k, id, d, e) AS (SELECT " + strconv.Itoa(int(q.StartKind)) + ", n.id, 0, " +
-		isEnding(q.StartKind, "n.id") + " FROM " + tables[q.StartKind] + " AS n WHERE n.id IN (" +
-		placeholders(len(starts)) + ")")
-	s.args = append(s.args, int64sAsArgs(starts)...)
+	s.add("walk(k, id, d, e) AS (SELECT " + strconv.Itoa(int(q.StartKind)) + ", n.id, 0, " + isEnding(q.StartKind, "n.id"))
+	if f := starts.filter; f != nil {
+		// A derived table, which both engines allow to have a LIMIT.
+		s.add(" FROM (SELECT DISTINCT table_0.id FROM " + tables[q.StartKind] + " AS table_0")
+		if f.joins != "" {
+			s.add(" " + f.joins)
+		}
+		if f.where != "" {
+			s.add(" WHERE " + f.where)
+		}
+		s.add(" ORDER BY table_0.id", f.args...)
+		if starts.limit > 0 {
+			s.add(" LIMIT ?", int64(starts.limit))
+		}
+		s.add(") AS n")
+	} else {
+		s.add(" FROM "+tables[q.StartKind]+" AS n WHERE n.id IN ("+placeholders(len(starts.ids))+")", int64sAsArgs(starts.ids)...)
+	}
 	s.add(" UNION SELECT 0, ev.execution_id, w.d + 1, "+isEnding(driver.KindExecution, "ev.execution_id")+
 		" FROM walk AS w JOIN Event AS ev ON ev.artifact_id = w.id WHERE w.k = 1 AND w.e = 0 AND w.d < ?"+aTypes,
 		append([]any{maxHops}, aArgs...)...)

@@ -391,8 +391,10 @@ type LineageTx interface {
 
 	// TraceLineage walks the lineage graph as q describes and returns the
 	// nodes it reaches and, if q.WithEvents, the events it follows; see
-	// LineageTrace and LineageTraceResult. Returns InvalidArgument for an
-	// ending filter query that does not parse or check.
+	// LineageTrace and LineageTraceResult. Returns InvalidArgument for a
+	// start or ending filter query that does not parse or check, a
+	// StartKind other than KindArtifact and KindExecution, or a negative
+	// MaxHops or StartLimit.
 	TraceLineage(ctx context.Context, q LineageTrace) (LineageTraceResult, error)
 }
 
@@ -407,10 +409,16 @@ type LineageTx interface {
 // reached at the expanded node's distance plus one. A node's distance is
 // the smallest one it is reached at.
 type LineageTrace struct {
-	// StartKind is KindArtifact or KindExecution, the kind of StartIDs.
+	// StartKind is KindArtifact or KindExecution, the kind of the start
+	// nodes.
 	StartKind Kind
 	// StartIDs are the start nodes; ids that name no node are ignored.
 	StartIDs []int64
+	// StartFilter, if not empty, replaces StartIDs: the start nodes are
+	// the nodes of StartKind that match this filter query, at most
+	// StartLimit of them (0 for no limit), those with the lowest ids.
+	StartFilter string
+	StartLimit  int
 	// MaxHops is the greatest distance reached (0 or more).
 	MaxHops int
 	// ArtifactEventTypes and ExecutionEventTypes are the event types

@@ -590,6 +590,18 @@ func testSubgraphLargeFanOut(t *testing.T, s *mlmd.Store) {
 		ok(t, err, "subgraph")
 		g.wantShape(fmt.Sprintf("%v %d hops", c.dir, c.hops), got, c.want)
 	}
+	// A walk starts from at most 101 nodes (MLMD's page of 100 plus one),
+	// the lowest ids; here from 102 artifacts, once traced and once hop by
+	// hop (an empty ending filter ends at every execution).
+	for _, endAll := range []*mlmd.EndingNodes{nil, {}} {
+		got, err := s.GetLineageSubgraph(t.Context(), mlmd.LineageSubgraphQuery{
+			StartingArtifacts: startArtifacts("type = 't1'"), MaxNumHops: hops(1), EndingExecutions: endAll,
+			ReadMask: []string{"artifacts", "executions"},
+		})
+		ok(t, err, "from every artifact")
+		g.wantShape(fmt.Sprintf("from every artifact, ending at every execution: %v", endAll != nil), got,
+			lshape{A: span(0, mlmd.MaxLineageStartingNodes), E: map[bool][]int{true: nil, false: span(0, 2*n)}[endAll != nil]})
+	}
 }
 
 // testSubgraphErrors: MLMD's GetLineageSubgraphErrors, and the Go API's
