@@ -13,7 +13,7 @@ import (
 )
 
 // DefaultMaxRetries is how often InTx reruns a transaction after a transient
-// conflict when Config.MaxRetries is 0.
+// conflict or a broken connection when Config.MaxRetries is 0.
 const DefaultMaxRetries = 8
 
 // Config configures a Conn.
@@ -24,13 +24,8 @@ type Config struct {
 	Dialect Dialect
 	Engine  Engine
 	// MaxRetries is how often InTx reruns a transaction after a transient
-	// conflict; 0 means DefaultMaxRetries.
+	// conflict or a broken connection; 0 means DefaultMaxRetries.
 	MaxRetries int
-	// Isolation, if not sql.LevelDefault, is the isolation level of every
-	// transaction, set when it begins. Leave it at the default when the
-	// connections' own level is the one needed: setting it costs a round
-	// trip per transaction on MySQL.
-	Isolation sql.IsolationLevel
 	// SerializeWrites makes write transactions of this Conn wait for each
 	// other in the process instead of in the database. SQLite allows one
 	// writer at a time; queueing writers in the process spares them the
@@ -48,7 +43,6 @@ type Conn struct {
 	dialect    Dialect
 	engine     Engine
 	maxRetries int
-	isolation  sql.IsolationLevel
 	writers    chan struct{} // a one-slot semaphore when writes are serialized
 	onClose    func() error
 }
@@ -63,7 +57,6 @@ func New(cfg Config) *Conn {
 		dialect:    cfg.Dialect,
 		engine:     cfg.Engine,
 		maxRetries: cfg.MaxRetries,
-		isolation:  cfg.Isolation,
 		onClose:    cfg.OnClose,
 	}
 	if c.maxRetries <= 0 {
@@ -162,7 +155,7 @@ func (c *Conn) runTx(ctx context.Context, opts driver.TxOptions, fn func(tx driv
 			return ctx.Err()
 		}
 	}
-	sqlTx, err := c.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: opts.ReadOnly, Isolation: c.isolation})
+	sqlTx, err := c.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: opts.ReadOnly})
 	if err != nil {
 		return dbError(c.dialect, err, "begin transaction")
 	}

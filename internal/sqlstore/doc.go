@@ -18,9 +18,13 @@
 // Database errors become errcode errors as the driver contract says:
 // unique key violations are AlreadyExists, values the schema cannot hold
 // are InvalidArgument, an unreachable database is Unavailable, and
-// transient conflicts (deadlocks, lock wait timeouts, a busy SQLite file)
-// make Conn.InTx roll back and run the transaction again, up to a limit,
-// after which it returns Aborted. Everything else is Internal.
+// transient conflicts (deadlocks, lock wait timeouts, a busy SQLite file,
+// a unique key violated by a row committed after the transaction's
+// snapshot, see conflict.go) make Conn.InTx roll back and run the
+// transaction again, up to a limit, after which it returns Aborted. A
+// connection that broke before the transaction committed also makes InTx
+// run it again, on another connection, and then return Unavailable.
+// Everything else is Internal.
 //
 // # Schema
 //

@@ -123,11 +123,56 @@ func (c *Config) Validate() error {
 	return nil
 }
 
-// MySQLConfig returns the go-sql-driver/mysql configuration of c, with
-// TLS (if any) set as a *tls.Config, and the backend's own parameters
-// (skip_db_creation, pool settings) in Params. It reads the certificate
-// files of c.SSL.
+// MySQLConfig returns the go-sql-driver/mysql configuration for
+// connecting to the server of c, for tools that need a plain *sql.DB next
+// to the store. TLS is set as a *tls.Config (the certificate files are
+// read now); Params hold the session variables of c.Params, and not the
+// backend's own settings (SkipDBCreation, the pool), which only Open and
+// FormatDSN carry.
 func (c *Config) MySQLConfig() (*mysql.Config, error) {
+	mc, err := c.config(false)
+	if err != nil {
+		return nil, err
+	}
+	if c.SSL != nil {
+		if mc.TLS, err = c.SSL.TLSConfig(c.Host); err != nil {
+			return nil, err
+		}
+		mc.AllowFallbackToPlaintext = c.SSL.AllowPlaintextFallback
+	}
+	return mc, nil
+}
+
+// FormatDSN returns a DSN for mlmd.Open(ctx, "mysql", dsn). TLS settings
+// cannot be written into a DSN, so FormatDSN registers them with
+// go-sql-driver/mysql (mysql.RegisterTLSConfig) under a name derived from
+// c.SSL, which the DSN refers to; calling it again with the same SSL
+// options re-reads the files and replaces that registration.
+func (c *Config) FormatDSN() (string, error) {
+	mc, err := c.config(true)
+	if err != nil {
+		return "", err
+	}
+	if c.SSL != nil {
+		tc, err := c.SSL.TLSConfig(c.Host)
+		if err != nil {
+			return "", err
+		}
+		name := c.SSL.registryName(c.Host)
+		if err := mysql.RegisterTLSConfig(name, tc); err != nil {
+			return "", errcode.Wrap(errcode.Internal, err, "mysqlstore: register TLS config")
+		}
+		mc.TLSConfig = name
+		mc.AllowFallbackToPlaintext = c.SSL.AllowPlaintextFallback
+	}
+	return mc.FormatDSN(), nil
+}
+
+// config returns the go-sql-driver configuration of c without TLS, with
+// c.Params interpreted as go-sql-driver does (its own parameters set its
+// fields; the others are session variables), and with the backend's own
+// parameters if own is set.
+func (c *Config) config(own bool) (*mysql.Config, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -149,48 +194,28 @@ func (c *Config) MySQLConfig() (*mysql.Config, error) {
 	for k, v := range c.Params {
 		mc.Params[k] = v
 	}
-	if c.SkipDBCreation {
-		mc.Params[skipDBCreationParam] = "true"
-	}
-	for name, v := range map[string]int{paramMaxOpenConns: c.MaxOpenConns, paramMaxIdleConns: c.MaxIdleConns} {
-		if v != 0 {
-			mc.Params[name] = strconv.Itoa(v)
+	if own {
+		if c.SkipDBCreation {
+			mc.Params[skipDBCreationParam] = "true"
+		}
+		for name, v := range map[string]int{paramMaxOpenConns: c.MaxOpenConns, paramMaxIdleConns: c.MaxIdleConns} {
+			if v != 0 {
+				mc.Params[name] = strconv.Itoa(v)
+			}
+		}
+		for name, v := range map[string]time.Duration{paramConnMaxLifetime: c.ConnMaxLifetime, paramConnMaxIdleTime: c.ConnMaxIdleTime} {
+			if v != 0 {
+				mc.Params[name] = v.String()
+			}
 		}
 	}
-	for name, v := range map[string]time.Duration{paramConnMaxLifetime: c.ConnMaxLifetime, paramConnMaxIdleTime: c.ConnMaxIdleTime} {
-		if v != 0 {
-			mc.Params[name] = v.String()
-		}
-	}
-	if c.SSL != nil {
-		tc, err := c.SSL.TLSConfig(c.Host)
-		if err != nil {
-			return nil, err
-		}
-		mc.TLS = tc
-		mc.AllowFallbackToPlaintext = c.SSL.AllowPlaintextFallback
-	}
-	return mc, nil
-}
-
-// FormatDSN returns a DSN for mlmd.Open(ctx, "mysql", dsn). TLS settings
-// cannot be written into a DSN, so FormatDSN registers them with
-// go-sql-driver/mysql (mysql.RegisterTLSConfig) under a name derived from
-// c.SSL, which the DSN refers to; calling it again with the same SSL
-// options re-reads the files and replaces that registration.
-func (c *Config) FormatDSN() (string, error) {
-	mc, err := c.MySQLConfig()
+	// A round trip through the DSN text lets go-sql-driver take its own
+	// parameters (timeout, charset, ...) out of Params.
+	parsed, err := mysql.ParseDSN(mc.FormatDSN())
 	if err != nil {
-		return "", err
+		return nil, errcode.Wrap(errcode.InvalidArgument, err, "mysqlstore: config params")
 	}
-	if mc.TLS != nil {
-		name := c.SSL.registryName(c.Host)
-		if err := mysql.RegisterTLSConfig(name, mc.TLS); err != nil {
-			return "", errcode.Wrap(errcode.Internal, err, "mysqlstore: register TLS config")
-		}
-		mc.TLS, mc.TLSConfig = nil, name
-	}
-	return mc.FormatDSN(), nil
+	return parsed, nil
 }
 
 // Open opens the store that cfg describes, as mlmd.OpenWith(ctx, "mysql",

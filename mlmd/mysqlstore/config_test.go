@@ -101,6 +101,15 @@ func TestConfigDSN(t *testing.T) {
 			if tc.cfg.Params["timeout"] == "5s" && mc.Timeout != 5*time.Second {
 				t.Errorf("timeout %v, want 5s", mc.Timeout)
 			}
+			// MySQLConfig: the same connection, without the backend's own
+			// parameters.
+			plain, err := tc.cfg.MySQLConfig()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if plain.Net != tc.net || plain.Addr != tc.addr || fmt.Sprint(plain.Params) != fmt.Sprint(tc.params) || plain.Timeout != mc.Timeout {
+				t.Errorf("MySQLConfig: net %q addr %q params %v timeout %v", plain.Net, plain.Addr, plain.Params, plain.Timeout)
+			}
 		})
 	}
 	t.Run("no user means the process's user", func(t *testing.T) {

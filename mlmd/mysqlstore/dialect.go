@@ -67,6 +67,7 @@ const (
 	erLockWaitTimeout       = 1205
 	erLockDeadlock          = 1213
 	erCheckpointRecord      = 1020 // MariaDB: "Record has changed since last read" under snapshot isolation
+	erTiDBWriteConflict     = 9007 // TiDB: a write conflict found at commit (optimistic transactions)
 	erBadNull               = 1048
 	erDataTooLong           = 1406
 	erWarnDataOutOfRange    = 1264
@@ -90,7 +91,7 @@ func (*dialect) Classify(err error) sqlstore.ErrorClass {
 		switch me.Number {
 		case erDupEntry, erDupEntryWithKeyName:
 			return sqlstore.ClassDuplicate
-		case erLockWaitTimeout, erLockDeadlock, erCheckpointRecord:
+		case erLockWaitTimeout, erLockDeadlock, erCheckpointRecord, erTiDBWriteConflict:
 			return sqlstore.ClassTransient
 		case erBadNull, erDataTooLong, erWarnDataOutOfRange, erTruncatedWrongValue, erWrongValueForField:
 			return sqlstore.ClassInvalid
@@ -177,6 +178,8 @@ func (*dialect) LockSchema(ctx context.Context, db *sql.DB) (func(), error) {
 //   - MariaDB 10.5 and later: INSERT ... RETURNING id
 //     (sqlstore.IDsReturning), which is right whatever the server's
 //     settings.
+//   - TiDB and Vitess: one statement per row (sqlstore.IDsOneByOne), see
+//     idStrategy.
 //   - MySQL, which has no RETURNING, and older MariaDB:
 //     sqlstore.IDsConsecutive, which sqlstore confirms at the start of each
 //     transaction that needs it with SessionIDs, from the session's own
@@ -194,8 +197,16 @@ func detectIDStrategy(ctx context.Context, db *sql.DB) (*dialect, error) {
 }
 
 func idStrategy(version string) *dialect {
-	if mariaDBWithReturning(version) {
+	v := strings.ToLower(version)
+	switch {
+	case mariaDBWithReturning(version):
 		return &dialect{ids: sqlstore.IDsReturning, step: 1}
+	case strings.Contains(v, "tidb"), strings.Contains(v, "vitess"):
+		// TiDB allocates AUTO_INCREMENT ids from per-server ranges and
+		// does not promise that one statement's are consecutive; Vitess
+		// may route to a server whose settings the session query does not
+		// show. One row per statement is right on both.
+		return &dialect{ids: sqlstore.IDsOneByOne, step: 1}
 	}
 	return &dialect{ids: sqlstore.IDsConsecutive, step: 1}
 }

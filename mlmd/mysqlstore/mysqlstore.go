@@ -33,8 +33,8 @@
 // # Concurrency
 //
 // Many stores, in many processes, may share one database. Transactions
-// run at REPEATABLE READ (set per transaction if the session's default is
-// another level). Transactions that the server aborts as deadlocked or
+// run at REPEATABLE READ, with a strict sql_mode (Open sets both on every
+// connection if the server's defaults differ). Transactions that the server aborts as deadlocked or
 // that time out waiting for a lock are run again (see
 // mlmd.Options.MaxRetries), and so are transactions whose connection broke
 // before they committed; Open serializes schema creation between processes
@@ -115,6 +115,11 @@ func (Driver) Open(ctx context.Context, dsn string, opts *driver.OpenOptions) (d
 			return nil, dbError(probe, err, "create database %q", cfg.DBName)
 		}
 	}
+	server, err := probeServer(ctx, cfg)
+	if err != nil {
+		return nil, dbError(probe, err, "connect to database %q", cfg.DBName)
+	}
+	cfg = server.sessionConfig(cfg)
 	connector, err := mysql.NewConnector(cfg)
 	if err != nil {
 		return nil, errcode.Wrap(errcode.InvalidArgument, err, "mysqlstore: bad DSN")
@@ -128,16 +133,7 @@ func (Driver) Open(ctx context.Context, dsn string, opts *driver.OpenOptions) (d
 		db.Close()
 		return nil, dbError(probe, err, "connect to database %q", cfg.DBName)
 	}
-	d, err := detectIDStrategy(ctx, db)
-	if err != nil {
-		db.Close()
-		return nil, dbError(probe, err, "read the server version")
-	}
-	isolation, err := isolationLevel(ctx, db)
-	if err != nil {
-		db.Close()
-		return nil, dbError(probe, err, "read the session's isolation level")
-	}
+	d := idStrategy(server.version)
 	if err := sqlstore.PrepareSchema(ctx, db, d, opts.SkipMigrations); err != nil {
 		db.Close()
 		return nil, errcode.Annotate(err, "mysqlstore: database %q", cfg.DBName)
@@ -147,8 +143,76 @@ func (Driver) Open(ctx context.Context, dsn string, opts *driver.OpenOptions) (d
 		Dialect:    d,
 		Engine:     engine,
 		MaxRetries: opts.MaxRetries,
-		Isolation:  isolation,
 	}), nil
+}
+
+// serverInfo is what Open learns about the server on a first connection.
+type serverInfo struct {
+	version string
+	// isolationVar names the session's isolation level variable, and
+	// isolation is its value.
+	isolationVar, isolation string
+	sqlMode                 string
+}
+
+// probeServer reads the server's version and the session settings the
+// store depends on, on one connection made with cfg.
+func probeServer(ctx context.Context, cfg *mysql.Config) (serverInfo, error) {
+	var info serverInfo
+	connector, err := mysql.NewConnector(cfg)
+	if err != nil {
+		return info, err
+	}
+	db := sql.OpenDB(connector)
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return info, err
+	}
+	defer conn.Close()
+	if err := conn.QueryRowContext(ctx, "SELECT VERSION(), @@SESSION.sql_mode").Scan(&info.version, &info.sqlMode); err != nil {
+		return info, err
+	}
+	// MySQL 8 and MariaDB 11.1 call it transaction_isolation; MariaDB
+	// before 11.1 only tx_isolation.
+	info.isolationVar = "transaction_isolation"
+	err = conn.QueryRowContext(ctx, "SELECT @@SESSION.transaction_isolation").Scan(&info.isolation)
+	var me *mysql.MySQLError
+	if errors.As(err, &me) && me.Number == erUnknownSystemVariable {
+		info.isolationVar = "tx_isolation"
+		err = conn.QueryRowContext(ctx, "SELECT @@SESSION.tx_isolation").Scan(&info.isolation)
+	}
+	return info, err
+}
+
+// sessionConfig returns cfg with the session settings the store relies on
+// added where the server's defaults (or the DSN) do not give them; the
+// driver sets them on every new connection, so that they hold whatever
+// the server's global settings become later:
+//
+//   - REPEATABLE READ isolation: a transaction reads one snapshot, which
+//     the store's conflict checks compare with the newest rows (see
+//     docs/mysql.md);
+//   - a strict sql_mode (STRICT_TRANS_TABLES), so that a value the schema
+//     cannot hold (an int property beyond 32 bits, a name longer than 255
+//     characters) is an error, not silently cut.
+func (s serverInfo) sessionConfig(cfg *mysql.Config) *mysql.Config {
+	cfg = cfg.Clone()
+	if cfg.Params == nil {
+		cfg.Params = map[string]string{}
+	}
+	if !strings.EqualFold(s.isolation, "REPEATABLE-READ") {
+		cfg.Params[s.isolationVar] = "'REPEATABLE-READ'"
+	}
+	mode := strings.ToUpper(s.sqlMode)
+	if !strings.Contains(mode, "STRICT_TRANS_TABLES") && !strings.Contains(mode, "STRICT_ALL_TABLES") {
+		current := "@@SESSION.sql_mode"
+		if v, ok := cfg.Params["sql_mode"]; ok {
+			current = v
+		}
+		cfg.Params["sql_mode"] = "CONCAT_WS(','," + current + ",'STRICT_TRANS_TABLES')"
+	}
+	return cfg
 }
 
 // parseDSN parses a go-sql-driver DSN, takes out the backend's own
@@ -207,29 +271,6 @@ func parseDSN(dsn string) (*mysql.Config, dsnOptions, error) {
 		cfg.InterpolateParams = true
 	}
 	return cfg, own, nil
-}
-
-// isolationLevel returns the isolation level that transactions must ask
-// for: sql.LevelDefault when the session's is REPEATABLE READ already,
-// which costs nothing, and sql.LevelRepeatableRead otherwise (one more
-// statement per transaction). See docs/mysql.md for why the store needs
-// it.
-func isolationLevel(ctx context.Context, db *sql.DB) (sql.IsolationLevel, error) {
-	var level string
-	// MySQL 8 and MariaDB 11.1 name it transaction_isolation; MariaDB
-	// before 11.1 only tx_isolation.
-	err := db.QueryRowContext(ctx, "SELECT @@SESSION.transaction_isolation").Scan(&level)
-	var me *mysql.MySQLError
-	if errors.As(err, &me) && me.Number == erUnknownSystemVariable {
-		err = db.QueryRowContext(ctx, "SELECT @@SESSION.tx_isolation").Scan(&level)
-	}
-	if err != nil {
-		return 0, err
-	}
-	if strings.EqualFold(level, "REPEATABLE-READ") {
-		return sql.LevelDefault, nil
-	}
-	return sql.LevelRepeatableRead, nil
 }
 
 // createDatabase runs CREATE DATABASE IF NOT EXISTS for cfg's database on

@@ -214,7 +214,8 @@ func TestIDStrategy(t *testing.T) {
 		{"10.4.30-MariaDB", sqlstore.IDsConsecutive},
 		{"8.0.36", sqlstore.IDsConsecutive},
 		{"8.4.0-log", sqlstore.IDsConsecutive},
-		{"8.0.11-TiDB-v7.5.1", sqlstore.IDsConsecutive},
+		{"8.0.11-TiDB-v7.5.1", sqlstore.IDsOneByOne},
+		{"8.0.30-Vitess", sqlstore.IDsOneByOne},
 	} {
 		if got, _ := idStrategy(tc.version).InsertIDs(); got != tc.want {
 			t.Errorf("idStrategy(%q) = %v, want %v", tc.version, got, tc.want)
@@ -255,5 +256,147 @@ func TestAdaptersInSync(t *testing.T) {
 	}
 	if normalize(mine, "mysqlstore", "mysql") != normalize(theirs, "sqlitestore", "sqlite") {
 		t.Error("mlmd/mysqlstore/queries.go and mlmd/sqlitestore/queries.go differ beyond package and gen import")
+	}
+}
+
+// TestWriteToMLMDDatabase opens a database that MLMD made (its DDL, with
+// rows in every table), writes to it through the store - updates of MLMD's
+// rows, new rows linked to them - and checks the result through the store
+// and in the tables, where new rows must look like MLMD's own.
+func TestWriteToMLMDDatabase(t *testing.T) {
+	dsn := sqlstoretest.NewMySQLDatabase(t)
+	db := rawDB(t, dsn)
+	execSQL(t, db, schema.Statements(schema.MySQL)...)
+	stmts, fx := sqlstoretest.MLMDRows(t)
+	execSQL(t, db, stmts...)
+	s, err := mlmd.Open(ctx, "mysql", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+
+	// The type gains a property.
+	examples, err := s.GetArtifactType(ctx, "Examples", "v1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	examples.Properties["extra"] = mlmd.PropertyInt
+	if id, err := s.PutArtifactType(ctx, examples, &mlmd.TypeOptions{CanAddFields: true}); err != nil || id != 2 {
+		t.Fatalf("PutArtifactType: %d, %v; want MLMD's type 2", id, err)
+	}
+	// MLMD's artifact 1 is updated; a new artifact takes the next id.
+	arts, err := s.GetArtifactsByID(ctx, []int64{1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a1 := arts[0]
+	a1.URI = "/data/a2"
+	a1.Properties["span"] = mlmd.IntValue(43)
+	a1.CustomProperties["added"] = mlmd.BoolValue(true)
+	ids, err := s.PutArtifacts(ctx, []mlmd.Artifact{a1, {TypeID: 2, Name: "c", Properties: mlmd.Properties{"note": mlmd.StringValue("new"), "extra": mlmd.IntValue(5)}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids[0] != 1 || ids[1] != 3 {
+		t.Fatalf("PutArtifacts ids %v, want [1 3]", ids)
+	}
+	// MLMD's execution gets a new output in MLMD's context.
+	res, err := s.PutExecution(ctx,
+		mlmd.Execution{ID: 1, TypeID: 3, Name: "run-1", ExternalID: "exe-ext-1", LastKnownState: mlmd.ExecutionStateFailed,
+			Properties: mlmd.Properties{"steps": mlmd.IntValue(100)}, CustomProperties: mlmd.Properties{"cached": mlmd.BoolValue(false)}},
+		[]mlmd.ArtifactAndEvent{{
+			Artifact: &mlmd.Artifact{TypeID: 2, Name: "model", URI: "/models/1"},
+			Event:    &mlmd.Event{Type: mlmd.EventOutput, Path: []mlmd.Step{mlmd.KeyStep("model"), mlmd.IndexStep(0)}},
+		}},
+		[]mlmd.Context{{ID: 1, TypeID: 4, Name: "pipeline-1", ExternalID: "ctx-ext-1", Properties: mlmd.Properties{"owner": mlmd.StringValue("me")}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.ExecutionID != 1 || len(res.ArtifactIDs) != 1 || res.ArtifactIDs[0] != 4 || res.ContextIDs[0] != 1 {
+		t.Fatalf("PutExecution: %+v", res)
+	}
+	if err := s.PutEvents(ctx, []mlmd.Event{{ArtifactID: 3, ExecutionID: 1, Type: mlmd.EventInput}}); err != nil {
+		t.Fatal(err)
+	}
+	cids, err := s.PutContexts(ctx, []mlmd.Context{{TypeID: 4, Name: "pipeline-3"}}, nil)
+	if err != nil || cids[0] != 3 {
+		t.Fatalf("PutContexts: %v, %v; want id 3", cids, err)
+	}
+	if err := s.PutParentContexts(ctx, []mlmd.ParentContext{{ChildID: 3, ParentID: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutAttributionsAndAssociations(ctx, []mlmd.Attribution{{ArtifactID: 3, ContextID: 3}}, []mlmd.Association{{ExecutionID: 1, ContextID: 3}}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Through the store.
+	arts, err = s.GetArtifactsByID(ctx, []int64{1, 3, 4})
+	if err != nil || len(arts) != 3 {
+		t.Fatalf("GetArtifactsByID: %v, %v", arts, err)
+	}
+	if a := arts[0]; a.URI != "/data/a2" || !a.Properties["span"].Equal(mlmd.IntValue(43)) ||
+		!a.CustomProperties["added"].Equal(mlmd.BoolValue(true)) || !a.CustomProperties["span"].Equal(mlmd.IntValue(-7)) ||
+		!a.Properties["config"].Equal(mlmd.StructValue(fx.StructValue())) || !a.Properties["payload"].Equal(mlmd.ProtoValue(fx.AnyValue())) {
+		t.Errorf("artifact 1 after the update: %+v", a)
+	}
+	if a := arts[1]; a.Name != "c" || a.Type != "Examples" || !a.Properties["extra"].Equal(mlmd.IntValue(5)) {
+		t.Errorf("artifact 3: %+v", a)
+	}
+	events, err := s.GetEventsByExecutionIDs(ctx, []int64{1})
+	if err != nil || len(events) != 4 {
+		t.Fatalf("events of execution 1: %+v, %v; want MLMD's 2 and 2 new", events, err)
+	}
+	if e := events[2]; e.ArtifactID != 4 || e.Type != mlmd.EventOutput || len(e.Path) != 2 {
+		t.Errorf("new event: %+v", e)
+	}
+	exes, err := s.GetExecutionsByID(ctx, []int64{1})
+	if err != nil || exes[0].LastKnownState != mlmd.ExecutionStateFailed {
+		t.Errorf("execution 1: %+v, %v", exes, err)
+	}
+	for _, c := range []struct {
+		artifact int64
+		want     []int64
+	}{{1, []int64{1}}, {3, []int64{3}}, {4, []int64{1}}} {
+		got, err := s.GetContextsByArtifact(ctx, c.artifact)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var gotIDs []int64
+		for _, g := range got {
+			gotIDs = append(gotIDs, g.ID)
+		}
+		if !slices.Equal(gotIDs, c.want) {
+			t.Errorf("contexts of artifact %d: %v, want %v", c.artifact, gotIDs, c.want)
+		}
+	}
+	parents, err := s.GetParentContextsByContext(ctx, 3)
+	if err != nil || len(parents) != 1 || parents[0].ID != 1 {
+		t.Errorf("parents of context 3: %+v, %v", parents, err)
+	}
+
+	// In the tables, as MLMD writes them.
+	for _, c := range []struct {
+		query string
+		want  []string
+	}{
+		{"SELECT CONCAT_WS(',', type_id, name, data_type) FROM TypeProperty WHERE name = 'extra'", []string{"2,extra,1"}},
+		{"SELECT CONCAT_WS(',', id, type_id, COALESCE(uri, 'NULL'), COALESCE(state, 'NULL'), name, COALESCE(external_id, 'NULL')) FROM Artifact WHERE id >= 3 ORDER BY id",
+			[]string{"3,2,NULL,NULL,c,NULL", "4,2,/models/1,NULL,model,NULL"}},
+		{"SELECT CONCAT_WS(',', is_custom_property, COALESCE(int_value, 'NULL'), COALESCE(string_value, 'NULL'), bool_value) FROM ArtifactProperty WHERE artifact_id = 1 AND name = 'added'",
+			[]string{"1,NULL,NULL,1"}},
+		{"SELECT CONCAT_WS(',', is_custom_property, int_value) FROM ArtifactProperty WHERE artifact_id = 1 AND name = 'span' ORDER BY is_custom_property",
+			[]string{"0,43", "1,-7"}},
+		{"SELECT CONCAT_WS(',', id, artifact_id, execution_id, type) FROM Event ORDER BY id", []string{"1,1,1,3", "2,2,1,4", "3,4,1,4", "4,3,1,3"}},
+		{"SELECT CONCAT_WS(',', event_id, is_index_step, COALESCE(step_index, 'NULL'), COALESCE(step_key, 'NULL')) FROM EventPath WHERE event_id = 3 ORDER BY is_index_step",
+			[]string{"3,0,NULL,model", "3,1,0,NULL"}},
+		{"SELECT CONCAT_WS(',', context_id, artifact_id) FROM Attribution ORDER BY id", []string{"1,1", "1,2", "1,4", "3,3"}},
+		{"SELECT CONCAT_WS(',', context_id, execution_id) FROM Association ORDER BY id", []string{"1,1", "3,1"}},
+		{"SELECT CONCAT_WS(',', context_id, parent_context_id) FROM ParentContext ORDER BY context_id", []string{"2,1", "3,1"}},
+		{"SELECT CAST(last_known_state AS CHAR) FROM Execution", []string{"4"}},
+		{"SELECT CAST(schema_version AS CHAR) FROM MLMDEnv", []string{"10"}},
+	} {
+		if got := sqlstoretest.QueryStrings(t, db, c.query); !slices.Equal(got, c.want) {
+			t.Errorf("%s:\n got %v\nwant %v", c.query, got, c.want)
+		}
 	}
 }

@@ -23,6 +23,14 @@ type MLMDFixture struct {
 	anyValue    *anypb.Any
 }
 
+// StructValue is the struct property value of the fixture (artifact 1's
+// "config").
+func (f MLMDFixture) StructValue() *structpb.Struct { return f.structValue }
+
+// AnyValue is the proto property value of the fixture (artifact 1's
+// "payload").
+func (f MLMDFixture) AnyValue() *anypb.Any { return f.anyValue }
+
 // MLMDRows returns INSERT statements, valid in SQLite and MySQL, that fill
 // every table of an empty database that MLMD created at version 10 the way
 // MLMD writes its rows: unset strings NULL, booleans 1/0, structs as
