@@ -69,7 +69,11 @@ type Conn interface {
 	//
 	// When the database reports a transient conflict (a deadlock, a lock
 	// wait timeout, a busy database) InTx rolls back and runs fn again, up to
-	// the retry limit; it then returns an Aborted error. fn must therefore
+	// the retry limit; it then returns an Aborted error. A connection that
+	// breaks before the commit is sent (the database has rolled the
+	// transaction back) is treated the same way, on a new connection; one
+	// that breaks during the commit is not retried, since the commit may have
+	// happened, and InTx returns Unavailable. fn must therefore
 	// have no effects outside tx, or effects that are safe to repeat. tx must
 	// not be used after fn returns.
 	InTx(ctx context.Context, opts TxOptions, fn func(tx Tx) error) error
