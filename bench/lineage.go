@@ -59,13 +59,6 @@ import (
 
 func init() { morePairs = append(morePairs, lineagePairs) }
 
-// linkIndexes, set by MLMD_BENCH_LINK_INDEXES=1, adds indexes on
-// Attribution.artifact_id and Association.execution_id to the fixture, which
-// MLMD's schema lacks: without them the contexts and links of a lineage
-// answer cost a scan of both tables. An experiment for deciding whether
-// gomlmd's schema should have them.
-var linkIndexes = os.Getenv("MLMD_BENCH_LINK_INDEXES") == "1"
-
 const (
 	lineageRuns   = 4000
 	lineageShared = 40
@@ -154,11 +147,7 @@ func openLineage(ctx context.Context, driverName string) (*lineageEnv, error) {
 	mysqlDB := "" // the database to drop at the end
 	switch driverName {
 	case "sqlite":
-		name := "gomlmd-bench-lineage-" + lineageFixtureVersion
-		if linkIndexes {
-			name += "-linkidx"
-		}
-		path := filepath.Join(os.TempDir(), name+".db")
+		path := filepath.Join(os.TempDir(), "gomlmd-bench-lineage-"+lineageFixtureVersion+".db")
 		if _, err := os.Stat(path); err == nil {
 			fresh = false
 		}
@@ -228,18 +217,6 @@ func openLineage(ctx context.Context, driverName string) (*lineageEnv, error) {
 		if err := buildLineage(ctx, le.store); err != nil {
 			le.close()
 			return nil, err
-		}
-	}
-	if linkIndexes {
-		// An experiment, not gomlmd's schema: see linkIndexes.
-		for _, stmt := range []string{
-			"CREATE INDEX IF NOT EXISTS idx_bench_attribution_artifact ON Attribution (artifact_id)",
-			"CREATE INDEX IF NOT EXISTS idx_bench_association_execution ON Association (execution_id)",
-		} {
-			if _, err := le.raw.ExecContext(ctx, stmt); err != nil {
-				le.close()
-				return nil, err
-			}
 		}
 	}
 	modelType := lineageStepNames[trainerStep].art

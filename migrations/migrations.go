@@ -1,6 +1,15 @@
 // Package migrations embeds gomlmd's goose migrations, one directory per
-// database engine. Migration 1 creates MLMD's schema version 10, or adopts
-// in place a database that MLMD created at version 10.
+// database engine:
+//
+//   - 00001 creates MLMD's schema version 10, or adopts in place a database
+//     that MLMD created at version 10 (its statements change nothing there);
+//   - 00002 adds gomlmd's own indexes on Attribution(artifact_id) and
+//     Association(execution_id) (listed in schema.GomlmdIndexes), which
+//     MLMD's schema lacks. The schema version stays 10: MLMD opens a
+//     database with extra indexes.
+//
+// Every migration is idempotent, so a run cut short, or indexes someone
+// already made, do not stop the next Open.
 //
 // The same directories are sqlc's schema input (see sqlc.yaml), so the
 // generated queries and the migrated database cannot disagree.

@@ -32,9 +32,11 @@ var mlmdTables = []string{
 // it cannot be:
 //
 //   - a database without MLMD's tables gets schema version 10 (goose
-//     migration 1);
-//   - a database at version 10, made by MLMD or by gomlmd, is adopted as it
-//     is (goose records migration 1, whose statements change nothing);
+//     migration 1) and gomlmd's indexes on the link tables (migration 2);
+//   - a database at version 10, made by MLMD or by gomlmd, is adopted in
+//     place: goose records migration 1, whose statements change nothing,
+//     and migration 2 adds gomlmd's two indexes if they are missing; no
+//     row is rewritten;
 //   - a database at another version, one whose MLMDEnv does not hold
 //     exactly one version, and one with some of MLMD's tables but no
 //     MLMDEnv (MLMD 0.13.2, or a half-made schema) are refused with

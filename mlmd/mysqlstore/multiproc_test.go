@@ -162,7 +162,9 @@ func TestConcurrentFirstStart(t *testing.T) {
 	checks := []struct{ what, query, want string }{
 		{"MLMDEnv rows", "MLMDEnv WHERE schema_version = 10", "1"},
 		{"all MLMDEnv rows", "MLMDEnv", "1"},
-		{"applied goose migrations", "gomlmd_goose_version WHERE version_id > 0", "1"},
+		{"applied goose migrations", "gomlmd_goose_version WHERE version_id > 0", "2"},
+		{"distinct applied goose migrations", "(SELECT DISTINCT version_id FROM gomlmd_goose_version WHERE version_id > 0) AS v", "2"},
+		{"gomlmd's indexes", "information_schema.statistics WHERE table_schema = DATABASE() AND index_name LIKE 'gomlmd\\_%'", "2"},
 		{"system types", "Type WHERE name LIKE 'mlmd.%'", "9"},
 		{"distinct system types", "(SELECT DISTINCT type_kind, name FROM Type WHERE name LIKE 'mlmd.%') AS d", "9"},
 		{"types named Model", "Type WHERE name = 'Model'", "1"},

@@ -3,6 +3,7 @@ package mysqlstore
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -66,6 +67,52 @@ func describe(t *testing.T, db *sql.DB) []string {
 	return out
 }
 
+// createExpectedSchema makes db the database that gomlmd's migrations
+// should produce: MLMD's schema version 10 and the indexes gomlmd adds.
+func createExpectedSchema(t *testing.T, db *sql.DB) {
+	t.Helper()
+	execSQL(t, db, schema.Statements(schema.MySQL)...)
+	for _, ix := range schema.GomlmdIndexes {
+		execSQL(t, db, ix.CreateSQL())
+	}
+}
+
+// schemaDiff lists the lines of describe that only got (+) or only want
+// (-) has.
+func schemaDiff(got, want []string) string {
+	var b strings.Builder
+	for _, l := range got {
+		if !slices.Contains(want, l) {
+			b.WriteString("+ " + l + "\n")
+		}
+	}
+	for _, l := range want {
+		if !slices.Contains(got, l) {
+			b.WriteString("- " + l + "\n")
+		}
+	}
+	return b.String()
+}
+
+// checkGomlmdIndexes checks that db has each of gomlmd's indexes, once,
+// not unique, on its table and columns.
+func checkGomlmdIndexes(t *testing.T, db *sql.DB) {
+	t.Helper()
+	for _, ix := range schema.GomlmdIndexes {
+		var want []string
+		for i, c := range ix.Columns {
+			want = append(want, fmt.Sprintf("%s %d %d %s", ix.Table, 1, i+1, c))
+		}
+		got := sqlstoretest.QueryRows(t, db, `SELECT table_name, non_unique, seq_in_index, column_name FROM information_schema.statistics
+			WHERE table_schema = DATABASE() AND index_name = ? ORDER BY seq_in_index`, ix.Name)
+		if !slices.Equal(got, want) {
+			t.Errorf("index %s: %q, want %q", ix.Name, got, want)
+		}
+	}
+}
+
+// TestMigratedSchemaMatchesMLMD compares the schema the migrations make
+// with MLMD's DDL plus schema.GomlmdIndexes: any other difference fails.
 func TestMigratedSchemaMatchesMLMD(t *testing.T) {
 	migrated := sqlstoretest.NewMySQLDatabase(t)
 	s, err := mlmd.Open(ctx, "mysql", migrated)
@@ -73,25 +120,14 @@ func TestMigratedSchemaMatchesMLMD(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	refDB := rawDB(t, sqlstoretest.NewMySQLDatabase(t))
-	execSQL(t, refDB, schema.Statements(schema.MySQL)...)
+	expectedDB := rawDB(t, sqlstoretest.NewMySQLDatabase(t))
+	createExpectedSchema(t, expectedDB)
 
 	db := rawDB(t, migrated)
-	got, want := describe(t, db), describe(t, refDB)
-	if !slices.Equal(got, want) {
-		var b strings.Builder
-		for _, l := range got {
-			if !slices.Contains(want, l) {
-				b.WriteString("+ " + l + "\n")
-			}
-		}
-		for _, l := range want {
-			if !slices.Contains(got, l) {
-				b.WriteString("- " + l + "\n")
-			}
-		}
-		t.Errorf("migrated schema differs from MLMD's:\n%s", b.String())
+	if got, want := describe(t, db), describe(t, expectedDB); !slices.Equal(got, want) {
+		t.Errorf("migrated schema differs from MLMD's plus gomlmd's indexes:\n%s", schemaDiff(got, want))
 	}
+	checkGomlmdIndexes(t, db)
 	tables := sqlstoretest.QueryStrings(t, db, "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name <> ? ORDER BY table_name", sqlstore.GooseTable)
 	wantTables := slices.Sorted(slices.Values(sqlstoretest.MLMDTables))
 	if !slices.Equal(tables, wantTables) {
@@ -116,9 +152,44 @@ func TestOpenMLMDDatabase(t *testing.T) {
 	}
 	defer s.Close()
 	sqlstoretest.CheckMLMDRows(t, s, fx)
+	// Adopted in place: MLMD's rows are as they were, goose knows
+	// migrations 1 and 2, and the schema is MLMD's with gomlmd's indexes.
 	sqlstoretest.CheckAdopted(t, before, sqlstoretest.DumpTables(t, db, sqlstoretest.MLMDTables))
-	if v := sqlstoretest.QueryStrings(t, db, "SELECT CAST(version_id AS CHAR) FROM "+sqlstore.GooseTable+" WHERE version_id > 0"); !slices.Equal(v, []string{"1"}) {
-		t.Errorf("goose versions %v, want [1]", v)
+	if v := sqlstoretest.QueryStrings(t, db, "SELECT CAST(version_id AS CHAR) FROM "+sqlstore.GooseTable+" WHERE version_id > 0 ORDER BY id"); !slices.Equal(v, []string{"1", "2"}) {
+		t.Errorf("goose versions %v, want [1 2]", v)
+	}
+	expectedDB := rawDB(t, sqlstoretest.NewMySQLDatabase(t))
+	createExpectedSchema(t, expectedDB)
+	if got, want := describe(t, db), describe(t, expectedDB); !slices.Equal(got, want) {
+		t.Errorf("adopted schema differs from MLMD's plus gomlmd's indexes:\n%s", schemaDiff(got, want))
+	}
+	checkGomlmdIndexes(t, db)
+}
+
+// TestGomlmdIndexesIdempotent opens databases that already have some of
+// gomlmd's indexes without goose having recorded migration 2 (a run cut
+// short between its statements: MySQL's DDL commits at once; or indexes
+// made by hand): Open completes the set, once each. MySQL has no CREATE
+// INDEX IF NOT EXISTS, so this exercises the migration's own check.
+func TestGomlmdIndexesIdempotent(t *testing.T) {
+	for n := 1; n <= len(schema.GomlmdIndexes); n++ {
+		t.Run(fmt.Sprintf("%d present", n), func(t *testing.T) {
+			dsn := sqlstoretest.NewMySQLDatabase(t)
+			db := rawDB(t, dsn)
+			execSQL(t, db, schema.Statements(schema.MySQL)...)
+			for _, ix := range schema.GomlmdIndexes[:n] {
+				execSQL(t, db, ix.CreateSQL())
+			}
+			s, err := mlmd.Open(ctx, "mysql", dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.Close()
+			checkGomlmdIndexes(t, db)
+			if v := sqlstoretest.QueryStrings(t, db, "SELECT CAST(version_id AS CHAR) FROM "+sqlstore.GooseTable+" WHERE version_id > 0 ORDER BY id"); !slices.Equal(v, []string{"1", "2"}) {
+				t.Errorf("goose versions %v, want [1 2]", v)
+			}
+		})
 	}
 }
 

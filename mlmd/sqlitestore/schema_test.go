@@ -51,6 +51,30 @@ func createMLMDSchema(t *testing.T, db *sql.DB) {
 	execSQL(t, db, schema.Statements(schema.SQLite)...)
 }
 
+// createExpectedSchema makes db the database that gomlmd's migrations
+// should produce: MLMD's schema version 10 and the indexes gomlmd adds.
+func createExpectedSchema(t *testing.T, db *sql.DB) {
+	t.Helper()
+	createMLMDSchema(t, db)
+	for _, ix := range schema.GomlmdIndexes {
+		execSQL(t, db, ix.CreateSQL())
+	}
+}
+
+// checkGomlmdIndexes checks that db has each of gomlmd's indexes, not
+// unique, on its table and columns.
+func checkGomlmdIndexes(t *testing.T, db *sql.DB) {
+	t.Helper()
+	for _, ix := range schema.GomlmdIndexes {
+		equalStrings(t, "table of "+ix.Name, queryStrings(t, db,
+			"SELECT tbl_name FROM sqlite_master WHERE type = 'index' AND name = ?", ix.Name), []string{ix.Table})
+		equalStrings(t, "uniqueness of "+ix.Name, queryStrings(t, db,
+			fmt.Sprintf("SELECT CAST(\"unique\" AS TEXT) FROM pragma_index_list('%s') WHERE name = ?", ix.Table), ix.Name), []string{"0"})
+		equalStrings(t, "columns of "+ix.Name, queryStrings(t, db,
+			fmt.Sprintf("SELECT name FROM pragma_index_info('%s') ORDER BY seqno", ix.Name)), ix.Columns)
+	}
+}
+
 // describe returns a canonical description of a SQLite database's schema:
 // every table's columns, every index with its columns, uniqueness and
 // condition, ignoring goose's table and SQLite's own.
@@ -90,6 +114,8 @@ var (
 	queryRows    = sqlstoretest.QueryRows
 )
 
+// TestMigratedSchemaMatchesMLMD compares the schema the migrations make
+// with MLMD's DDL plus schema.GomlmdIndexes: any other difference fails.
 func TestMigratedSchemaMatchesMLMD(t *testing.T) {
 	migrated := newFile(t)
 	s, err := mlmd.Open(ctx, "sqlite", migrated)
@@ -97,23 +123,40 @@ func TestMigratedSchemaMatchesMLMD(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	reference := newFile(t)
-	refDB := rawDB(t, reference)
+	refDB := rawDB(t, newFile(t))
 	createMLMDSchema(t, refDB)
+	expectedDB := rawDB(t, newFile(t))
+	createExpectedSchema(t, expectedDB)
 
-	got, want := describe(t, rawDB(t, migrated)), describe(t, refDB)
-	if !slices.Equal(got, want) {
-		t.Errorf("migrated schema differs from MLMD's:\n%s", lineDiff(got, want))
-	}
-	// MLMD's own check of a version 10 SQLite database: 15 tables, 40 indexes.
 	db := rawDB(t, migrated)
-	if n := len(queryStrings(t, db, "SELECT name FROM sqlite_master WHERE type = 'index'")); n != 40 {
-		t.Errorf("%d indexes, want 40", n)
+	got, want := describe(t, db), describe(t, expectedDB)
+	if !slices.Equal(got, want) {
+		t.Errorf("migrated schema differs from MLMD's plus gomlmd's indexes %v:\n%s", gomlmdIndexNames(), lineDiff(got, want))
+	}
+	checkGomlmdIndexes(t, db)
+	// MLMD's own check of a version 10 SQLite database: 15 tables, 40
+	// indexes; gomlmd adds its own.
+	countIndexes := func(db *sql.DB) int {
+		return len(queryStrings(t, db, "SELECT name FROM sqlite_master WHERE type = 'index'"))
+	}
+	if n := countIndexes(refDB); n != 40 {
+		t.Errorf("MLMD's DDL makes %d indexes, want 40", n)
+	}
+	if n, want := countIndexes(db), 40+len(schema.GomlmdIndexes); n != want {
+		t.Errorf("%d indexes, want %d", n, want)
 	}
 	if tables := queryStrings(t, db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN (?, 'sqlite_sequence')", sqlstore.GooseTable); len(tables) != 15 {
 		t.Errorf("%d MLMD tables, want 15: %v", len(tables), tables)
 	}
 	equalStrings(t, "MLMDEnv", queryStrings(t, db, "SELECT CAST(schema_version AS TEXT) FROM MLMDEnv"), []string{"10"})
+}
+
+func gomlmdIndexNames() []string {
+	var names []string
+	for _, ix := range schema.GomlmdIndexes {
+		names = append(names, ix.Name)
+	}
+	return names
 }
 
 func lineDiff(got, want []string) string {
@@ -163,9 +206,40 @@ func TestOpenMLMDDatabase(t *testing.T) {
 	sqlstoretest.CheckMLMDRows(t, s, fx)
 
 	// Adopted in place: every row MLMD wrote is still there as it was (the
-	// store may add its system types to Type), and goose knows migration 1.
+	// store may add its system types to Type), goose knows migrations 1
+	// and 2, and the schema is MLMD's with gomlmd's indexes.
 	sqlstoretest.CheckAdopted(t, before, dumpTables(t, db))
-	equalStrings(t, "goose versions", queryStrings(t, db, "SELECT CAST(version_id AS TEXT) FROM "+sqlstore.GooseTable+" WHERE version_id > 0"), []string{"1"})
+	equalStrings(t, "goose versions", queryStrings(t, db, "SELECT CAST(version_id AS TEXT) FROM "+sqlstore.GooseTable+" WHERE version_id > 0 ORDER BY id"), []string{"1", "2"})
+	expectedDB := rawDB(t, newFile(t))
+	createExpectedSchema(t, expectedDB)
+	if got, want := describe(t, db), describe(t, expectedDB); !slices.Equal(got, want) {
+		t.Errorf("adopted schema differs from MLMD's plus gomlmd's indexes:\n%s", lineDiff(got, want))
+	}
+	checkGomlmdIndexes(t, db)
+}
+
+// TestGomlmdIndexesIdempotent opens databases that already have some of
+// gomlmd's indexes without goose having recorded migration 2 (a run cut
+// short between its statements, or indexes made by hand): Open completes
+// the set, once each.
+func TestGomlmdIndexesIdempotent(t *testing.T) {
+	for n := 1; n <= len(schema.GomlmdIndexes); n++ {
+		t.Run(fmt.Sprintf("%d present", n), func(t *testing.T) {
+			dsn := newFile(t)
+			db := rawDB(t, dsn)
+			createMLMDSchema(t, db)
+			for _, ix := range schema.GomlmdIndexes[:n] {
+				execSQL(t, db, ix.CreateSQL())
+			}
+			s, err := mlmd.Open(ctx, "sqlite", dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.Close()
+			checkGomlmdIndexes(t, db)
+			equalStrings(t, "goose versions", queryStrings(t, db, "SELECT CAST(version_id AS TEXT) FROM "+sqlstore.GooseTable+" WHERE version_id > 0 ORDER BY id"), []string{"1", "2"})
+		})
+	}
 }
 
 func TestOpenRefusesOtherSchemas(t *testing.T) {

@@ -1,0 +1,266 @@
+package sqlstore_test
+
+// The plans of the link lookups by node: GetLinks with node ids (what
+// GetContextsByArtifact, GetContextsByExecution and the links of a lineage
+// answer cost) must search gomlmd's indexes on Attribution(artifact_id)
+// and Association(execution_id), not scan the table. The SQL is the one
+// GetLinks sends, caught on its way to the database, and explained with
+// the same arguments on the same pool.
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gomlmd/gomlmd/internal/sqlstore"
+	"github.com/gomlmd/gomlmd/internal/sqlstore/sqlstoretest"
+	"github.com/gomlmd/gomlmd/mlmd/driver"
+	"github.com/gomlmd/gomlmd/mlmd/mysqlstore"
+	"github.com/gomlmd/gomlmd/mlmd/sqlitestore"
+	"github.com/gomlmd/gomlmd/schema"
+)
+
+// plan is what a query plan says about one table.
+type plan struct {
+	indexes  []string // indexes searched (not scanned whole)
+	fullScan bool     // the table, or one of its indexes, is read whole
+	text     string   // the plan, for messages
+}
+
+// explainEngine is one engine's way to open a store and read a plan.
+type explainEngine struct {
+	name    string
+	open    func(t *testing.T) *sqlstore.Conn
+	analyze string
+	explain func(t *testing.T, db *sql.DB, table, query string, args []any) plan
+	drop    func(ix schema.Index) string
+}
+
+var explainEngines = []explainEngine{
+	{
+		name: "sqlite",
+		open: func(t *testing.T) *sqlstore.Conn {
+			dsn := "file:" + t.TempDir() + "/mlmd.db"
+			return openConn(t, sqlitestore.Driver{}, dsn)
+		},
+		analyze: "ANALYZE",
+		explain: explainSQLite,
+		drop:    func(ix schema.Index) string { return "DROP INDEX " + ix.Name },
+	},
+	{
+		name: "mysql",
+		open: func(t *testing.T) *sqlstore.Conn {
+			// A database of its own: the test drops an index.
+			return openConn(t, mysqlstore.Driver{}, sqlstoretest.NewMySQLDatabase(t))
+		},
+		analyze: "ANALYZE TABLE Attribution, Association",
+		explain: explainMySQL,
+		drop:    func(ix schema.Index) string { return "DROP INDEX " + ix.Name + " ON " + ix.Table },
+	},
+}
+
+func openConn(t *testing.T, d driver.Driver, dsn string) *sqlstore.Conn {
+	t.Helper()
+	c, err := d.Open(context.Background(), dsn, &driver.OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	sc, ok := c.(*sqlstore.Conn)
+	if !ok {
+		t.Fatalf("%T is not a *sqlstore.Conn", c)
+	}
+	return sc
+}
+
+// sqlitePlanRow matches a line of SQLite's EXPLAIN QUERY PLAN that reads a
+// table: SEARCH uses an index for a range or lookup, SCAN reads the table
+// (or an index) whole.
+var sqlitePlanRow = regexp.MustCompile(`^(SEARCH|SCAN) (\w+)(?: USING (?:COVERING )?INDEX (\w+))?`)
+
+func explainSQLite(t *testing.T, db *sql.DB, table, query string, args []any) plan {
+	t.Helper()
+	rows, err := db.Query("EXPLAIN QUERY PLAN "+query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var p plan
+	for rows.Next() {
+		var id, parent, unused int64
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		p.text += detail + "\n"
+		m := sqlitePlanRow.FindStringSubmatch(detail)
+		if m == nil || m[2] != table {
+			continue
+		}
+		if m[1] == "SCAN" {
+			p.fullScan = true
+		} else if m[3] != "" {
+			p.indexes = append(p.indexes, m[3])
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func explainMySQL(t *testing.T, db *sql.DB, table, query string, args []any) plan {
+	t.Helper()
+	rows, err := db.Query("EXPLAIN "+query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p plan
+	for rows.Next() {
+		vals := make([]sql.NullString, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		row := map[string]string{}
+		for i, c := range cols {
+			row[strings.ToLower(c)] = vals[i].String
+		}
+		p.text += fmt.Sprintf("%v\n", row)
+		if !strings.EqualFold(row["table"], table) {
+			continue
+		}
+		// ALL reads the table, index one of its indexes, whole.
+		if row["type"] == "ALL" || row["type"] == "index" {
+			p.fullScan = true
+		} else if row["key"] != "" {
+			p.indexes = append(p.indexes, strings.Split(row["key"], ",")...)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestLinkLookupsUseIndexes(t *testing.T) {
+	const rows = 5000 // links per table, 10 per context
+	lookups := []struct {
+		kind  driver.Kind
+		table string
+		index schema.Index
+	}{
+		{driver.KindArtifact, "Attribution", gomlmdIndex(t, "Attribution")},
+		{driver.KindExecution, "Association", gomlmdIndex(t, "Association")},
+	}
+	// Sorted node ids: one, a few far apart, and a lineage-sized batch.
+	nodeSets := [][]int64{{7}, {5, 500, 1500}, idRange(1000, 50)}
+	ctx := context.Background()
+	for _, e := range explainEngines {
+		t.Run(e.name, func(t *testing.T) {
+			c := e.open(t)
+			db := c.DB()
+			for _, l := range lookups {
+				var vals []string
+				for i := range rows {
+					vals = append(vals, fmt.Sprintf("(%d, %d)", i/10+1, i+1))
+				}
+				if _, err := db.ExecContext(ctx, "INSERT INTO "+l.table+" (context_id, "+l.index.Columns[0]+") VALUES "+strings.Join(vals, ", ")); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := db.ExecContext(ctx, e.analyze); err != nil {
+				t.Fatal(err)
+			}
+
+			// sent returns the statements GetLinks sends for node ids, and
+			// checks its answer: node i is in context (i-1)/10+1.
+			sent := func(t *testing.T, kind driver.Kind, table string, nodes []int64) []sentQuery {
+				t.Helper()
+				var got []sentQuery
+				traced := sqlstore.TraceQueries(c, func(q string, args []any) { got = append(got, sentQuery{q, args}) })
+				var links []driver.LinkRow
+				err := traced.InTx(ctx, driver.TxOptions{ReadOnly: true}, func(tx driver.Tx) error {
+					var err error
+					links, err = tx.GetLinks(ctx, kind, nodes, nil)
+					return err
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var gotNodes []int64
+				for _, l := range links {
+					gotNodes = append(gotNodes, l.NodeID)
+					if l.ContextID != (l.NodeID-1)/10+1 {
+						t.Errorf("link %+v: wrong context", l)
+					}
+				}
+				slices.Sort(gotNodes)
+				if !slices.Equal(gotNodes, nodes) {
+					t.Errorf("GetLinks(%v) found nodes %v", nodes, gotNodes)
+				}
+				got = slices.DeleteFunc(got, func(s sentQuery) bool { return !strings.Contains(s.query, table) })
+				if len(got) != 1 {
+					t.Fatalf("GetLinks sent %d statements on %s, want 1: %v", len(got), table, got)
+				}
+				return got
+			}
+
+			for _, l := range lookups {
+				t.Run(l.table, func(t *testing.T) {
+					for _, nodes := range nodeSets {
+						s := sent(t, l.kind, l.table, nodes)[0]
+						p := e.explain(t, db, l.table, s.query, s.args)
+						if !slices.Contains(p.indexes, l.index.Name) || p.fullScan {
+							t.Errorf("%d node ids: the plan does not search %s without a full scan:\n%s\n%s", len(nodes), l.index.Name, s.query, p.text)
+						}
+					}
+					// Without the index the same statement reads the whole
+					// table: the check above can tell.
+					if _, err := db.ExecContext(ctx, e.drop(l.index)); err != nil {
+						t.Fatal(err)
+					}
+					s := sent(t, l.kind, l.table, nodeSets[1])[0]
+					if p := e.explain(t, db, l.table, s.query, s.args); slices.Contains(p.indexes, l.index.Name) || !p.fullScan {
+						t.Errorf("without %s the plan still looks indexed:\n%s", l.index.Name, p.text)
+					}
+				})
+			}
+		})
+	}
+}
+
+type sentQuery struct {
+	query string
+	args  []any
+}
+
+func gomlmdIndex(t *testing.T, table string) schema.Index {
+	for _, ix := range schema.GomlmdIndexes {
+		if ix.Table == table {
+			return ix
+		}
+	}
+	t.Fatalf("no gomlmd index on %s", table)
+	return schema.Index{}
+}
+
+func idRange(first int64, n int) []int64 {
+	out := make([]int64, n)
+	for i := range out {
+		out[i] = first + int64(i)*7
+	}
+	return out
+}
