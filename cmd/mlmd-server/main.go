@@ -24,7 +24,6 @@ import (
 	"os/signal"
 	"syscall"
 
-	_ "github.com/gomlmd/gomlmd/mlmd/mysqlstore" // registers the "mysql" backend
 	"github.com/gomlmd/gomlmd/server"
 	"github.com/gomlmd/gomlmd/server/serverconfig"
 )

@@ -3,6 +3,10 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-sql-driver/mysql"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/proto"
@@ -73,7 +78,66 @@ func TestServeAndStopOnSIGTERM(t *testing.T) {
 	if err := os.WriteFile(cfg, []byte(`connection_config { sqlite { filename_uri: "`+db+`" } }`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "--listen_address=127.0.0.1:0", "--metadata_store_server_config_file="+cfg, "--log_format=text")
+	serveAndStop(t, bin, "--metadata_store_server_config_file="+cfg)
+	// The data is in the file.
+	if fi, err := os.Stat(db); err != nil || fi.Size() == 0 {
+		t.Errorf("database file: %v", err)
+	}
+}
+
+// TestServeMySQL serves a MariaDB database named by the --mysql_config_*
+// flags, as Kubeflow starts MLMD's server, on the server of MLMD_MYSQL_DSN
+// (e.g. "root@tcp(127.0.0.1:3306)/"); the server creates the database.
+func TestServeMySQL(t *testing.T) {
+	dsn := os.Getenv("MLMD_MYSQL_DSN")
+	if dsn == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("MLMD_MYSQL_DSN is not set")
+		}
+		t.Skip("MLMD_MYSQL_DSN not set; skipping MariaDB")
+	}
+	cfg, err := mysql.ParseDSN(dsn)
+	if err != nil {
+		t.Fatalf("MLMD_MYSQL_DSN: %v", err)
+	}
+	host, port, err := net.SplitHostPort(cfg.Addr)
+	if err != nil || cfg.Net != "tcp" {
+		t.Fatalf("MLMD_MYSQL_DSN: want a tcp address, got %s(%s)", cfg.Net, cfg.Addr)
+	}
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	name := "mlmd_test_" + hex.EncodeToString(b[:])
+	cfg.DBName = ""
+	admin, err := sql.Open("mysql", cfg.FormatDSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	defer func() {
+		if _, err := admin.Exec("DROP DATABASE IF EXISTS " + name); err != nil {
+			t.Errorf("drop database %s: %v", name, err)
+		}
+	}()
+
+	bin := buildServer(t)
+	log := serveAndStop(t, bin, "--mysql_config_host="+host, "--mysql_config_port="+port, "--mysql_config_database="+name,
+		"--mysql_config_user="+cfg.User, "--mysql_config_password="+cfg.Passwd, "--enable_database_upgrade=true", "--mysql_max_open_conns=4")
+	if want := `database="MySQL tcp(` + cfg.Addr + `)/` + name; !strings.Contains(log, want) {
+		t.Errorf("log lacks %q:\n%s", want, log)
+	}
+	// The context type is in the database.
+	var n int
+	if err := admin.QueryRow("SELECT COUNT(*) FROM " + name + ".Type WHERE name = 'system.Pipeline'").Scan(&n); err != nil || n != 1 {
+		t.Errorf("types named system.Pipeline: %d, %v; want 1", n, err)
+	}
+}
+
+// serveAndStop starts the server binary on a free loopback port with the
+// extra args, makes a call, stops the server with SIGTERM and checks that it
+// exits cleanly; it returns the server's log.
+func serveAndStop(t *testing.T, bin string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"--listen_address=127.0.0.1:0", "--log_format=text"}, args...)...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -139,8 +203,5 @@ func TestServeAndStopOnSIGTERM(t *testing.T) {
 			t.Errorf("log lacks %q:\n%s", want, text)
 		}
 	}
-	// The data is in the file.
-	if fi, err := os.Stat(db); err != nil || fi.Size() == 0 {
-		t.Errorf("database file: %v", err)
-	}
+	return text
 }

@@ -46,6 +46,9 @@ type Config struct {
 	// ConnectionRetries is how often opening the store is retried after a
 	// transient failure (--metadata_store_connection_retries).
 	ConnectionRetries int
+	// MySQLPool are the connection pool settings of a MySQL store
+	// (--mysql_max_open_conns, ...).
+	MySQLPool MySQLPool
 	// ShutdownTimeout bounds the graceful shutdown on SIGTERM/SIGINT.
 	ShutdownTimeout time.Duration
 	// LogLevel and LogFormat ("text" or "json") configure the logger.
@@ -84,6 +87,7 @@ type flags struct {
 	shutdownTimeout time.Duration
 	logLevel        string
 	logFormat       string
+	mysqlPool       MySQLPool
 }
 
 func newFlagSet(f *flags, out io.Writer) *flag.FlagSet {
@@ -122,6 +126,10 @@ func newFlagSet(f *flags, out io.Writer) *flag.FlagSet {
 	fs.DurationVar(&f.shutdownTimeout, "shutdown_timeout", 30*time.Second, "how long calls in flight may run after SIGTERM/SIGINT")
 	fs.StringVar(&f.logLevel, "log_level", "info", "log level: debug, info, warn or error (info logs every call)")
 	fs.StringVar(&f.logFormat, "log_format", "text", "log format: text or json")
+	fs.IntVar(&f.mysqlPool.MaxOpenConns, "mysql_max_open_conns", 0, "most open MySQL connections (0: no limit); keep replicas × this below the server's max_connections")
+	fs.IntVar(&f.mysqlPool.MaxIdleConns, "mysql_max_idle_conns", 0, "most idle MySQL connections kept (0: the backend's default, 16)")
+	fs.DurationVar(&f.mysqlPool.ConnMaxLifetime, "mysql_conn_max_lifetime", 0, "close MySQL connections older than this (0: the backend's default, 3m)")
+	fs.DurationVar(&f.mysqlPool.ConnMaxIdleTime, "mysql_conn_max_idle_time", 0, "close MySQL connections idle for this long (0: the backend's default, 1m)")
 	return fs
 }
 
@@ -156,6 +164,7 @@ func Load(args []string) (*Config, error) {
 
 	c := &Config{
 		ConnectionRetries: f.connectionRetries,
+		MySQLPool:         f.mysqlPool,
 		ShutdownTimeout:   f.shutdownTimeout,
 		LogFormat:         f.logFormat,
 	}
@@ -183,6 +192,19 @@ func Load(args []string) (*Config, error) {
 	}
 	if f.logFormat != "text" && f.logFormat != "json" {
 		return nil, fmt.Errorf("--log_format %q: want text or json", f.logFormat)
+	}
+	for _, p := range []struct {
+		name     string
+		negative bool
+	}{
+		{"mysql_max_open_conns", f.mysqlPool.MaxOpenConns < 0},
+		{"mysql_max_idle_conns", f.mysqlPool.MaxIdleConns < 0},
+		{"mysql_conn_max_lifetime", f.mysqlPool.ConnMaxLifetime < 0},
+		{"mysql_conn_max_idle_time", f.mysqlPool.ConnMaxIdleTime < 0},
+	} {
+		if p.negative {
+			return nil, fmt.Errorf("--%s %s is negative", p.name, fs.Lookup(p.name).Value)
+		}
 	}
 
 	// Channel arguments.
@@ -250,6 +272,13 @@ func Load(args []string) (*Config, error) {
 	}
 	if c.Server.GetConnectionConfig().GetFakeDatabase() != nil {
 		c.Warnings = append(c.Warnings, "using an in-memory database: metadata is lost when the server stops")
+	}
+	if m := c.Server.GetConnectionConfig().GetMysql(); m == nil {
+		if !c.MySQLPool.isZero() {
+			c.Warnings = append(c.Warnings, "the --mysql_max_*/--mysql_conn_* pool flags have no effect: the database is not MySQL")
+		}
+	} else if m.GetSocket() != "" && !usesSocket(m) {
+		c.Warnings = append(c.Warnings, fmt.Sprintf("connection_config.mysql.socket is ignored: host %q is set, so the connection uses TCP, as in MLMD (leave host empty or \"localhost\" to use the socket)", m.GetHost()))
 	}
 	if _, err := c.Backend(); err != nil {
 		return nil, err

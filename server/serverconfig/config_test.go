@@ -1,9 +1,12 @@
 package serverconfig
 
 import (
+	"crypto/x509"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +15,8 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	pb "github.com/gomlmd/gomlmd/gen/mlmdpb"
+	"github.com/gomlmd/gomlmd/mlmd/errcode"
+	"github.com/gomlmd/gomlmd/mlmd/mysqlstore"
 )
 
 // writeFile writes content to a file in a test directory and returns its path.
@@ -47,13 +52,16 @@ migration_options { enable_upgrade_migration: true }
 `)
 	mysqlFile := writeFile(t, "mysql.pbtxt", `connection_config { mysql { host: "db" port: 3307 database: "metadb" user: "u" password: "p" skip_db_creation: true } }`)
 	fakeFile := writeFile(t, "fake.pbtxt", `connection_config { fake_database {} }`)
+	cipherFile := writeFile(t, "cipher.pbtxt", `connection_config { mysql { host: "db" database: "d" ssl_options { cipher: "ECDHE-RSA-AES128-GCM-SHA256" } } }`)
+	socketFile := writeFile(t, "socket.pbtxt", `connection_config { mysql { host: "db" socket: "/run/mysqld/mysqld.sock" database: "d" } }`)
 
 	tests := []struct {
 		name   string
 		args   []string
 		check  func(t *testing.T, c *Config)
 		driver string
-		dsn    string
+		dsn    string             // for sqlite
+		mysql  *mysqlstore.Config // for mysql
 	}{
 		{
 			name: "no flags: in-memory on 8080", args: nil, driver: "sqlite", dsn: ":memory:",
@@ -70,8 +78,11 @@ migration_options { enable_upgrade_migration: true }
 			name: "Kubeflow's command line",
 			args: []string{"--grpc_port=8080", "--mysql_config_database=metadb", "--mysql_config_host=mysql", "--mysql_config_port=3306",
 				"--mysql_config_user=root", "--mysql_config_password=", "--enable_database_upgrade=true", "--grpc_channel_arguments=grpc.max_metadata_size=16384"},
-			driver: "mysql", dsn: "root@tcp(mysql:3306)/metadb?parseTime=true",
+			driver: "mysql", mysql: &mysqlstore.Config{Host: "mysql", Port: 3306, Database: "metadb", User: "root"},
 			check: func(t *testing.T, c *Config) {
+				if b, _ := c.Backend(); b.Description != `MySQL tcp(mysql:3306)/metadb as "root"` {
+					t.Errorf("description %q", b.Description)
+				}
 				if !c.Server.GetMigrationOptions().GetEnableUpgradeMigration() {
 					t.Error("enable_upgrade_migration not set")
 				}
@@ -86,7 +97,7 @@ migration_options { enable_upgrade_migration: true }
 		{
 			name:   "single dash and space-separated values, as gflags allows",
 			args:   []string{"-grpc_port", "9090", "-mysql_config_host", "h", "-mysql_config_port", "1", "-mysql_config_database", "d"},
-			driver: "mysql", dsn: "tcp(h:1)/d?parseTime=true",
+			driver: "mysql", mysql: &mysqlstore.Config{Host: "h", Port: 1, Database: "d"},
 			check: func(t *testing.T, c *Config) {
 				if c.ListenAddress != "0.0.0.0:9090" {
 					t.Errorf("listen %s", c.ListenAddress)
@@ -95,7 +106,7 @@ migration_options { enable_upgrade_migration: true }
 		},
 		{
 			name: "gflags --noflag", args: []string{"--noenable_database_upgrade", "--mysql_config_host=h", "--mysql_config_port=1", "--mysql_config_database=d"},
-			driver: "mysql", dsn: "tcp(h:1)/d?parseTime=true",
+			driver: "mysql", mysql: &mysqlstore.Config{Host: "h", Port: 1, Database: "d"},
 			check: func(t *testing.T, c *Config) {
 				if c.Server.GetMigrationOptions() != nil {
 					t.Errorf("migration options %v", c.Server.GetMigrationOptions())
@@ -115,7 +126,7 @@ migration_options { enable_upgrade_migration: true }
 		{
 			name:   "config file wins over mysql flags",
 			args:   []string{"--metadata_store_server_config_file=" + mysqlFile, "--mysql_config_host=ignored", "--mysql_config_port=1", "--mysql_config_database=x"},
-			driver: "mysql", dsn: "u:p@tcp(db:3307)/metadb?parseTime=true&skip_db_creation=true",
+			driver: "mysql", mysql: &mysqlstore.Config{Host: "db", Port: 3307, Database: "metadb", User: "u", Password: "p", SkipDBCreation: true},
 		},
 		{
 			name:   "config_file source type",
@@ -125,7 +136,48 @@ migration_options { enable_upgrade_migration: true }
 		{
 			name:   "mysql source type",
 			args:   []string{"--metadata_source_config_type=mysql", "--mysql_config_host=h", "--mysql_config_port=3306", "--mysql_config_database=d", "--downgrade_db_schema_version=-1"},
-			driver: "mysql", dsn: "tcp(h:3306)/d?parseTime=true",
+			driver: "mysql", mysql: &mysqlstore.Config{Host: "h", Port: 3306, Database: "d"},
+		},
+		{
+			name: "mysql pool flags",
+			args: []string{"--mysql_config_host=h", "--mysql_config_port=3306", "--mysql_config_database=d", "--mysql_max_open_conns=20",
+				"--mysql_max_idle_conns=4", "--mysql_conn_max_lifetime=10m", "--mysql_conn_max_idle_time=30s"},
+			driver: "mysql", mysql: &mysqlstore.Config{Host: "h", Port: 3306, Database: "d",
+				MaxOpenConns: 20, MaxIdleConns: 4, ConnMaxLifetime: 10 * time.Minute, ConnMaxIdleTime: 30 * time.Second},
+		},
+		{
+			name:   "mysql pool flags with a config file",
+			args:   []string{"--metadata_store_server_config_file=" + mysqlFile, "--mysql_max_open_conns=8"},
+			driver: "mysql", mysql: &mysqlstore.Config{Host: "db", Port: 3307, Database: "metadb", User: "u", Password: "p", SkipDBCreation: true, MaxOpenConns: 8},
+		},
+		{
+			name: "pool flags without mysql are a warning", args: []string{"--mysql_conn_max_lifetime=1h"},
+			driver: "sqlite", dsn: ":memory:",
+			check: func(t *testing.T, c *Config) {
+				if !strings.Contains(strings.Join(c.Warnings, "\n"), "pool flags have no effect: the database is not MySQL") {
+					t.Errorf("warnings %v", c.Warnings)
+				}
+			},
+		},
+		{
+			// Refused before gomlmd used mysqlstore's TLS settings.
+			name: "mysql cipher", args: []string{"--metadata_store_server_config_file=" + cipherFile},
+			driver: "mysql", mysql: &mysqlstore.Config{Host: "db", Database: "d", SSL: &mysqlstore.SSLOptions{Cipher: "ECDHE-RSA-AES128-GCM-SHA256"}},
+			check: func(t *testing.T, c *Config) {
+				if b, _ := c.Backend(); !strings.HasSuffix(b.Description, " over TLS") {
+					t.Errorf("description %q", b.Description)
+				}
+			},
+		},
+		{
+			name: "mysql host and socket: TCP, as in MLMD", args: []string{"--metadata_store_server_config_file=" + socketFile},
+			driver: "mysql", mysql: &mysqlstore.Config{Host: "db", Database: "d"},
+			check: func(t *testing.T, c *Config) {
+				want := `connection_config.mysql.socket is ignored: host "db" is set, so the connection uses TCP, as in MLMD (leave host empty or "localhost" to use the socket)`
+				if len(c.Warnings) != 1 || c.Warnings[0] != want {
+					t.Errorf("warnings %q, want %q", c.Warnings, want)
+				}
+			},
 		},
 		{
 			name: "gomlmd's own flags", args: []string{"--listen_address=127.0.0.1:0", "--log_level=warn", "--log_format=json", "--shutdown_timeout=5s"},
@@ -168,6 +220,9 @@ migration_options { enable_upgrade_migration: true }
 			if b.Driver != tt.driver || b.DSN != tt.dsn {
 				t.Errorf("backend %s %q, want %s %q", b.Driver, b.DSN, tt.driver, tt.dsn)
 			}
+			if !reflect.DeepEqual(b.MySQL, tt.mysql) {
+				t.Errorf("MySQL config\n  %s\nwant\n  %s", showMySQL(b.MySQL), showMySQL(tt.mysql))
+			}
 			if tt.check != nil {
 				tt.check(t, c)
 			}
@@ -187,6 +242,8 @@ func TestLoadBad(t *testing.T) {
 	badTLS := writeFile(t, "tls.pbtxt", `connection_config { fake_database {} } ssl_config { server_key: "/etc/key.pem" server_cert: "/etc/cert.pem" }`)
 	halfTLS := writeFile(t, "halftls.pbtxt", `connection_config { fake_database {} } ssl_config { server_cert: "x" }`)
 	cipher := writeFile(t, "cipher.pbtxt", `connection_config { mysql { host: "h" database: "d" ssl_options { cipher: "DHE-RSA-AES256-SHA" } } }`)
+	noCA := filepath.Join(dir, "none.pem")
+	missingCA := writeFile(t, "noca.pbtxt", `connection_config { mysql { host: "h" database: "d" ssl_options { ca: "`+noCA+`" } } }`)
 
 	tests := []struct {
 		name string
@@ -222,7 +279,12 @@ func TestLoadBad(t *testing.T) {
 		{"no connection config", []string{"--metadata_store_server_config_file=" + noConn}, "the server config has no connection_config (want fake_database, sqlite or mysql)"},
 		{"mysql without database", []string{"--metadata_store_server_config_file=" + mysqlNoDB}, "connection_config.mysql needs database"},
 		{"mysql without host", []string{"--metadata_store_server_config_file=" + mysqlNoHost}, "connection_config.mysql needs host or socket"},
-		{"mysql cipher", []string{"--metadata_store_server_config_file=" + cipher}, `connection_config.mysql.ssl_options: cipher "DHE-RSA-AES256-SHA": choosing ciphers is not supported; Go's TLS picks secure ones`},
+		{"mysql cipher Go lacks", []string{"--metadata_store_server_config_file=" + cipher},
+			`connection_config.mysql: mysqlstore: ssl options: cipher "DHE-RSA-AES256-SHA" is not a TLS 1.2 cipher suite that Go implements (use e.g. ECDHE-RSA-AES128-GCM-SHA256)`},
+		{"mysql missing CA file", []string{"--metadata_store_server_config_file=" + missingCA},
+			"connection_config.mysql: mysqlstore: ssl options: ca: open " + noCA + ": no such file or directory"},
+		{"negative pool size", []string{"--mysql_max_open_conns=-1"}, "--mysql_max_open_conns -1 is negative"},
+		{"negative pool lifetime", []string{"--mysql_conn_max_lifetime=-1m"}, "--mysql_conn_max_lifetime -1m0s is negative"},
 		{"tls file names", []string{"--metadata_store_server_config_file=" + badTLS}, "ssl_config: server_"},
 		{"tls half", []string{"--metadata_store_server_config_file=" + halfTLS}, "ssl_config: server_key and server_cert are both required"},
 		{"channel arg without value", []string{"--grpc_channel_arguments=grpc.max_metadata_size"}, `--grpc_channel_arguments: entry "grpc.max_metadata_size" is not key=value`},
@@ -291,45 +353,117 @@ func TestSQLiteDSN(t *testing.T) {
 	}
 }
 
-func TestMySQLConfig(t *testing.T) {
+// showMySQL formats a MySQL config for test messages, with its SSL
+// options rather than their address.
+func showMySQL(c *mysqlstore.Config) string {
+	if c == nil {
+		return "<nil>"
+	}
+	s := fmt.Sprintf("%+v", *c)
+	if c.SSL != nil {
+		s += fmt.Sprintf(" SSL=%+v", *c.SSL)
+	}
+	return s
+}
+
+// TestMySQLStoreConfig checks the mapping of MLMD's MySQLDatabaseConfig to
+// mysqlstore's settings, and the errors of invalid ones.
+func TestMySQLStoreConfig(t *testing.T) {
+	ca := testCA(t)
+	client := leaf(t, ca, "client", x509.ExtKeyUsageClientAuth)
+	caFile := writeFile(t, "ca.pem", string(ca.certPEM))
+	certFile := writeFile(t, "client.pem", string(client.certPEM))
+	keyFile := writeFile(t, "client-key.pem", string(client.keyPEM))
+	caDir := filepath.Dir(writeFile(t, "ca-in-dir.pem", string(ca.certPEM)))
+	notPEM := writeFile(t, "not.pem", "not a certificate")
+	otherKey := writeFile(t, "other-key.pem", string(ca.keyPEM))
+	missing := filepath.Join(t.TempDir(), "missing.pem")
+	s := proto.String
+
 	tests := []struct {
+		name string
 		in   *pb.MySQLDatabaseConfig
-		want string
+		want *mysqlstore.Config
+		err  string // the whole message, for invalid configs
 	}{
-		{&pb.MySQLDatabaseConfig{Host: proto.String("db"), Database: proto.String("m")}, "tcp(db:3306)/m?parseTime=true"},
-		{&pb.MySQLDatabaseConfig{Host: proto.String("::1"), Port: proto.Int64(3307), Database: proto.String("m"), User: proto.String("u"), Password: proto.String("p@ss:word")},
-			"u:p@ss:word@tcp([::1]:3307)/m?parseTime=true"},
-		{&pb.MySQLDatabaseConfig{Socket: proto.String("/run/mysqld/mysqld.sock"), Host: proto.String("ignored"), Database: proto.String("m"), User: proto.String("root")},
-			"root@unix(/run/mysqld/mysqld.sock)/m?parseTime=true"},
+		{name: "host, default port",
+			in:   &pb.MySQLDatabaseConfig{Host: s("db"), Database: s("m")},
+			want: &mysqlstore.Config{Host: "db", Database: "m"}},
+		{name: "ipv6, port, user, password",
+			in:   &pb.MySQLDatabaseConfig{Host: s("::1"), Port: proto.Int64(3307), Database: s("m"), User: s("u"), Password: s("p@ss:word")},
+			want: &mysqlstore.Config{Host: "::1", Port: 3307, Database: "m", User: "u", Password: "p@ss:word"}},
+		{name: "socket",
+			in:   &pb.MySQLDatabaseConfig{Socket: s("/run/mysqld/mysqld.sock"), Port: proto.Int64(3307), Database: s("m"), User: s("root")},
+			want: &mysqlstore.Config{Socket: "/run/mysqld/mysqld.sock", Database: "m", User: "root"}},
+		{name: "socket with host localhost",
+			in:   &pb.MySQLDatabaseConfig{Host: s("localhost"), Socket: s("/run/mysqld/mysqld.sock"), Database: s("m")},
+			want: &mysqlstore.Config{Socket: "/run/mysqld/mysqld.sock", Database: "m"}},
+		{name: "socket with another host: TCP",
+			in:   &pb.MySQLDatabaseConfig{Host: s("127.0.0.1"), Port: proto.Int64(3306), Socket: s("/run/mysqld/mysqld.sock"), Database: s("m")},
+			want: &mysqlstore.Config{Host: "127.0.0.1", Port: 3306, Database: "m"}},
+		{name: "localhost without socket: TCP",
+			in:   &pb.MySQLDatabaseConfig{Host: s("localhost"), Database: s("m")},
+			want: &mysqlstore.Config{Host: "localhost", Database: "m"}},
+		{name: "skip_db_creation",
+			in:   &pb.MySQLDatabaseConfig{Host: s("db"), Database: s("m"), SkipDbCreation: proto.Bool(true)},
+			want: &mysqlstore.Config{Host: "db", Database: "m", SkipDBCreation: true}},
+		{name: "empty ssl_options turn TLS on",
+			in:   &pb.MySQLDatabaseConfig{Host: s("db"), Database: s("m"), SslOptions: &pb.MySQLDatabaseConfig_SSLOptions{}},
+			want: &mysqlstore.Config{Host: "db", Database: "m", SSL: &mysqlstore.SSLOptions{}}},
+		{name: "every ssl option",
+			in: &pb.MySQLDatabaseConfig{Host: s("db"), Database: s("m"), SslOptions: &pb.MySQLDatabaseConfig_SSLOptions{
+				Key: s(keyFile), Cert: s(certFile), Ca: s(caFile), Capath: s(caDir), Cipher: s("ECDHE-ECDSA-AES128-GCM-SHA256:AES256-SHA"), VerifyServerCert: proto.Bool(true)}},
+			want: &mysqlstore.Config{Host: "db", Database: "m", SSL: &mysqlstore.SSLOptions{
+				Key: keyFile, Cert: certFile, CA: caFile, CAPath: caDir, Cipher: "ECDHE-ECDSA-AES128-GCM-SHA256:AES256-SHA", VerifyServerCert: true}}},
+		{name: "ca without verify_server_cert",
+			in:   &pb.MySQLDatabaseConfig{Host: s("db"), Database: s("m"), SslOptions: &pb.MySQLDatabaseConfig_SSLOptions{Ca: s(caFile), VerifyServerCert: proto.Bool(false)}},
+			want: &mysqlstore.Config{Host: "db", Database: "m", SSL: &mysqlstore.SSLOptions{CA: caFile}}},
+
+		{name: "neither host nor socket",
+			in:  &pb.MySQLDatabaseConfig{Database: s("m")},
+			err: "connection_config.mysql: mysqlstore: config: exactly one of host and socket must be set"},
+		{name: "no database",
+			in:  &pb.MySQLDatabaseConfig{Host: s("db")},
+			err: "connection_config.mysql: mysqlstore: config: database must be set"},
+		{name: "port out of range",
+			in:  &pb.MySQLDatabaseConfig{Host: s("db"), Port: proto.Int64(70000), Database: s("m")},
+			err: "connection_config.mysql: mysqlstore: config: port 70000 is out of range"},
+		{name: "cert without key",
+			in:  &pb.MySQLDatabaseConfig{Host: s("db"), Database: s("m"), SslOptions: &pb.MySQLDatabaseConfig_SSLOptions{Cert: s(certFile)}},
+			err: "connection_config.mysql: mysqlstore: config: ssl key and cert must be given together"},
+		{name: "missing ca file",
+			in:  &pb.MySQLDatabaseConfig{Host: s("db"), Database: s("m"), SslOptions: &pb.MySQLDatabaseConfig_SSLOptions{Ca: s(missing)}},
+			err: "connection_config.mysql: mysqlstore: ssl options: ca: open " + missing + ": no such file or directory"},
+		{name: "ca file without a certificate",
+			in:  &pb.MySQLDatabaseConfig{Host: s("db"), Database: s("m"), SslOptions: &pb.MySQLDatabaseConfig_SSLOptions{Ca: s(notPEM)}},
+			err: fmt.Sprintf("connection_config.mysql: mysqlstore: ssl options: ca %q holds no PEM certificate", notPEM)},
+		{name: "key of another certificate",
+			in: &pb.MySQLDatabaseConfig{Host: s("db"), Database: s("m"), SslOptions: &pb.MySQLDatabaseConfig_SSLOptions{
+				Cert: s(certFile), Key: s(otherKey)}},
+			err: fmt.Sprintf("connection_config.mysql: mysqlstore: ssl options: client cert %q / key %q: tls: private key does not match public key", certFile, otherKey)},
+		{name: "cipher Go lacks",
+			in:  &pb.MySQLDatabaseConfig{Host: s("db"), Database: s("m"), SslOptions: &pb.MySQLDatabaseConfig_SSLOptions{Cipher: s("DHE-RSA-AES256-SHA")}},
+			err: `connection_config.mysql: mysqlstore: ssl options: cipher "DHE-RSA-AES256-SHA" is not a TLS 1.2 cipher suite that Go implements (use e.g. ECDHE-RSA-AES128-GCM-SHA256)`},
 	}
 	for _, tt := range tests {
-		mc, err := MySQLConfig(tt.in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := mc.FormatDSN(); got != tt.want {
-			t.Errorf("MySQLConfig(%v) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-	// ssl_options name files; verify_server_cert=false keeps TLS without checks.
-	ca := writeFile(t, "ca.pem", string(testCA(t).certPEM))
-	mc, err := MySQLConfig(&pb.MySQLDatabaseConfig{Host: proto.String("db"), Database: proto.String("m"),
-		SslOptions: &pb.MySQLDatabaseConfig_SSLOptions{Ca: proto.String(ca)}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasPrefix(mc.TLSConfig, "mlmd-server-") || !strings.Contains(mc.FormatDSN(), "tls=mlmd-server-") {
-		t.Errorf("TLS config name %q, DSN %q", mc.TLSConfig, mc.FormatDSN())
-	}
-	_, err = MySQLConfig(&pb.MySQLDatabaseConfig{Host: proto.String("db"), Database: proto.String("m"),
-		SslOptions: &pb.MySQLDatabaseConfig_SSLOptions{Ca: proto.String(filepath.Join(t.TempDir(), "none.pem"))}})
-	if err == nil || !strings.Contains(err.Error(), "no such file") {
-		t.Errorf("missing CA file: %v", err)
-	}
-	_, err = MySQLConfig(&pb.MySQLDatabaseConfig{Host: proto.String("db"), Database: proto.String("m"),
-		SslOptions: &pb.MySQLDatabaseConfig_SSLOptions{Cert: proto.String(ca)}})
-	if err == nil || !strings.Contains(err.Error(), "cert and key must be given together") {
-		t.Errorf("cert without key: %v", err)
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := MySQLStoreConfig(tt.in)
+			if tt.err != "" {
+				if err == nil || err.Error() != tt.err {
+					t.Fatalf("error\n  %v\nwant\n  %s", err, tt.err)
+				}
+				if errcode.Of(err) != errcode.InvalidArgument {
+					t.Errorf("code %v, want InvalidArgument", errcode.Of(err))
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got\n  %s\nwant\n  %s", showMySQL(got), showMySQL(tt.want))
+			}
+		})
 	}
 }
 

@@ -2,32 +2,29 @@ package serverconfig
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/url"
-	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
 
 	pb "github.com/gomlmd/gomlmd/gen/mlmdpb"
 	"github.com/gomlmd/gomlmd/mlmd"
+	"github.com/gomlmd/gomlmd/mlmd/mysqlstore"
 )
 
 // Backend says how to open the store of a configuration.
 type Backend struct {
-	// Driver and DSN are the arguments of mlmd.OpenWith.
+	// Driver is the backend: "sqlite" or "mysql".
 	Driver string
-	DSN    string
-	// Options are mlmd.OpenWith's options (retries, read-only).
+	// DSN is the SQLite DSN, opened with mlmd.OpenWith; empty for MySQL.
+	DSN string
+	// MySQL is the MySQL connection, opened with mysqlstore.Open; nil for
+	// SQLite.
+	MySQL *mysqlstore.Config
+	// Options are the store's options (retries, read-only).
 	Options mlmd.Options
 	// Description names the database for logs, without secrets.
 	Description string
@@ -39,7 +36,7 @@ func (c *Config) Backend() (*Backend, error) {
 	if c.backend != nil {
 		return c.backend, nil
 	}
-	b, err := newBackend(c.Server.GetConnectionConfig())
+	b, err := newBackend(c.Server.GetConnectionConfig(), c.MySQLPool)
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +44,7 @@ func (c *Config) Backend() (*Backend, error) {
 	return b, nil
 }
 
-func newBackend(cc *pb.ConnectionConfig) (*Backend, error) {
+func newBackend(cc *pb.ConnectionConfig, pool MySQLPool) (*Backend, error) {
 	b := &Backend{Options: mlmd.Options{MaxRetries: int(cc.GetRetryOptions().GetMaxNumRetries())}}
 	switch cfg := cc.GetConfig().(type) {
 	case *pb.ConnectionConfig_FakeDatabase:
@@ -61,21 +58,27 @@ func newBackend(cc *pb.ConnectionConfig) (*Backend, error) {
 		b.Options.SkipMigrations = readOnly
 		b.Description = "SQLite " + dsn
 	case *pb.ConnectionConfig_Mysql:
-		mc, err := MySQLConfig(cfg.Mysql)
+		mc, conn, err := mysqlStoreConfig(cfg.Mysql, pool)
 		if err != nil {
 			return nil, err
 		}
-		// The backend creates the database if it is missing, as MLMD does,
-		// unless the DSN says skip_db_creation=true.
-		if cfg.Mysql.GetSkipDbCreation() {
-			mc.Params = map[string]string{"skip_db_creation": "true"}
+		b.Driver, b.MySQL = "mysql", mc
+		b.Description = fmt.Sprintf("MySQL %s(%s)/%s as %q", conn.Net, conn.Addr, conn.DBName, conn.User)
+		if mc.SSL != nil {
+			b.Description += " over TLS"
 		}
-		b.Driver, b.DSN = "mysql", mc.FormatDSN()
-		b.Description = fmt.Sprintf("MySQL %s(%s)/%s as %q", mc.Net, mc.Addr, mc.DBName, mc.User)
 	default:
 		return nil, fmt.Errorf("connection_config: unsupported kind %T", cfg)
 	}
 	return b, nil
+}
+
+// open opens the store of b.
+func (b *Backend) open(ctx context.Context) (*mlmd.Store, error) {
+	if b.MySQL != nil {
+		return mysqlstore.Open(ctx, b.MySQL, &b.Options)
+	}
+	return mlmd.OpenWith(ctx, b.Driver, b.DSN, &b.Options)
 }
 
 // SQLiteDSN turns MLMD's SqliteMetadataSourceConfig into a DSN of gomlmd's
@@ -116,103 +119,81 @@ func SQLiteDSN(c *pb.SqliteMetadataSourceConfig) (dsn string, readOnly bool, err
 	return base + "?" + q.Encode(), readOnly, nil
 }
 
-// mysqlTLSSeq numbers the TLS configurations registered with the MySQL
-// driver, which keeps them in a global registry by name.
-var (
-	mysqlTLSMu  sync.Mutex
-	mysqlTLSSeq int
-)
-
-// MySQLConfig turns MLMD's MySQLDatabaseConfig into a go-sql-driver/mysql
-// configuration. A socket, when given, is used instead of host and port
-// (port 0 means 3306). ssl_options name files, as in MLMD: key, cert, ca,
-// capath; verify_server_cert=false keeps TLS but skips the server
-// certificate check; cipher is not supported by Go's TLS and is rejected.
-func MySQLConfig(c *pb.MySQLDatabaseConfig) (*mysql.Config, error) {
-	mc := mysql.NewConfig()
-	mc.User = c.GetUser()
-	mc.Passwd = c.GetPassword()
-	mc.DBName = c.GetDatabase()
-	mc.ParseTime = true
-	if s := c.GetSocket(); s != "" {
-		mc.Net, mc.Addr = "unix", s
-	} else {
-		port := c.GetPort()
-		if port == 0 {
-			port = 3306
-		}
-		mc.Net, mc.Addr = "tcp", net.JoinHostPort(c.GetHost(), strconv.FormatInt(port, 10))
-	}
-	if so := c.GetSslOptions(); so != nil {
-		tc, err := mysqlTLS(so, c.GetHost())
-		if err != nil {
-			return nil, fmt.Errorf("connection_config.mysql.ssl_options: %w", err)
-		}
-		mysqlTLSMu.Lock()
-		mysqlTLSSeq++
-		name := fmt.Sprintf("mlmd-server-%d", mysqlTLSSeq)
-		mysqlTLSMu.Unlock()
-		if err := mysql.RegisterTLSConfig(name, tc); err != nil {
-			return nil, fmt.Errorf("connection_config.mysql.ssl_options: %w", err)
-		}
-		mc.TLSConfig = name
-	}
-	return mc, nil
+// MySQLPool are the connection pool settings of a MySQL store, which
+// MLMD's config has no fields for. Zero values are mysqlstore's defaults.
+type MySQLPool struct {
+	MaxOpenConns    int
+	MaxIdleConns    int
+	ConnMaxLifetime time.Duration
+	ConnMaxIdleTime time.Duration
 }
 
-func mysqlTLS(so *pb.MySQLDatabaseConfig_SSLOptions, host string) (*tls.Config, error) {
-	if so.GetCipher() != "" {
-		return nil, fmt.Errorf("cipher %q: choosing ciphers is not supported; Go's TLS picks secure ones", so.GetCipher())
+// isZero reports whether p leaves every setting at its default.
+func (p MySQLPool) isZero() bool { return p == MySQLPool{} }
+
+// MySQLStoreConfig turns MLMD's MySQLDatabaseConfig into the connection
+// settings of gomlmd's MySQL backend, and checks them, reading the
+// ssl_options files. The rules are MLMD's (which hands the fields to its
+// client library, MariaDB Connector/C):
+//
+//   - a socket is used when host is empty or "localhost"; any other host
+//     is reached over TCP at port (0 means 3306), and socket is ignored;
+//   - an empty user is the user running the process;
+//   - ssl_options, when present (even empty), turn TLS on; key, cert, ca
+//     and capath name PEM files; cipher limits the TLS 1.2 cipher suites;
+//     verify_server_cert checks the server's certificate chain and host
+//     name, and without it a given ca or capath still checks the chain
+//     (not the name);
+//   - the database is created if missing unless skip_db_creation is set.
+//
+// Unlike MLMD, a server that offers no TLS is refused when ssl_options are
+// present, rather than used without encryption. Errors begin with
+// "connection_config.mysql: " and are InvalidArgument.
+func MySQLStoreConfig(m *pb.MySQLDatabaseConfig) (*mysqlstore.Config, error) {
+	cfg, _, err := mysqlStoreConfig(m, MySQLPool{})
+	return cfg, err
+}
+
+// mysqlStoreConfig is MySQLStoreConfig with pool settings; it also returns
+// the driver configuration, which names the address and the user.
+func mysqlStoreConfig(m *pb.MySQLDatabaseConfig, pool MySQLPool) (*mysqlstore.Config, *mysql.Config, error) {
+	cfg := &mysqlstore.Config{
+		Database:        m.GetDatabase(),
+		User:            m.GetUser(),
+		Password:        m.GetPassword(),
+		SkipDBCreation:  m.GetSkipDbCreation(),
+		MaxOpenConns:    pool.MaxOpenConns,
+		MaxIdleConns:    pool.MaxIdleConns,
+		ConnMaxLifetime: pool.ConnMaxLifetime,
+		ConnMaxIdleTime: pool.ConnMaxIdleTime,
 	}
-	tc := &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
-	if so.GetCa() != "" || so.GetCapath() != "" {
-		pool := x509.NewCertPool()
-		var files []string
-		if so.GetCa() != "" {
-			files = append(files, so.GetCa())
-		}
-		if dir := so.GetCapath(); dir != "" {
-			entries, err := os.ReadDir(dir)
-			if err != nil {
-				return nil, fmt.Errorf("capath: %w", err)
-			}
-			for _, e := range entries {
-				if !e.IsDir() {
-					files = append(files, filepath.Join(dir, e.Name()))
-				}
-			}
-		}
-		n := 0
-		for _, f := range files {
-			b, err := os.ReadFile(f)
-			if err != nil {
-				return nil, fmt.Errorf("ca: %w", err)
-			}
-			if pool.AppendCertsFromPEM(b) {
-				n++
-			}
-		}
-		if n == 0 {
-			return nil, errors.New("ca/capath hold no PEM certificate")
-		}
-		tc.RootCAs = pool
+	if usesSocket(m) {
+		cfg.Socket = m.GetSocket()
+	} else {
+		cfg.Host, cfg.Port = m.GetHost(), m.GetPort()
 	}
-	if so.GetCert() != "" || so.GetKey() != "" {
-		if so.GetCert() == "" || so.GetKey() == "" {
-			return nil, errors.New("cert and key must be given together")
+	if so := m.GetSslOptions(); so != nil {
+		cfg.SSL = &mysqlstore.SSLOptions{
+			Key:              so.GetKey(),
+			Cert:             so.GetCert(),
+			CA:               so.GetCa(),
+			CAPath:           so.GetCapath(),
+			Cipher:           so.GetCipher(),
+			VerifyServerCert: so.GetVerifyServerCert(),
 		}
-		cert, err := tls.LoadX509KeyPair(so.GetCert(), so.GetKey())
-		if err != nil {
-			return nil, fmt.Errorf("cert/key: %w", err)
-		}
-		tc.Certificates = []tls.Certificate{cert}
 	}
-	if !so.GetVerifyServerCert() {
-		// MLMD (libmysqlclient) encrypts but does not check the server's
-		// certificate unless verify_server_cert is set.
-		tc.InsecureSkipVerify = true
+	// MySQLConfig validates cfg and reads the TLS files, as opening will.
+	conn, err := cfg.MySQLConfig()
+	if err != nil {
+		return nil, nil, fmt.Errorf("connection_config.mysql: %w", err)
 	}
-	return tc, nil
+	return cfg, conn, nil
+}
+
+// usesSocket reports whether MLMD connects to the server of m through its
+// Unix socket: when one is given and the host is empty or "localhost".
+func usesSocket(m *pb.MySQLDatabaseConfig) bool {
+	return m.GetSocket() != "" && (m.GetHost() == "" || m.GetHost() == "localhost")
 }
 
 // OpenStore opens the configured store. Transient failures (the database is
@@ -228,7 +209,7 @@ func (c *Config) OpenStore(ctx context.Context, logger *slog.Logger) (*mlmd.Stor
 	}
 	pause := 500 * time.Millisecond
 	for attempt := 0; ; attempt++ {
-		store, err := mlmd.OpenWith(ctx, b.Driver, b.DSN, &b.Options)
+		store, err := b.open(ctx)
 		if err == nil {
 			return store, nil
 		}

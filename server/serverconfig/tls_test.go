@@ -211,3 +211,90 @@ func TestTLSAndMutualTLS(t *testing.T) {
 		}
 	})
 }
+
+// TestMySQLServerCertChecks runs TLS handshakes with the client settings
+// that a config file's mysql.ssl_options give, against servers presenting
+// certificates for "localhost" and 127.0.0.1: verify_server_cert checks the
+// chain and the host name; without it a ca still checks the chain, and no
+// ca checks nothing.
+func TestMySQLServerCertChecks(t *testing.T) {
+	ca := testCA(t)
+	caFile := writeFile(t, "ca.pem", string(ca.certPEM))
+	ours := leaf(t, ca, "mysql", x509.ExtKeyUsageServerAuth)
+	stranger := leaf(t, testCA(t), "mysql", x509.ExtKeyUsageServerAuth)
+
+	// handshake connects a client with the TLS settings of the config file
+	// text to a server presenting kp.
+	handshake := func(t *testing.T, mysqlText string, kp *keyPair) error {
+		t.Helper()
+		c, err := Load([]string{"--metadata_store_server_config_file=" + writeFile(t, "c.pbtxt", "connection_config { mysql { "+mysqlText+" } }")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := c.Backend()
+		if err != nil {
+			t.Fatal(err)
+		}
+		tc, err := b.MySQL.SSL.TLSConfig(b.MySQL.Host)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cert, err := tls.X509KeyPair(kp.certPEM, kp.keyPEM)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lis, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer lis.Close()
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			conn, err := lis.Accept()
+			if err != nil {
+				return
+			}
+			_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+			srv := tls.Server(conn, &tls.Config{Certificates: []tls.Certificate{cert}})
+			_ = srv.Handshake()
+			srv.Close()
+		}()
+		conn, err := net.Dial("tcp", lis.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+		cli := tls.Client(conn, tc)
+		err = cli.Handshake()
+		cli.Close()
+		<-done
+		return err
+	}
+
+	tests := []struct {
+		name   string
+		mysql  string
+		server *keyPair
+		ok     bool
+	}{
+		{"ca, no verify: the CA's certificate for another name", `host: "db.example" database: "d" ssl_options { ca: "` + caFile + `" }`, ours, true},
+		{"ca, no verify: another CA's certificate", `host: "db.example" database: "d" ssl_options { ca: "` + caFile + `" }`, stranger, false},
+		{"ca, verify: the CA's certificate for another name", `host: "db.example" database: "d" ssl_options { ca: "` + caFile + `" verify_server_cert: true }`, ours, false},
+		{"ca, verify: the CA's certificate for the host", `host: "localhost" database: "d" ssl_options { ca: "` + caFile + `" verify_server_cert: true }`, ours, true},
+		{"ca, verify: another CA's certificate for the host", `host: "127.0.0.1" database: "d" ssl_options { ca: "` + caFile + `" verify_server_cert: true }`, stranger, false},
+		{"no ca, no verify: anything", `host: "db.example" database: "d" ssl_options { cipher: "ECDHE-ECDSA-AES128-GCM-SHA256" }`, stranger, true},
+		{"no ca, verify: the system roots", `host: "localhost" database: "d" ssl_options { verify_server_cert: true }`, ours, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := handshake(t, tt.mysql, tt.server)
+			if tt.ok && err != nil {
+				t.Errorf("handshake failed: %v", err)
+			}
+			if !tt.ok && (err == nil || !strings.Contains(err.Error(), "certificate")) {
+				t.Errorf("handshake: %v, want a certificate error", err)
+			}
+		})
+	}
+}

@@ -1,0 +1,201 @@
+package serverconfig
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/go-sql-driver/mysql"
+
+	"github.com/gomlmd/gomlmd/mlmd"
+)
+
+// testMySQL is the MariaDB server that MLMD_MYSQL_DSN names (e.g.
+// "root@tcp(127.0.0.1:3306)/"), with an admin connection to it.
+type testMySQL struct {
+	host, port, user, password string
+	admin                      *sql.DB
+}
+
+// newTestMySQL connects to the server of MLMD_MYSQL_DSN; without it the test
+// is skipped, or fails in CI (CI set).
+func newTestMySQL(t *testing.T) *testMySQL {
+	t.Helper()
+	dsn := os.Getenv("MLMD_MYSQL_DSN")
+	if dsn == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("MLMD_MYSQL_DSN is not set")
+		}
+		t.Skip("MLMD_MYSQL_DSN not set; skipping MariaDB")
+	}
+	cfg, err := mysql.ParseDSN(dsn)
+	if err != nil {
+		t.Fatalf("MLMD_MYSQL_DSN: %v", err)
+	}
+	if cfg.Net != "tcp" {
+		t.Fatalf("MLMD_MYSQL_DSN: want a tcp address, got %s(%s)", cfg.Net, cfg.Addr)
+	}
+	host, port, err := net.SplitHostPort(cfg.Addr)
+	if err != nil {
+		t.Fatalf("MLMD_MYSQL_DSN address: %v", err)
+	}
+	cfg.DBName = ""
+	admin, err := sql.Open("mysql", cfg.FormatDSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { admin.Close() })
+	return &testMySQL{host: host, port: port, user: cfg.User, password: cfg.Passwd, admin: admin}
+}
+
+// freshName returns an unused database name; the database is dropped when
+// the test ends, if it was created.
+func (m *testMySQL) freshName(t *testing.T) string {
+	t.Helper()
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	name := "mlmd_test_" + hex.EncodeToString(b[:])
+	t.Cleanup(func() {
+		if _, err := m.admin.Exec("DROP DATABASE IF EXISTS " + name); err != nil {
+			t.Errorf("drop database %s: %v", name, err)
+		}
+	})
+	return name
+}
+
+// exists reports whether the database name exists.
+func (m *testMySQL) exists(t *testing.T, name string) bool {
+	t.Helper()
+	var n int
+	if err := m.admin.QueryRow("SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = ?", name).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n == 1
+}
+
+// loadAndOpen loads the configuration of args and opens its store.
+func loadAndOpen(t *testing.T, args ...string) (*Config, *mlmd.Store, error) {
+	t.Helper()
+	c, err := Load(append([]string{"--metadata_store_connection_retries=0"}, args...))
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	store, err := c.OpenStore(context.Background(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err == nil {
+		t.Cleanup(func() { store.Close() })
+	}
+	return c, store, err
+}
+
+// roundTrip writes a type and reads it back.
+func roundTrip(t *testing.T, store *mlmd.Store) {
+	t.Helper()
+	ctx := context.Background()
+	id, err := store.PutArtifactType(ctx, mlmd.ArtifactType{Name: "Model", Properties: map[string]mlmd.PropertyType{"uri": mlmd.PropertyString}}, nil)
+	if err != nil {
+		t.Fatalf("PutArtifactType: %v", err)
+	}
+	got, err := store.GetArtifactType(ctx, "Model", "")
+	if err != nil || got.ID != id || got.Properties["uri"] != mlmd.PropertyString {
+		t.Fatalf("GetArtifactType: %+v, %v; want id %d", got, err, id)
+	}
+}
+
+// TestOpenStoreMySQL opens MariaDB stores through the server's
+// configuration: from the MySQL flags and from config files.
+func TestOpenStoreMySQL(t *testing.T) {
+	m := newTestMySQL(t)
+
+	t.Run("flags create the database", func(t *testing.T) {
+		name := m.freshName(t)
+		c, store, err := loadAndOpen(t, "--mysql_config_host="+m.host, "--mysql_config_port="+m.port, "--mysql_config_database="+name,
+			"--mysql_config_user="+m.user, "--mysql_config_password="+m.password, "--mysql_max_open_conns=2", "--mysql_conn_max_lifetime=1m")
+		if err != nil {
+			t.Fatalf("OpenStore: %v", err)
+		}
+		roundTrip(t, store)
+		if !m.exists(t, name) {
+			t.Errorf("database %s was not created", name)
+		}
+		b, _ := c.Backend()
+		if want := "MySQL tcp(" + net.JoinHostPort(m.host, m.port) + ")/" + name + ` as "` + m.user + `"`; b.Description != want {
+			t.Errorf("description %q, want %q", b.Description, want)
+		}
+	})
+
+	t.Run("skip_db_creation", func(t *testing.T) {
+		name := m.freshName(t)
+		file := writeFile(t, "skip.pbtxt", `connection_config { mysql { host: "`+m.host+`" port: `+m.port+` database: "`+name+
+			`" user: "`+m.user+`" password: "`+m.password+`" skip_db_creation: true } }`)
+		if _, _, err := loadAndOpen(t, "--metadata_store_server_config_file="+file); err == nil || !strings.Contains(err.Error(), name) {
+			t.Fatalf("OpenStore of a missing database with skip_db_creation: %v, want an error naming it", err)
+		}
+		if m.exists(t, name) {
+			t.Fatalf("database %s was created despite skip_db_creation", name)
+		}
+		if _, err := m.admin.Exec("CREATE DATABASE " + name); err != nil {
+			t.Fatal(err)
+		}
+		_, store, err := loadAndOpen(t, "--metadata_store_server_config_file="+file)
+		if err != nil {
+			t.Fatalf("OpenStore of an existing database with skip_db_creation: %v", err)
+		}
+		roundTrip(t, store)
+	})
+
+	t.Run("ssl_options need a server with TLS", func(t *testing.T) {
+		var haveSSL string
+		if err := m.admin.QueryRow("SELECT @@have_ssl").Scan(&haveSSL); err != nil {
+			t.Fatal(err)
+		}
+		if haveSSL == "YES" {
+			t.Skip("the server offers TLS")
+		}
+		name := m.freshName(t)
+		file := writeFile(t, "tls.pbtxt", `connection_config { mysql { host: "`+m.host+`" port: `+m.port+` database: "`+name+
+			`" user: "`+m.user+`" password: "`+m.password+`" ssl_options {} } }`)
+		_, _, err := loadAndOpen(t, "--metadata_store_server_config_file="+file)
+		if err == nil || !strings.Contains(err.Error(), "TLS") {
+			t.Fatalf("OpenStore with ssl_options against a server without TLS: %v, want a TLS error", err)
+		}
+	})
+
+	t.Run("socket", func(t *testing.T) {
+		var socket string
+		if err := m.admin.QueryRow("SELECT @@socket").Scan(&socket); err != nil {
+			t.Fatal(err)
+		}
+		if fi, err := os.Stat(socket); err != nil || fi.Mode()&os.ModeSocket == 0 {
+			t.Skipf("the server's socket %q is not on this machine", socket)
+		}
+		probe, err := sql.Open("mysql", (&mysql.Config{User: m.user, Passwd: m.password, Net: "unix", Addr: socket, AllowNativePasswords: true}).FormatDSN())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer probe.Close()
+		if err := probe.Ping(); err != nil {
+			t.Skipf("user %q cannot log in over the socket: %v", m.user, err)
+		}
+		name := m.freshName(t)
+		// host "localhost" with a socket is the socket, as in MLMD; the
+		// port is not used.
+		file := writeFile(t, "socket.pbtxt", `connection_config { mysql { host: "localhost" port: 1 socket: "`+socket+`" database: "`+name+
+			`" user: "`+m.user+`" password: "`+m.password+`" } }`)
+		c, store, err := loadAndOpen(t, "--metadata_store_server_config_file="+file)
+		if err != nil {
+			t.Fatalf("OpenStore over the socket: %v", err)
+		}
+		roundTrip(t, store)
+		b, _ := c.Backend()
+		if want := "MySQL unix(" + socket + ")/" + name + ` as "` + m.user + `"`; b.Description != want {
+			t.Errorf("description %q, want %q", b.Description, want)
+		}
+	})
+}
