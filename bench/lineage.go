@@ -38,7 +38,6 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
-	"flag"
 	"fmt"
 	"net"
 	"os"
@@ -106,7 +105,7 @@ func lineageFor(b *testing.B, e *env) *lineageEnv {
 	if le, ok := lineageEnvs[e.driver]; ok {
 		return le
 	}
-	le, err := openLineage(context.Background(), e.driver)
+	le, err := openLineage(context.Background(), e.driver, e.dsn)
 	if err != nil {
 		b.Fatalf("lineage fixture: %v", err)
 	}
@@ -139,7 +138,7 @@ func (c plainConn) InTx(ctx context.Context, opts driver.TxOptions, fn func(driv
 	return c.Conn.InTx(ctx, opts, func(tx driver.Tx) error { return fn(plainTx{tx}) })
 }
 
-func openLineage(ctx context.Context, driverName string) (*lineageEnv, error) {
+func openLineage(ctx context.Context, driverName, dsn string) (*lineageEnv, error) {
 	le := &lineageEnv{driver: driverName}
 	var conn driver.Conn
 	var err error
@@ -181,7 +180,7 @@ func openLineage(ctx context.Context, driverName string) (*lineageEnv, error) {
 		}
 	case "mysql":
 		le.wire = &wireCounter{}
-		cfg, err := mysqlServer()
+		cfg, err := mysqlServer(dsn)
 		if err != nil {
 			return nil, err
 		}
@@ -234,17 +233,21 @@ func openLineage(ctx context.Context, driverName string) (*lineageEnv, error) {
 	return le, nil
 }
 
-// mysqlServer is the server of -dsn (go run) or MLMD_BENCH_DSN (go test),
-// by default root on 127.0.0.1:3306.
-func mysqlServer() (*mysql.Config, error) {
-	dsn := os.Getenv("MLMD_BENCH_DSN")
-	if f := flag.Lookup("dsn"); f != nil && f.Value.String() != "" {
-		dsn = f.Value.String()
-	}
+// mysqlServer parses the server DSN of -dsn (go run) or MLMD_BENCH_DSN (go
+// test); "" is defaultMySQLDSN. The DSN must name no database: the
+// benchmarks create and drop their own.
+func mysqlServer(dsn string) (*mysql.Config, error) {
 	if dsn == "" {
-		dsn = "root@tcp(127.0.0.1:3306)/"
+		dsn = defaultMySQLDSN
 	}
-	return mysql.ParseDSN(dsn)
+	cfg, err := mysql.ParseDSN(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("mysql dsn: %w", err)
+	}
+	if cfg.DBName != "" {
+		return nil, fmt.Errorf("mysql dsn %q names database %q: give the server only (user@tcp(host:port)/); the benchmark creates and drops its own database", dsn, cfg.DBName)
+	}
+	return cfg, nil
 }
 
 func randomSuffix() string {

@@ -17,6 +17,7 @@ import (
 	"log"
 	"os"
 	"sort"
+	"strings"
 	"testing"
 )
 
@@ -35,7 +36,7 @@ func main() {
 
 	fmt.Printf("%-36s %14s %14s %8s\n", "operation ("+*driverName+")", "store ns/op", "raw SQL ns/op", "ratio")
 	for _, p := range pairs() {
-		if *filter != "" && !contains(p.name, *filter) {
+		if !strings.Contains(p.name, *filter) {
 			continue
 		}
 		store := testing.Benchmark(func(b *testing.B) { p.store(b, env) })
@@ -67,13 +68,4 @@ func extraMetrics(store, raw testing.BenchmarkResult) string {
 		}
 	}
 	return out
-}
-
-func contains(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return true
-		}
-	}
-	return false
 }

@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"fmt"
 
 	"github.com/go-sql-driver/mysql"
@@ -33,21 +31,11 @@ func init() {
 // (interpolateParams: one round trip per statement). The database is
 // dropped by cleanup.
 func openMySQL(ctx context.Context, dsn string) (opened, error) {
-	if dsn == "" {
-		dsn = defaultMySQLDSN
-	}
-	cfg, err := mysql.ParseDSN(dsn)
+	cfg, err := mysqlServer(dsn)
 	if err != nil {
-		return opened{}, fmt.Errorf("mysql dsn: %w", err)
-	}
-	if cfg.DBName != "" {
-		return opened{}, fmt.Errorf("mysql dsn %q names database %q: give the server only (user@tcp(host:port)/); the benchmark creates and drops its own database", dsn, cfg.DBName)
-	}
-	var b [6]byte
-	if _, err := rand.Read(b[:]); err != nil {
 		return opened{}, err
 	}
-	name := "mlmd_bench_" + hex.EncodeToString(b[:])
+	name := "mlmd_bench_" + randomSuffix()
 	server, err := openPool(cfg)
 	if err != nil {
 		return opened{}, err

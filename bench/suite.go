@@ -17,6 +17,7 @@ import (
 // plain *sql.DB for the raw-SQL baseline.
 type env struct {
 	driver string
+	dsn    string // the server of a MySQL env, as given
 	store  *mlmd.Store
 	raw    *sql.DB
 	// typeID is an artifact type with properties p_int, p_str, p_dbl.
@@ -31,7 +32,7 @@ type env struct {
 }
 
 func newEnv(ctx context.Context, driverName, dsn string) (*env, error) {
-	e := &env{driver: driverName}
+	e := &env{driver: driverName, dsn: dsn}
 	switch driverName {
 	case "sqlite":
 		dir, err := os.MkdirTemp("", "mlmd-bench-")

@@ -428,7 +428,7 @@ func (c *checker) test(left *Sum, t *NegatableTest, depth int) (cexpr, error) {
 			if err != nil {
 				return nil, err
 			}
-			if err := c.matches(x, v); err != nil {
+			if !matches(x, v) {
 				return nil, errorf(e.Pos, "IN list value %s is %s, but %s is %s",
 					c.text(e.Pos, e.EndPos), v.typ(), c.text(left.Pos, left.EndPos), x.typ())
 			}
@@ -469,13 +469,10 @@ func (c *checker) test(left *Sum, t *NegatableTest, depth int) (cexpr, error) {
 	return &between{x: x, lo: lo, hi: hi, not: t.Not}, nil
 }
 
-// matches reports whether two operand types can be compared for equality.
-func (c *checker) matches(a, b cexpr) error {
+// matches reports whether two operands can be compared for equality.
+func matches(a, b cexpr) bool {
 	at, bt := a.typ(), b.typ()
-	if at == tNull || bt == tNull || at == bt && at != tEnum || at.numeric() && bt.numeric() {
-		return nil
-	}
-	return fmt.Errorf("type mismatch")
+	return at == tNull || bt == tNull || at == bt && at != tEnum || at.numeric() && bt.numeric()
 }
 
 func (c *checker) sum(s *Sum, depth int) (cexpr, error) {

@@ -165,14 +165,18 @@ func Compile(c *Checked, d Dialect) (*SQL, error) {
 			semi[nb] = true
 		}
 	}
+	// group[i] is the group of the neighbours conjunct i names (they are
+	// all in one), or nil if it names none that multiplies.
+	group := make([]*neighbour, len(conjuncts))
 	groupConjuncts := map[*neighbour][]int{}
 	for i := range conjuncts {
-		var g *neighbour
 		for nb := range mentioned[i] {
 			if nb.multiplies() {
-				g = find(nb)
+				group[i] = find(nb)
+				break
 			}
 		}
+		g := group[i]
 		if g == nil {
 			continue
 		}
@@ -198,12 +202,7 @@ func Compile(c *Checked, d Dialect) (*SQL, error) {
 	var parts []string
 	written := map[*neighbour]bool{}
 	for i, x := range conjuncts {
-		var g *neighbour
-		for nb := range mentioned[i] {
-			if nb.multiplies() {
-				g = find(nb)
-			}
-		}
+		g := group[i]
 		if g == nil {
 			parts = append(parts, w.expr(x, &out.WhereArgs))
 			continue

@@ -159,15 +159,6 @@ var neighbourPrefixes = []struct {
 	{"events_", relEvent},
 }
 
-func (r relation) prefix() string {
-	for _, p := range neighbourPrefixes {
-		if p.rel == r {
-			return p.prefix
-		}
-	}
-	return ""
-}
-
 // neighbourKinds says which base kinds have which aliased neighbours.
 var neighbourKinds = map[relation][]Kind{
 	relContext:       {KindArtifact, KindExecution},

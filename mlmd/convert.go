@@ -178,29 +178,20 @@ func (n node) context() Context {
 		CreateTimeSinceEpoch: n.CreateTime, LastUpdateTimeSinceEpoch: n.UpdateTime}
 }
 
-func toArtifacts(ns []node) []Artifact {
-	out := make([]Artifact, len(ns))
-	for i, n := range ns {
-		out[i] = n.artifact()
+// mapSlice returns f applied to each element of xs; never nil.
+func mapSlice[A, B any](xs []A, f func(A) B) []B {
+	out := make([]B, len(xs))
+	for i, x := range xs {
+		out[i] = f(x)
 	}
 	return out
 }
 
-func toExecutions(ns []node) []Execution {
-	out := make([]Execution, len(ns))
-	for i, n := range ns {
-		out[i] = n.execution()
-	}
-	return out
-}
+func toArtifacts(ns []node) []Artifact { return mapSlice(ns, node.artifact) }
 
-func toContexts(ns []node) []Context {
-	out := make([]Context, len(ns))
-	for i, n := range ns {
-		out[i] = n.context()
-	}
-	return out
-}
+func toExecutions(ns []node) []Execution { return mapSlice(ns, node.execution) }
+
+func toContexts(ns []node) []Context { return mapSlice(ns, node.context) }
 
 // nodeFromRow decodes a node row with its property rows.
 func nodeFromRow(r driver.NodeRow) (node, error) {
@@ -227,14 +218,23 @@ func nodeFromRow(r driver.NodeRow) (node, error) {
 	return n, nil
 }
 
-// propertyRows encodes the properties of n for insertion.
+// propertyRow returns the row that stores property name of a node.
+func propertyRow(nodeID int64, name string, v Value, custom bool) (driver.PropertyRow, error) {
+	r, err := encodeValue(v)
+	if err != nil {
+		return r, errcode.Annotate(err, "property %q", name)
+	}
+	r.NodeID, r.Name, r.IsCustom = nodeID, name, custom
+	return r, nil
+}
+
+// propertyRows appends the rows of props to out, for insertion.
 func propertyRows(nodeID int64, props Properties, custom bool, out []driver.PropertyRow) ([]driver.PropertyRow, error) {
 	for name, v := range props {
-		r, err := encodeValue(v)
+		r, err := propertyRow(nodeID, name, v, custom)
 		if err != nil {
-			return nil, errcode.Annotate(err, "property %q", name)
+			return nil, err
 		}
-		r.NodeID, r.Name, r.IsCustom = nodeID, name, custom
 		out = append(out, r)
 	}
 	return out, nil

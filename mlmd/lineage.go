@@ -145,19 +145,11 @@ type LineageSubgraphQuery struct {
 // negative MaxNumHops or an unknown Direction; NotFound when no node
 // matches the starting filter query.
 func (s *Store) GetLineageSubgraph(ctx context.Context, q LineageSubgraphQuery) (LineageGraph, error) {
-	var g LineageGraph
 	plan, err := planSubgraph(q)
 	if err != nil {
-		return g, wrapErr("GetLineageSubgraph", err)
+		return LineageGraph{}, wrapErr("GetLineageSubgraph", err)
 	}
-	err = s.read(ctx, "GetLineageSubgraph", func(tx driver.Tx) (err error) {
-		g, err = plan.run(ctx, tx)
-		return err
-	})
-	if err != nil {
-		return LineageGraph{}, err
-	}
-	return g, nil
+	return s.readGraph(ctx, "GetLineageSubgraph", plan.run)
 }
 
 // Provenance returns the upstream lineage of an artifact: the artifact,
@@ -189,9 +181,14 @@ func (s *Store) lineageOf(ctx context.Context, op string, artifactID int64, dir 
 		dir:       dir,
 		mask:      fullLineageMask(),
 	}
+	return s.readGraph(ctx, op, plan.run)
+}
+
+// readGraph answers a lineage query: run in one read transaction.
+func (s *Store) readGraph(ctx context.Context, op string, run func(context.Context, driver.Tx) (LineageGraph, error)) (LineageGraph, error) {
 	var g LineageGraph
 	err := s.read(ctx, op, func(tx driver.Tx) (err error) {
-		g, err = plan.run(ctx, tx)
+		g, err = run(ctx, tx)
 		return err
 	})
 	if err != nil {
@@ -241,17 +238,9 @@ type LineageGraphQuery struct {
 // filter query that does not parse or check, or a negative MaxNumHops;
 // NotFound when the listing finds no artifact.
 func (s *Store) GetLineageGraph(ctx context.Context, q LineageGraphQuery) (LineageGraph, error) {
-	var g LineageGraph
 	plan, err := planGraph(q)
 	if err != nil {
-		return g, wrapErr("GetLineageGraph", err)
+		return LineageGraph{}, wrapErr("GetLineageGraph", err)
 	}
-	err = s.read(ctx, "GetLineageGraph", func(tx driver.Tx) (err error) {
-		g, err = plan.run(ctx, tx)
-		return err
-	})
-	if err != nil {
-		return LineageGraph{}, err
-	}
-	return g, nil
+	return s.readGraph(ctx, "GetLineageGraph", plan.run)
 }

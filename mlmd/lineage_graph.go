@@ -78,15 +78,9 @@ func (p *graphPlan) run(ctx context.Context, tx driver.Tx) (LineageGraph, error)
 		if err != nil {
 			return g, err
 		}
-		other := func(ev driver.EventRow) int64 {
-			if to == KindExecution {
-				return ev.ExecutionID
-			}
-			return ev.ArtifactID
-		}
 		var cands []int64
 		for _, ev := range rows {
-			if y := other(ev); !visited[to][y] {
+			if y := endOf(ev, to); !visited[to][y] {
 				cands = append(cands, y)
 			}
 		}
@@ -106,7 +100,7 @@ func (p *graphPlan) run(ctx context.Context, tx driver.Tx) (LineageGraph, error)
 			break
 		}
 		for _, ev := range rows {
-			if _, ok := slices.BinarySearch(cands, other(ev)); ok {
+			if _, ok := slices.BinarySearch(cands, endOf(ev, to)); ok {
 				events = append(events, ev)
 			}
 		}

@@ -155,6 +155,14 @@ func otherKind(k Kind) Kind {
 	return KindArtifact
 }
 
+// endOf returns the id of the node of kind k that an event links.
+func endOf(ev driver.EventRow, k Kind) int64 {
+	if k == KindExecution {
+		return ev.ExecutionID
+	}
+	return ev.ArtifactID
+}
+
 // walkResult is the outcome of a walk: the ids of the nodes and the
 // events to return.
 type walkResult struct {
@@ -270,16 +278,12 @@ func (p *subgraphPlan) pickEvents(events []driver.EventRow, reached [2]map[int64
 	for _, ev := range events {
 		keep := false
 		for _, from := range []Kind{KindArtifact, KindExecution} {
-			xID, yID := ev.ArtifactID, ev.ExecutionID
-			if from == KindExecution {
-				xID, yID = yID, xID
-			}
-			x, ok := reached[from][xID]
+			x, ok := reached[from][endOf(ev, from)]
 			if !ok || x.Ending || x.Hops >= p.maxHops || !follows(followed(p.dir, from), ev.Type) {
 				continue
 			}
 			to := otherKind(from)
-			if y, ok := reached[to][yID]; ok && (!y.Ending || p.includes(to)) {
+			if y, ok := reached[to][endOf(ev, to)]; ok && (!y.Ending || p.includes(to)) {
 				keep = true
 			}
 		}
@@ -409,10 +413,7 @@ func (p *subgraphPlan) hopByHop(ctx context.Context, tx driver.Tx) (walkResult, 
 		var cands []int64
 		candSet := map[int64]bool{}
 		for _, ev := range rows {
-			y := ev.ArtifactID
-			if to == KindExecution {
-				y = ev.ExecutionID
-			}
+			y := endOf(ev, to)
 			if follows(types, ev.Type) && !visited[to][y] && !ending[to][y] && !candSet[y] {
 				candSet[y] = true
 				cands = append(cands, y)
@@ -427,10 +428,7 @@ func (p *subgraphPlan) hopByHop(ctx context.Context, tx driver.Tx) (walkResult, 
 			if !follows(types, ev.Type) || seen[ev.ID] {
 				continue
 			}
-			y := ev.ArtifactID
-			if to == KindExecution {
-				y = ev.ExecutionID
-			}
+			y := endOf(ev, to)
 			var keep bool
 			switch {
 			case ending[to][y]:
@@ -473,38 +471,21 @@ func (p *subgraphPlan) assemble(ctx context.Context, tx driver.Tx, w walkResult)
 	var g LineageGraph
 	arts, execs := w.ids[KindArtifact], w.ids[KindExecution]
 	if p.mask.artifacts {
-		if p.idsOnly {
-			g.Artifacts = make([]Artifact, len(arts))
-			for i, id := range arts {
-				g.Artifacts[i] = Artifact{ID: id}
-			}
-		} else {
-			ns, err := getNodes(ctx, tx, KindArtifact, arts)
-			if err != nil {
-				return g, err
-			}
-			g.Artifacts = toArtifacts(ns)
+		ns, err := p.nodes(ctx, tx, KindArtifact, arts)
+		if err != nil {
+			return g, err
 		}
+		g.Artifacts = toArtifacts(ns)
 	}
 	if p.mask.executions {
-		if p.idsOnly {
-			g.Executions = make([]Execution, len(execs))
-			for i, id := range execs {
-				g.Executions[i] = Execution{ID: id}
-			}
-		} else {
-			ns, err := getNodes(ctx, tx, KindExecution, execs)
-			if err != nil {
-				return g, err
-			}
-			g.Executions = toExecutions(ns)
+		ns, err := p.nodes(ctx, tx, KindExecution, execs)
+		if err != nil {
+			return g, err
 		}
+		g.Executions = toExecutions(ns)
 	}
 	if p.mask.events {
-		g.Events = make([]Event, len(w.events))
-		for i, ev := range w.events {
-			g.Events[i] = eventFromRow(ev)
-		}
+		g.Events = mapSlice(w.events, eventFromRow)
 	}
 	if err := p.assembleContexts(ctx, tx, &g, arts, execs); err != nil {
 		return g, err
@@ -513,6 +494,20 @@ func (p *subgraphPlan) assemble(ctx context.Context, tx driver.Tx, w walkResult)
 		return g, err
 	}
 	return g, nil
+}
+
+// nodes returns the nodes of kind k with the given ids (sorted and
+// distinct), read from the store or, with NodeIDsOnly, with their ids
+// only.
+func (p *subgraphPlan) nodes(ctx context.Context, tx driver.Tx, k Kind, ids []int64) ([]node, error) {
+	if !p.idsOnly {
+		return getNodes(ctx, tx, k, ids)
+	}
+	ns := make([]node, len(ids))
+	for i, id := range ids {
+		ns[i] = node{ID: id}
+	}
+	return ns, nil
 }
 
 // assembleContexts fills the contexts of the nodes and their links.
@@ -547,14 +542,7 @@ func (p *subgraphPlan) assembleContexts(ctx context.Context, tx driver.Tx, g *Li
 	}
 	contextIDs = dedupIDs(contextIDs)
 	slices.Sort(contextIDs)
-	if p.idsOnly {
-		g.Contexts = make([]Context, len(contextIDs))
-		for i, id := range contextIDs {
-			g.Contexts[i] = Context{ID: id}
-		}
-		return nil
-	}
-	ns, err := getNodes(ctx, tx, KindContext, contextIDs)
+	ns, err := p.nodes(ctx, tx, KindContext, contextIDs)
 	if err != nil {
 		return err
 	}
@@ -565,36 +553,19 @@ func (p *subgraphPlan) assembleContexts(ctx context.Context, tx driver.Tx, g *Li
 // assembleTypes fills the types the mask asks for: every type of the
 // store, with MLMD's system base types if withSystem.
 func assembleTypes(ctx context.Context, tx driver.Tx, g *LineageGraph, m lineageMask, withSystem bool) error {
+	var err error
 	if m.artifactTypes {
-		rows, bases, err := findTypes(ctx, tx, driver.TypeQuery{Kind: driver.KindArtifact})
-		if err != nil {
+		if g.ArtifactTypes, err = queryTypes(ctx, tx, allTypes(driver.KindArtifact, withSystem), artifactTypeFromRow); err != nil {
 			return err
-		}
-		for _, r := range rows {
-			if withSystem || !systemTypeNames[r.Name] {
-				g.ArtifactTypes = append(g.ArtifactTypes, artifactTypeFromRow(r, bases[r.ID]))
-			}
 		}
 	}
 	if m.executionTypes {
-		rows, bases, err := findTypes(ctx, tx, driver.TypeQuery{Kind: driver.KindExecution})
-		if err != nil {
+		if g.ExecutionTypes, err = queryTypes(ctx, tx, allTypes(driver.KindExecution, withSystem), executionTypeFromRow); err != nil {
 			return err
-		}
-		for _, r := range rows {
-			if withSystem || !systemTypeNames[r.Name] {
-				g.ExecutionTypes = append(g.ExecutionTypes, executionTypeFromRow(r, bases[r.ID]))
-			}
 		}
 	}
 	if m.contextTypes {
-		rows, _, err := findTypes(ctx, tx, driver.TypeQuery{Kind: driver.KindContext})
-		if err != nil {
-			return err
-		}
-		for _, r := range rows {
-			g.ContextTypes = append(g.ContextTypes, contextTypeFromRow(r))
-		}
+		g.ContextTypes, err = queryTypes(ctx, tx, allTypes(driver.KindContext, withSystem), contextTypeFromRow)
 	}
-	return nil
+	return err
 }

@@ -143,11 +143,7 @@ func (l listing) page(ctx context.Context, tx driver.Tx) ([]node, string, error)
 		keys = keys[:l.size]
 		token = encodePageToken(keys[len(keys)-1], l.fingerprint)
 	}
-	ids := make([]int64, len(keys))
-	for i, k := range keys {
-		ids[i] = k.ID
-	}
-	nodes, err := getNodesInOrder(ctx, tx, Kind(l.q.Kind), ids)
+	nodes, err := nodesOfKeys(ctx, tx, Kind(l.q.Kind), keys)
 	if err != nil {
 		return nil, "", err
 	}
@@ -161,11 +157,7 @@ func listAll(ctx context.Context, tx driver.Tx, k Kind, typeID, contextID int64)
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]int64, len(keys))
-	for i, k := range keys {
-		ids[i] = k.ID
-	}
-	return getNodesInOrder(ctx, tx, k, ids)
+	return nodesOfKeys(ctx, tx, k, keys)
 }
 
 // listNodes answers a listing call: everything ordered by id when opts is
@@ -212,9 +204,12 @@ func getNodes(ctx context.Context, tx driver.Tx, k Kind, ids []int64) ([]node, e
 	return out, nil
 }
 
-// getNodesInOrder loads the nodes with the given ids and returns them in
-// the order of ids.
-func getNodesInOrder(ctx context.Context, tx driver.Tx, k Kind, ids []int64) ([]node, error) {
+// nodesOfKeys loads the nodes of a listing's keys, in the keys' order.
+func nodesOfKeys(ctx context.Context, tx driver.Tx, k Kind, keys []driver.NodeKey) ([]node, error) {
+	ids := make([]int64, len(keys))
+	for i, key := range keys {
+		ids[i] = key.ID
+	}
 	ns, err := getNodes(ctx, tx, k, ids)
 	if err != nil {
 		return nil, err

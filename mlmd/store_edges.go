@@ -12,6 +12,29 @@ import (
 // idSet is a set of node ids.
 type idSet map[int64]bool
 
+// firstMissing returns the first of ids that names no node of kind k (ids
+// that are not positive name none), and false when they all exist, in
+// one driver call.
+func firstMissing(ctx context.Context, tx driver.Tx, k Kind, ids []int64) (int64, bool, error) {
+	if len(ids) == 0 {
+		return 0, false, nil
+	}
+	found, err := getNodes(ctx, tx, k, ids)
+	if err != nil {
+		return 0, false, err
+	}
+	have := make(idSet, len(found))
+	for _, n := range found {
+		have[n.ID] = true
+	}
+	for _, id := range ids {
+		if !have[id] {
+			return id, true, nil
+		}
+	}
+	return 0, false, nil
+}
+
 // requireNodes checks that the nodes of kind k with the given ids exist,
 // in one driver call, skipping the ids in known. A missing id is
 // InvalidArgument, as MLMD reports dangling edge ends.
@@ -22,21 +45,12 @@ func requireNodes(ctx context.Context, tx driver.Tx, k Kind, ids []int64, known 
 			want = append(want, id)
 		}
 	}
-	if len(want) == 0 {
-		return nil
-	}
-	found, err := getNodes(ctx, tx, k, want)
+	id, missing, err := firstMissing(ctx, tx, k, want)
 	if err != nil {
 		return err
 	}
-	have := make(idSet, len(found))
-	for _, n := range found {
-		have[n.ID] = true
-	}
-	for _, id := range want {
-		if !have[id] {
-			return invalid("no %s with id %d", k, id)
-		}
+	if missing {
+		return invalid("no %s with id %d", k, id)
 	}
 	return nil
 }
@@ -171,15 +185,18 @@ func linkedContexts(ctx context.Context, tx driver.Tx, ids []int64, parents bool
 	if err != nil {
 		return nil, err
 	}
-	var other []int64
-	for _, r := range rows {
+	// ends returns the given context of a link and the linked one.
+	ends := func(r driver.ParentContextRow) (given, linked int64) {
 		if parents {
-			other = append(other, r.ParentID)
-		} else {
-			other = append(other, r.ChildID)
+			return r.ChildID, r.ParentID
 		}
+		return r.ParentID, r.ChildID
 	}
-	ns, err := getNodes(ctx, tx, KindContext, other)
+	linked := make([]int64, len(rows))
+	for i, r := range rows {
+		_, linked[i] = ends(r)
+	}
+	ns, err := getNodes(ctx, tx, KindContext, linked)
 	if err != nil {
 		return nil, err
 	}
@@ -189,12 +206,9 @@ func linkedContexts(ctx context.Context, tx driver.Tx, ids []int64, parents bool
 	}
 	out := map[int64][]Context{}
 	for _, r := range rows {
-		key, val := r.ChildID, r.ParentID
-		if !parents {
-			key, val = r.ParentID, r.ChildID
-		}
-		if c, ok := byID[val]; ok {
-			out[key] = append(out[key], c)
+		given, l := ends(r)
+		if c, ok := byID[l]; ok {
+			out[given] = append(out[given], c)
 		}
 	}
 	return out, nil
@@ -202,7 +216,7 @@ func linkedContexts(ctx context.Context, tx driver.Tx, ids []int64, parents bool
 
 // contextsOfNode returns the contexts an artifact or execution is linked
 // to, ordered by id.
-func contextsOfNode(ctx context.Context, tx driver.Tx, k Kind, id int64) ([]Context, error) {
+func contextsOfNode(ctx context.Context, tx driver.Tx, k Kind, id int64) ([]node, error) {
 	links, err := tx.GetLinks(ctx, driver.Kind(k), []int64{id}, nil)
 	if err != nil {
 		return nil, err
@@ -211,11 +225,7 @@ func contextsOfNode(ctx context.Context, tx driver.Tx, k Kind, id int64) ([]Cont
 	for i, l := range links {
 		ids[i] = l.ContextID
 	}
-	ns, err := getNodes(ctx, tx, KindContext, ids)
-	if err != nil {
-		return nil, err
-	}
-	return toContexts(ns), nil
+	return getNodes(ctx, tx, KindContext, ids)
 }
 
 // contextScope returns the ContextID of a listing by context: contextID,
@@ -350,115 +360,71 @@ func (s *Store) PutParentContexts(ctx context.Context, links []ParentContext) er
 // GetContextsByArtifact returns the contexts an artifact is attributed to,
 // ordered by id; none for an artifact without contexts or an unknown id.
 func (s *Store) GetContextsByArtifact(ctx context.Context, artifactID int64) ([]Context, error) {
-	var out []Context
-	err := s.read(ctx, "GetContextsByArtifact", func(tx driver.Tx) (err error) {
-		out, err = contextsOfNode(ctx, tx, KindArtifact, artifactID)
-		return err
+	return readNodes(ctx, s, "GetContextsByArtifact", toContexts, func(tx driver.Tx) ([]node, error) {
+		return contextsOfNode(ctx, tx, KindArtifact, artifactID)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // GetContextsByExecution returns the contexts an execution is associated
 // with, ordered by id; none for an execution without contexts.
 func (s *Store) GetContextsByExecution(ctx context.Context, executionID int64) ([]Context, error) {
-	var out []Context
-	err := s.read(ctx, "GetContextsByExecution", func(tx driver.Tx) (err error) {
-		out, err = contextsOfNode(ctx, tx, KindExecution, executionID)
-		return err
+	return readNodes(ctx, s, "GetContextsByExecution", toContexts, func(tx driver.Tx) ([]node, error) {
+		return contextsOfNode(ctx, tx, KindExecution, executionID)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // GetArtifactsByContext lists the artifacts attributed to a context (see
 // ListOptions).
 func (s *Store) GetArtifactsByContext(ctx context.Context, contextID int64, opts *ListOptions) ([]Artifact, string, error) {
-	var ns []node
-	var token string
-	err := s.read(ctx, "GetArtifactsByContext", func(tx driver.Tx) (err error) {
-		ns, token, err = listNodes(ctx, tx, KindArtifact, 0, contextScope(contextID), opts)
-		return err
+	return readPage(ctx, s, "GetArtifactsByContext", toArtifacts, func(tx driver.Tx) ([]node, string, error) {
+		return listNodes(ctx, tx, KindArtifact, 0, contextScope(contextID), opts)
 	})
-	if err != nil {
-		return nil, "", err
-	}
-	return toArtifacts(ns), token, nil
 }
 
 // GetExecutionsByContext lists the executions associated with a context
 // (see ListOptions).
 func (s *Store) GetExecutionsByContext(ctx context.Context, contextID int64, opts *ListOptions) ([]Execution, string, error) {
-	var ns []node
-	var token string
-	err := s.read(ctx, "GetExecutionsByContext", func(tx driver.Tx) (err error) {
-		ns, token, err = listNodes(ctx, tx, KindExecution, 0, contextScope(contextID), opts)
+	return readPage(ctx, s, "GetExecutionsByContext", toExecutions, func(tx driver.Tx) ([]node, string, error) {
+		return listNodes(ctx, tx, KindExecution, 0, contextScope(contextID), opts)
+	})
+}
+
+// readLinkedContexts answers the getters of parent and child contexts:
+// linkedContexts in a read transaction.
+func (s *Store) readLinkedContexts(ctx context.Context, op string, ids []int64, parents bool) (map[int64][]Context, error) {
+	var out map[int64][]Context
+	err := s.read(ctx, op, func(tx driver.Tx) (err error) {
+		out, err = linkedContexts(ctx, tx, ids, parents)
 		return err
 	})
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	return toExecutions(ns), token, nil
+	return out, nil
 }
 
 // GetParentContextsByContext returns the parents of a context, ordered by
 // id.
 func (s *Store) GetParentContextsByContext(ctx context.Context, contextID int64) ([]Context, error) {
-	var out []Context
-	err := s.read(ctx, "GetParentContextsByContext", func(tx driver.Tx) error {
-		m, err := linkedContexts(ctx, tx, []int64{contextID}, true)
-		out = m[contextID]
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	m, err := s.readLinkedContexts(ctx, "GetParentContextsByContext", []int64{contextID}, true)
+	return m[contextID], err
 }
 
 // GetChildrenContextsByContext returns the children of a context, ordered
 // by id.
 func (s *Store) GetChildrenContextsByContext(ctx context.Context, contextID int64) ([]Context, error) {
-	var out []Context
-	err := s.read(ctx, "GetChildrenContextsByContext", func(tx driver.Tx) error {
-		m, err := linkedContexts(ctx, tx, []int64{contextID}, false)
-		out = m[contextID]
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	m, err := s.readLinkedContexts(ctx, "GetChildrenContextsByContext", []int64{contextID}, false)
+	return m[contextID], err
 }
 
 // GetParentContextsByContexts returns the parents of each of the given
 // contexts, keyed by child id; contexts without parents have no entry.
 func (s *Store) GetParentContextsByContexts(ctx context.Context, contextIDs []int64) (map[int64][]Context, error) {
-	var out map[int64][]Context
-	err := s.read(ctx, "GetParentContextsByContexts", func(tx driver.Tx) (err error) {
-		out, err = linkedContexts(ctx, tx, contextIDs, true)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return s.readLinkedContexts(ctx, "GetParentContextsByContexts", contextIDs, true)
 }
 
 // GetChildrenContextsByContexts returns the children of each of the given
 // contexts, keyed by parent id; contexts without children have no entry.
 func (s *Store) GetChildrenContextsByContexts(ctx context.Context, contextIDs []int64) (map[int64][]Context, error) {
-	var out map[int64][]Context
-	err := s.read(ctx, "GetChildrenContextsByContexts", func(tx driver.Tx) (err error) {
-		out, err = linkedContexts(ctx, tx, contextIDs, false)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return s.readLinkedContexts(ctx, "GetChildrenContextsByContexts", contextIDs, false)
 }

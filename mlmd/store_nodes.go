@@ -158,11 +158,10 @@ func propertyDiff(id int64, old, new Properties, custom bool, ups []driver.Prope
 		if ov, ok := old[name]; ok && ov.Equal(v) {
 			continue
 		}
-		r, err := encodeValue(v)
+		r, err := propertyRow(id, name, v, custom)
 		if err != nil {
-			return nil, nil, errcode.Annotate(err, "property %q", name)
+			return nil, nil, err
 		}
-		r.NodeID, r.Name, r.IsCustom = id, name, custom
 		ups = append(ups, r)
 	}
 	for _, name := range slices.Sorted(maps.Keys(old)) {
@@ -464,6 +463,29 @@ func nodeByTypeAndName(ctx context.Context, tx driver.Tx, k Kind, typeName, type
 
 // ---- Public API -------------------------------------------------------------
 
+// putNodes creates or updates nodes of one kind in one transaction, under
+// the update mask given by its paths; with checkUpdateTime, updates are
+// checked against the node's LastUpdateTimeSinceEpoch.
+func (s *Store) putNodes(ctx context.Context, op string, k Kind, ns []node, mask []string, checkUpdateTime bool) ([]int64, error) {
+	m := parseUpdateMask(k, mask)
+	var ids []int64
+	err := s.write(ctx, op, func(tx driver.Tx, now int64) error {
+		items := make([]upsertItem, len(ns))
+		for i, n := range ns {
+			items[i] = newItem(n)
+			items[i].mask = m
+			items[i].checkUpdateTime = checkUpdateTime && n.ID != 0
+		}
+		var err error
+		ids, err = upsertNodes(ctx, tx, k, items, now, nil)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
+
 // PutArtifacts creates the artifacts whose ID is 0 and updates the others,
 // in one transaction, and returns their ids in order.
 //
@@ -480,23 +502,7 @@ func (s *Store) PutArtifacts(ctx context.Context, artifacts []Artifact, opts *Pu
 	if opts == nil {
 		opts = &PutArtifactsOptions{}
 	}
-	mask := parseUpdateMask(KindArtifact, opts.UpdateMask)
-	var ids []int64
-	err := s.write(ctx, "PutArtifacts", func(tx driver.Tx, now int64) error {
-		items := make([]upsertItem, len(artifacts))
-		for i, a := range artifacts {
-			items[i] = newItem(artifactNode(a))
-			items[i].mask = mask
-			items[i].checkUpdateTime = opts.AbortIfLatestUpdatedTimeChanged && a.ID != 0
-		}
-		var err error
-		ids, err = upsertNodes(ctx, tx, KindArtifact, items, now, nil)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return ids, nil
+	return s.putNodes(ctx, "PutArtifacts", KindArtifact, mapSlice(artifacts, artifactNode), opts.UpdateMask, opts.AbortIfLatestUpdatedTimeChanged)
 }
 
 // PutExecutions creates or updates executions, as PutArtifacts.
@@ -504,22 +510,7 @@ func (s *Store) PutExecutions(ctx context.Context, executions []Execution, opts 
 	if opts == nil {
 		opts = &PutExecutionsOptions{}
 	}
-	mask := parseUpdateMask(KindExecution, opts.UpdateMask)
-	var ids []int64
-	err := s.write(ctx, "PutExecutions", func(tx driver.Tx, now int64) error {
-		items := make([]upsertItem, len(executions))
-		for i, e := range executions {
-			items[i] = newItem(executionNode(e))
-			items[i].mask = mask
-		}
-		var err error
-		ids, err = upsertNodes(ctx, tx, KindExecution, items, now, nil)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return ids, nil
+	return s.putNodes(ctx, "PutExecutions", KindExecution, mapSlice(executions, executionNode), opts.UpdateMask, false)
 }
 
 // PutContexts creates or updates contexts, as PutArtifacts. A context
@@ -530,253 +521,178 @@ func (s *Store) PutContexts(ctx context.Context, contexts []Context, opts *PutCo
 	if opts == nil {
 		opts = &PutContextsOptions{}
 	}
-	mask := parseUpdateMask(KindContext, opts.UpdateMask)
-	var ids []int64
-	err := s.write(ctx, "PutContexts", func(tx driver.Tx, now int64) error {
-		items := make([]upsertItem, len(contexts))
-		for i, c := range contexts {
-			items[i] = newItem(contextNode(c))
-			items[i].mask = mask
-		}
-		var err error
-		ids, err = upsertNodes(ctx, tx, KindContext, items, now, nil)
+	return s.putNodes(ctx, "PutContexts", KindContext, mapSlice(contexts, contextNode), opts.UpdateMask, false)
+}
+
+// readNodes answers a node getter: it runs find in a read transaction and
+// converts the nodes it returns with to.
+func readNodes[T any](ctx context.Context, s *Store, op string, to func([]node) []T, find func(tx driver.Tx) ([]node, error)) ([]T, error) {
+	var ns []node
+	err := s.read(ctx, op, func(tx driver.Tx) (err error) {
+		ns, err = find(tx)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return ids, nil
+	return to(ns), nil
+}
+
+// readPage is readNodes for listings, which also return the next page
+// token.
+func readPage[T any](ctx context.Context, s *Store, op string, to func([]node) []T, find func(tx driver.Tx) ([]node, string, error)) ([]T, string, error) {
+	var ns []node
+	var token string
+	err := s.read(ctx, op, func(tx driver.Tx) (err error) {
+		ns, token, err = find(tx)
+		return err
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return to(ns), token, nil
+}
+
+// readNode is readNodes for getters of one node.
+func readNode[T any](ctx context.Context, s *Store, op string, to func(node) T, find func(tx driver.Tx) (node, error)) (T, error) {
+	var n node
+	err := s.read(ctx, op, func(tx driver.Tx) (err error) {
+		n, err = find(tx)
+		return err
+	})
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return to(n), nil
 }
 
 // GetArtifactsByID returns the artifacts with the given ids, ordered by
 // id; unknown ids are skipped.
 func (s *Store) GetArtifactsByID(ctx context.Context, ids []int64) ([]Artifact, error) {
-	var ns []node
-	err := s.read(ctx, "GetArtifactsByID", func(tx driver.Tx) (err error) {
-		ns, err = getNodes(ctx, tx, KindArtifact, ids)
-		return err
+	return readNodes(ctx, s, "GetArtifactsByID", toArtifacts, func(tx driver.Tx) ([]node, error) {
+		return getNodes(ctx, tx, KindArtifact, ids)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return toArtifacts(ns), nil
 }
 
 // GetExecutionsByID returns the executions with the given ids, ordered by
 // id; unknown ids are skipped.
 func (s *Store) GetExecutionsByID(ctx context.Context, ids []int64) ([]Execution, error) {
-	var ns []node
-	err := s.read(ctx, "GetExecutionsByID", func(tx driver.Tx) (err error) {
-		ns, err = getNodes(ctx, tx, KindExecution, ids)
-		return err
+	return readNodes(ctx, s, "GetExecutionsByID", toExecutions, func(tx driver.Tx) ([]node, error) {
+		return getNodes(ctx, tx, KindExecution, ids)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return toExecutions(ns), nil
 }
 
 // GetContextsByID returns the contexts with the given ids, ordered by id;
 // unknown ids are skipped.
 func (s *Store) GetContextsByID(ctx context.Context, ids []int64) ([]Context, error) {
-	var ns []node
-	err := s.read(ctx, "GetContextsByID", func(tx driver.Tx) (err error) {
-		ns, err = getNodes(ctx, tx, KindContext, ids)
-		return err
+	return readNodes(ctx, s, "GetContextsByID", toContexts, func(tx driver.Tx) ([]node, error) {
+		return getNodes(ctx, tx, KindContext, ids)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return toContexts(ns), nil
 }
 
 // GetArtifacts lists artifacts, one page at a time (see ListOptions), and
 // returns the next page token ("" after the last page).
 func (s *Store) GetArtifacts(ctx context.Context, opts *ListOptions) ([]Artifact, string, error) {
-	var ns []node
-	var token string
-	err := s.read(ctx, "GetArtifacts", func(tx driver.Tx) (err error) {
-		ns, token, err = listNodes(ctx, tx, KindArtifact, 0, 0, opts)
-		return err
+	return readPage(ctx, s, "GetArtifacts", toArtifacts, func(tx driver.Tx) ([]node, string, error) {
+		return listNodes(ctx, tx, KindArtifact, 0, 0, opts)
 	})
-	if err != nil {
-		return nil, "", err
-	}
-	return toArtifacts(ns), token, nil
 }
 
 // GetExecutions lists executions, as GetArtifacts.
 func (s *Store) GetExecutions(ctx context.Context, opts *ListOptions) ([]Execution, string, error) {
-	var ns []node
-	var token string
-	err := s.read(ctx, "GetExecutions", func(tx driver.Tx) (err error) {
-		ns, token, err = listNodes(ctx, tx, KindExecution, 0, 0, opts)
-		return err
+	return readPage(ctx, s, "GetExecutions", toExecutions, func(tx driver.Tx) ([]node, string, error) {
+		return listNodes(ctx, tx, KindExecution, 0, 0, opts)
 	})
-	if err != nil {
-		return nil, "", err
-	}
-	return toExecutions(ns), token, nil
 }
 
 // GetContexts lists contexts, as GetArtifacts.
 func (s *Store) GetContexts(ctx context.Context, opts *ListOptions) ([]Context, string, error) {
-	var ns []node
-	var token string
-	err := s.read(ctx, "GetContexts", func(tx driver.Tx) (err error) {
-		ns, token, err = listNodes(ctx, tx, KindContext, 0, 0, opts)
-		return err
+	return readPage(ctx, s, "GetContexts", toContexts, func(tx driver.Tx) ([]node, string, error) {
+		return listNodes(ctx, tx, KindContext, 0, 0, opts)
 	})
-	if err != nil {
-		return nil, "", err
-	}
-	return toContexts(ns), token, nil
 }
 
 // GetArtifactsByType lists the artifacts of the type with the given name
 // and version; none (and no error) when the type does not exist.
 func (s *Store) GetArtifactsByType(ctx context.Context, typeName, typeVersion string, opts *ListOptions) ([]Artifact, string, error) {
-	var ns []node
-	var token string
-	err := s.read(ctx, "GetArtifactsByType", func(tx driver.Tx) (err error) {
-		ns, token, err = nodesByType(ctx, tx, KindArtifact, typeName, typeVersion, opts)
-		return err
+	return readPage(ctx, s, "GetArtifactsByType", toArtifacts, func(tx driver.Tx) ([]node, string, error) {
+		return nodesByType(ctx, tx, KindArtifact, typeName, typeVersion, opts)
 	})
-	if err != nil {
-		return nil, "", err
-	}
-	return toArtifacts(ns), token, nil
 }
 
 // GetExecutionsByType lists the executions of a type, as GetArtifactsByType.
 func (s *Store) GetExecutionsByType(ctx context.Context, typeName, typeVersion string, opts *ListOptions) ([]Execution, string, error) {
-	var ns []node
-	var token string
-	err := s.read(ctx, "GetExecutionsByType", func(tx driver.Tx) (err error) {
-		ns, token, err = nodesByType(ctx, tx, KindExecution, typeName, typeVersion, opts)
-		return err
+	return readPage(ctx, s, "GetExecutionsByType", toExecutions, func(tx driver.Tx) ([]node, string, error) {
+		return nodesByType(ctx, tx, KindExecution, typeName, typeVersion, opts)
 	})
-	if err != nil {
-		return nil, "", err
-	}
-	return toExecutions(ns), token, nil
 }
 
 // GetContextsByType lists the contexts of a type, as GetArtifactsByType.
 func (s *Store) GetContextsByType(ctx context.Context, typeName, typeVersion string, opts *ListOptions) ([]Context, string, error) {
-	var ns []node
-	var token string
-	err := s.read(ctx, "GetContextsByType", func(tx driver.Tx) (err error) {
-		ns, token, err = nodesByType(ctx, tx, KindContext, typeName, typeVersion, opts)
-		return err
+	return readPage(ctx, s, "GetContextsByType", toContexts, func(tx driver.Tx) ([]node, string, error) {
+		return nodesByType(ctx, tx, KindContext, typeName, typeVersion, opts)
 	})
-	if err != nil {
-		return nil, "", err
-	}
-	return toContexts(ns), token, nil
 }
 
 // GetArtifactByTypeAndName returns the artifact with the given name in the
 // given type. Errors: NotFound when the type or the artifact does not exist.
 func (s *Store) GetArtifactByTypeAndName(ctx context.Context, typeName, typeVersion, name string) (Artifact, error) {
-	var n node
-	err := s.read(ctx, "GetArtifactByTypeAndName", func(tx driver.Tx) (err error) {
-		n, err = nodeByTypeAndName(ctx, tx, KindArtifact, typeName, typeVersion, name)
-		return err
+	return readNode(ctx, s, "GetArtifactByTypeAndName", node.artifact, func(tx driver.Tx) (node, error) {
+		return nodeByTypeAndName(ctx, tx, KindArtifact, typeName, typeVersion, name)
 	})
-	if err != nil {
-		return Artifact{}, err
-	}
-	return n.artifact(), nil
 }
 
 // GetExecutionByTypeAndName is GetArtifactByTypeAndName for executions.
 func (s *Store) GetExecutionByTypeAndName(ctx context.Context, typeName, typeVersion, name string) (Execution, error) {
-	var n node
-	err := s.read(ctx, "GetExecutionByTypeAndName", func(tx driver.Tx) (err error) {
-		n, err = nodeByTypeAndName(ctx, tx, KindExecution, typeName, typeVersion, name)
-		return err
+	return readNode(ctx, s, "GetExecutionByTypeAndName", node.execution, func(tx driver.Tx) (node, error) {
+		return nodeByTypeAndName(ctx, tx, KindExecution, typeName, typeVersion, name)
 	})
-	if err != nil {
-		return Execution{}, err
-	}
-	return n.execution(), nil
 }
 
 // GetContextByTypeAndName is GetArtifactByTypeAndName for contexts.
 func (s *Store) GetContextByTypeAndName(ctx context.Context, typeName, typeVersion, name string) (Context, error) {
-	var n node
-	err := s.read(ctx, "GetContextByTypeAndName", func(tx driver.Tx) (err error) {
-		n, err = nodeByTypeAndName(ctx, tx, KindContext, typeName, typeVersion, name)
-		return err
+	return readNode(ctx, s, "GetContextByTypeAndName", node.context, func(tx driver.Tx) (node, error) {
+		return nodeByTypeAndName(ctx, tx, KindContext, typeName, typeVersion, name)
 	})
-	if err != nil {
-		return Context{}, err
-	}
-	return n.context(), nil
 }
 
 // GetArtifactsByURI returns the artifacts with any of the given uris,
 // ordered by id. The empty uri matches the artifacts that have none.
 func (s *Store) GetArtifactsByURI(ctx context.Context, uris []string) ([]Artifact, error) {
-	var ns []node
-	err := s.read(ctx, "GetArtifactsByURI", func(tx driver.Tx) error {
-		ns = nil
+	return readNodes(ctx, s, "GetArtifactsByURI", toArtifacts, func(tx driver.Tx) ([]node, error) {
 		if len(uris) == 0 {
-			return nil
+			return nil, nil
 		}
 		ids, err := tx.FindNodeIDs(ctx, driver.KindArtifact, driver.NodeQuery{URIs: slices.Compact(slices.Sorted(slices.Values(uris)))})
 		if err != nil {
-			return err
+			return nil, err
 		}
-		ns, err = getNodes(ctx, tx, KindArtifact, ids)
-		return err
+		return getNodes(ctx, tx, KindArtifact, ids)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return toArtifacts(ns), nil
 }
 
 // GetArtifactsByExternalIDs returns the artifacts with the given external
 // ids, ordered by id. Errors, as in MLMD: InvalidArgument if one of them
 // is empty, NotFound if none of them exists.
 func (s *Store) GetArtifactsByExternalIDs(ctx context.Context, externalIDs []string) ([]Artifact, error) {
-	var ns []node
-	err := s.read(ctx, "GetArtifactsByExternalIDs", func(tx driver.Tx) (err error) {
-		ns, err = nodesByExternalID(ctx, tx, KindArtifact, externalIDs)
-		return err
+	return readNodes(ctx, s, "GetArtifactsByExternalIDs", toArtifacts, func(tx driver.Tx) ([]node, error) {
+		return nodesByExternalID(ctx, tx, KindArtifact, externalIDs)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return toArtifacts(ns), nil
 }
 
 // GetExecutionsByExternalIDs returns the executions with the given external
 // ids. Errors as GetArtifactsByExternalIDs.
 func (s *Store) GetExecutionsByExternalIDs(ctx context.Context, externalIDs []string) ([]Execution, error) {
-	var ns []node
-	err := s.read(ctx, "GetExecutionsByExternalIDs", func(tx driver.Tx) (err error) {
-		ns, err = nodesByExternalID(ctx, tx, KindExecution, externalIDs)
-		return err
+	return readNodes(ctx, s, "GetExecutionsByExternalIDs", toExecutions, func(tx driver.Tx) ([]node, error) {
+		return nodesByExternalID(ctx, tx, KindExecution, externalIDs)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return toExecutions(ns), nil
 }
 
 // GetContextsByExternalIDs returns the contexts with the given external
 // ids. Errors as GetArtifactsByExternalIDs.
 func (s *Store) GetContextsByExternalIDs(ctx context.Context, externalIDs []string) ([]Context, error) {
-	var ns []node
-	err := s.read(ctx, "GetContextsByExternalIDs", func(tx driver.Tx) (err error) {
-		ns, err = nodesByExternalID(ctx, tx, KindContext, externalIDs)
-		return err
+	return readNodes(ctx, s, "GetContextsByExternalIDs", toContexts, func(tx driver.Tx) ([]node, error) {
+		return nodesByExternalID(ctx, tx, KindContext, externalIDs)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return toContexts(ns), nil
 }

@@ -88,20 +88,12 @@ func putContextsWithOptions(ctx context.Context, tx driver.Tx, contexts []Contex
 			lookups = append(lookups, driver.TypeName{TypeID: c.TypeID, Name: c.Name})
 		}
 	}
-	if len(forced) > 0 {
-		have, err := getNodes(ctx, tx, KindContext, forced)
-		if err != nil {
-			return nil, err
-		}
-		ok := idSet{}
-		for _, n := range have {
-			ok[n.ID] = true
-		}
-		for _, id := range forced {
-			if !ok[id] {
-				return nil, errcode.New(errcode.NotFound, "context with id %d was not found", id)
-			}
-		}
+	id, missing, err := firstMissing(ctx, tx, KindContext, forced)
+	if err != nil {
+		return nil, err
+	}
+	if missing {
+		return nil, errcode.New(errcode.NotFound, "context with id %d was not found", id)
 	}
 	existing := map[typeAndName]int64{}
 	if len(lookups) > 0 {
@@ -333,18 +325,9 @@ func (s *Store) PutLineageSubgraph(ctx context.Context, g LineageSubgraph, opts 
 			return err
 		}
 		tc := &typeCache{}
-		arts := make([]node, len(g.Artifacts))
-		for i, a := range g.Artifacts {
-			arts[i] = artifactNode(a)
-		}
-		exes := make([]node, len(g.Executions))
-		for i, e := range g.Executions {
-			exes[i] = executionNode(e)
-		}
-		ctxs := make([]node, len(g.Contexts))
-		for i, c := range g.Contexts {
-			ctxs[i] = contextNode(c)
-		}
+		arts := mapSlice(g.Artifacts, artifactNode)
+		exes := mapSlice(g.Executions, executionNode)
+		ctxs := mapSlice(g.Contexts, contextNode)
 		for _, kn := range []struct {
 			k  Kind
 			ns []node
@@ -365,10 +348,7 @@ func (s *Store) PutLineageSubgraph(ctx context.Context, g LineageSubgraph, opts 
 			return err
 		}
 		// 2. The artifacts.
-		items := make([]upsertItem, len(arts))
-		for i, n := range arts {
-			items[i] = newItem(n)
-		}
+		items := mapSlice(arts, newItem)
 		if opts.ReuseArtifactIfAlreadyExistByExternalID {
 			if err := reuseArtifactsByExternalID(ctx, tx, items, false); err != nil {
 				return err
@@ -378,11 +358,7 @@ func (s *Store) PutLineageSubgraph(ctx context.Context, g LineageSubgraph, opts 
 			return err
 		}
 		// 3. The executions.
-		items = make([]upsertItem, len(exes))
-		for i, n := range exes {
-			items[i] = newItem(n)
-		}
-		if res.ExecutionIDs, err = upsertNodes(ctx, tx, KindExecution, items, now, tc); err != nil {
+		if res.ExecutionIDs, err = upsertNodes(ctx, tx, KindExecution, mapSlice(exes, newItem), now, tc); err != nil {
 			return err
 		}
 		// 4. The links.
@@ -413,44 +389,35 @@ func (s *Store) PutLineageSubgraph(ctx context.Context, g LineageSubgraph, opts 
 // MLMD does before anything else. A negative index means "none": the
 // event must then name the node by id.
 func checkEventEdges(g LineageSubgraph) error {
+	exes := mapSlice(g.Executions, func(e Execution) int64 { return e.ID })
+	arts := mapSlice(g.Artifacts, func(a Artifact) int64 { return a.ID })
 	for i, edge := range g.EventEdges {
-		e := edge.Event
-		if edge.ExecutionIndex < 0 {
-			if e.ExecutionID == 0 {
-				return invalid("event edge %d has neither an execution index nor an event execution id", i)
-			}
-		} else {
-			if edge.ExecutionIndex >= len(g.Executions) {
-				return errcode.New(errcode.OutOfRange, "event edge %d: execution index %d is outside [0, %d)", i, edge.ExecutionIndex, len(g.Executions))
-			}
-			if e.ExecutionID != 0 {
-				x := g.Executions[edge.ExecutionIndex]
-				if x.ID == 0 {
-					return invalid("event edge %d: the execution at index %d has no id, but the event names execution %d", i, edge.ExecutionIndex, e.ExecutionID)
-				}
-				if x.ID != e.ExecutionID {
-					return invalid("event edge %d: the execution at index %d has id %d, but the event names execution %d", i, edge.ExecutionIndex, x.ID, e.ExecutionID)
-				}
-			}
+		if err := checkEdgeEnd(i, KindExecution, edge.ExecutionIndex, edge.Event.ExecutionID, exes); err != nil {
+			return err
 		}
-		if edge.ArtifactIndex < 0 {
-			if e.ArtifactID == 0 {
-				return invalid("event edge %d has neither an artifact index nor an event artifact id", i)
-			}
-		} else {
-			if edge.ArtifactIndex >= len(g.Artifacts) {
-				return errcode.New(errcode.OutOfRange, "event edge %d: artifact index %d is outside [0, %d)", i, edge.ArtifactIndex, len(g.Artifacts))
-			}
-			if e.ArtifactID != 0 {
-				a := g.Artifacts[edge.ArtifactIndex]
-				if a.ID == 0 {
-					return invalid("event edge %d: the artifact at index %d has no id, but the event names artifact %d", i, edge.ArtifactIndex, e.ArtifactID)
-				}
-				if a.ID != e.ArtifactID {
-					return invalid("event edge %d: the artifact at index %d has id %d, but the event names artifact %d", i, edge.ArtifactIndex, a.ID, e.ArtifactID)
-				}
-			}
+		if err := checkEdgeEnd(i, KindArtifact, edge.ArtifactIndex, edge.Event.ArtifactID, arts); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// checkEdgeEnd checks one end of event edge i: the index of a node among
+// the subgraph's nodes of its kind, whose ids are ids, and the id the
+// event names (0 for none).
+func checkEdgeEnd(i int, k Kind, index int, eventID int64, ids []int64) error {
+	switch {
+	case index < 0:
+		if eventID == 0 {
+			return invalid("event edge %d has neither an %s index nor an event %s id", i, k, k)
+		}
+	case index >= len(ids):
+		return errcode.New(errcode.OutOfRange, "event edge %d: %s index %d is outside [0, %d)", i, k, index, len(ids))
+	case eventID == 0:
+	case ids[index] == 0:
+		return invalid("event edge %d: the %s at index %d has no id, but the event names %s %d", i, k, index, k, eventID)
+	case ids[index] != eventID:
+		return invalid("event edge %d: the %s at index %d has id %d, but the event names %s %d", i, k, index, ids[index], k, eventID)
 	}
 	return nil
 }

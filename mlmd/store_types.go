@@ -132,7 +132,9 @@ func executionTypeFromRow(r driver.TypeRow, base string) ExecutionType {
 		InputType: r.InputType, OutputType: r.OutputType}
 }
 
-func contextTypeFromRow(r driver.TypeRow) ContextType {
+// contextTypeFromRow converts a context type's row; context types have no
+// base type.
+func contextTypeFromRow(r driver.TypeRow, _ string) ContextType {
 	return ContextType{ID: r.ID, Name: r.Name, Version: r.Version, Description: r.Description,
 		ExternalID: r.ExternalID, Properties: propsFromRow(r.Properties)}
 }
@@ -211,47 +213,23 @@ func upsertTypes(ctx context.Context, tx driver.Tx, kind driver.Kind, specs []ty
 	if err != nil {
 		return nil, err
 	}
-	byKey := map[nameVersion]*driver.TypeRow{}
-	byID := map[int64]*driver.TypeRow{}
-	remember := func(r *driver.TypeRow) {
-		byKey[nameVersion{r.Name, r.Version}] = r
-		byID[r.ID] = r
+	// The names of the stored types' parents, to check base types; the
+	// types inserted below are added.
+	nameOf, err := typeNames(ctx, tx, kind, stored)
+	if err != nil {
+		return nil, err
 	}
+	byKey := make(map[nameVersion]*driver.TypeRow, len(stored))
 	for i := range stored {
 		r := stored[i]
 		r.Properties = maps.Clone(r.Properties)
 		r.ParentIDs = slices.Clone(r.ParentIDs)
-		remember(&r)
-	}
-	// The names of the parents of stored types, to check base types.
-	var missing []int64
-	for _, r := range stored {
-		for _, p := range r.ParentIDs {
-			if byID[p] == nil {
-				missing = append(missing, p)
-			}
-		}
-	}
-	if len(missing) > 0 {
-		parents, err := tx.FindTypes(ctx, driver.TypeQuery{Kind: kind, IDs: dedupIDs(missing)})
-		if err != nil {
-			return nil, err
-		}
-		for i := range parents {
-			p := parents[i]
-			if byKey[nameVersion{p.Name, p.Version}] == nil {
-				remember(&p)
-			} else {
-				byID[p.ID] = &p
-			}
-		}
+		byKey[nameVersion{r.Name, r.Version}] = &r
 	}
 
 	insert := func(r driver.TypeRow) (*driver.TypeRow, error) {
-		for name, pt := range r.Properties {
-			if pt == int32(PropertyUnknown) {
-				return nil, invalid("type %q: property %q has type UNKNOWN", r.Name, name)
-			}
+		if err := checkNoUnknownProperty(r.Name, r.Properties); err != nil {
+			return nil, err
 		}
 		id, err := tx.InsertType(ctx, r)
 		if err != nil {
@@ -260,7 +238,8 @@ func upsertTypes(ctx context.Context, tx driver.Tx, kind driver.Kind, specs []ty
 		r.ID = id
 		r.Properties = maps.Clone(r.Properties)
 		r.ParentIDs = nil
-		remember(&r)
+		byKey[nameVersion{r.Name, r.Version}] = &r
+		nameOf[id] = r.Name
 		return &r, nil
 	}
 
@@ -278,10 +257,8 @@ func upsertTypes(ctx context.Context, tx driver.Tx, kind driver.Kind, specs []ty
 				return nil, err
 			}
 			if len(add) > 0 {
-				for name, pt := range add {
-					if pt == int32(PropertyUnknown) {
-						return nil, invalid("type %q: property %q has type UNKNOWN", t.Name, name)
-					}
+				if err := checkNoUnknownProperty(t.Name, add); err != nil {
+					return nil, err
 				}
 				if err := tx.AddTypeProperties(ctx, t.ID, add); err != nil {
 					return nil, errcode.Annotate(err, "type %q", t.Name)
@@ -310,16 +287,8 @@ func upsertTypes(ctx context.Context, tx driver.Tx, kind driver.Kind, specs []ty
 				}
 				links = append(links, driver.ParentTypeRow{TypeID: t.ID, ParentTypeID: base.ID})
 				t.ParentIDs = append(t.ParentIDs, base.ID)
-			} else {
-				same := false
-				for _, p := range t.ParentIDs {
-					if pr := byID[p]; pr != nil && pr.Name == sp.base {
-						same = true
-					}
-				}
-				if !same {
-					return nil, errcode.New(errcode.Unimplemented, "type %q: base_type update is not supported yet", t.Name)
-				}
+			} else if !slices.ContainsFunc(t.ParentIDs, func(p int64) bool { return nameOf[p] == sp.base }) {
+				return nil, errcode.New(errcode.Unimplemented, "type %q: base_type update is not supported yet", t.Name)
 			}
 		}
 		ids[i] = t.ID
@@ -332,10 +301,22 @@ func upsertTypes(ctx context.Context, tx driver.Tx, kind driver.Kind, specs []ty
 	return ids, nil
 }
 
-// baseNames returns, for each of the given types, the name of its parent
-// type (its base type) if it has one.
-func baseNames(ctx context.Context, tx driver.Tx, kind driver.Kind, rows []driver.TypeRow) (map[int64]string, error) {
-	names := map[int64]string{}
+// checkNoUnknownProperty rejects properties of type UNKNOWN, which a
+// stored type cannot have.
+func checkNoUnknownProperty(typeName string, props map[string]int32) error {
+	for name, pt := range props {
+		if pt == int32(PropertyUnknown) {
+			return invalid("type %q: property %q has type UNKNOWN", typeName, name)
+		}
+	}
+	return nil
+}
+
+// typeNames returns the names of the given types and of their parent
+// types, by type id; the parents not among rows are read in one driver
+// call.
+func typeNames(ctx context.Context, tx driver.Tx, kind driver.Kind, rows []driver.TypeRow) (map[int64]string, error) {
+	names := make(map[int64]string, len(rows))
 	for _, r := range rows {
 		names[r.ID] = r.Name
 	}
@@ -355,6 +336,16 @@ func baseNames(ctx context.Context, tx driver.Tx, kind driver.Kind, rows []drive
 		for _, p := range parents {
 			names[p.ID] = p.Name
 		}
+	}
+	return names, nil
+}
+
+// baseNames returns, for each of the given types, the name of its parent
+// type (its base type) if it has one.
+func baseNames(ctx context.Context, tx driver.Tx, kind driver.Kind, rows []driver.TypeRow) (map[int64]string, error) {
+	names, err := typeNames(ctx, tx, kind, rows)
+	if err != nil {
+		return nil, err
 	}
 	out := map[int64]string{}
 	for _, r := range rows {
@@ -395,35 +386,106 @@ func checkExternalIDs(ids []string) error {
 	return nil
 }
 
-// typesByExternalID finds types by external ids: none for no ids,
-// NotFound when none of them exists (as MLMD).
-func typesByExternalID(ctx context.Context, tx driver.Tx, kind driver.Kind, externalIDs []string) ([]driver.TypeRow, map[int64]string, error) {
-	if err := checkExternalIDs(externalIDs); err != nil {
-		return nil, nil, err
+// typeLookup finds types of one kind in a transaction, with the names of
+// their base types by type id (see baseNames): the question of a type
+// getter.
+type typeLookup func(ctx context.Context, tx driver.Tx) ([]driver.TypeRow, map[int64]string, error)
+
+// allTypes finds every type of a kind, ordered by id. Without withSystem,
+// MLMD's system base types (artifact and execution types) are left out.
+func allTypes(kind driver.Kind, withSystem bool) typeLookup {
+	return func(ctx context.Context, tx driver.Tx) ([]driver.TypeRow, map[int64]string, error) {
+		rows, bases, err := findTypes(ctx, tx, driver.TypeQuery{Kind: kind})
+		if err == nil && !withSystem && kind != driver.KindContext {
+			rows = slices.DeleteFunc(rows, func(r driver.TypeRow) bool { return systemTypeNames[r.Name] })
+		}
+		return rows, bases, err
 	}
-	if len(externalIDs) == 0 {
-		return nil, nil, nil
-	}
-	rows, bases, err := findTypes(ctx, tx, driver.TypeQuery{Kind: kind, ExternalIDs: externalIDs})
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(rows) == 0 {
-		return nil, nil, errcode.New(errcode.NotFound, "no %s types found for the given external ids", Kind(kind))
-	}
-	return rows, bases, nil
 }
 
-// typeByName finds the type of a kind with a name and version.
-func typeByName(ctx context.Context, tx driver.Tx, kind driver.Kind, name, version string) (driver.TypeRow, map[int64]string, error) {
-	rows, bases, err := findTypes(ctx, tx, driver.TypeQuery{Kind: kind, Names: []driver.NameVersion{{Name: name, Version: version}}})
+// typesByID finds the types with the given ids; unknown ids are skipped.
+func typesByID(kind driver.Kind, ids []int64) typeLookup {
+	return func(ctx context.Context, tx driver.Tx) ([]driver.TypeRow, map[int64]string, error) {
+		ids := dedupIDs(ids)
+		if len(ids) == 0 {
+			return nil, nil, nil
+		}
+		return findTypes(ctx, tx, driver.TypeQuery{Kind: kind, IDs: ids})
+	}
+}
+
+// typesByExternalID finds types by external ids: none for no ids,
+// NotFound when none of them exists (as MLMD).
+func typesByExternalID(kind driver.Kind, externalIDs []string) typeLookup {
+	return func(ctx context.Context, tx driver.Tx) ([]driver.TypeRow, map[int64]string, error) {
+		if err := checkExternalIDs(externalIDs); err != nil {
+			return nil, nil, err
+		}
+		if len(externalIDs) == 0 {
+			return nil, nil, nil
+		}
+		rows, bases, err := findTypes(ctx, tx, driver.TypeQuery{Kind: kind, ExternalIDs: externalIDs})
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(rows) == 0 {
+			return nil, nil, errcode.New(errcode.NotFound, "no %s types found for the given external ids", Kind(kind))
+		}
+		return rows, bases, nil
+	}
+}
+
+// typeByName finds the type of a kind with a name and version: one type,
+// or NotFound.
+func typeByName(kind driver.Kind, name, version string) typeLookup {
+	return func(ctx context.Context, tx driver.Tx) ([]driver.TypeRow, map[int64]string, error) {
+		rows, bases, err := findTypes(ctx, tx, driver.TypeQuery{Kind: kind, Names: []driver.NameVersion{{Name: name, Version: version}}})
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(rows) == 0 {
+			return nil, nil, errcode.New(errcode.NotFound, "no %s type named %q with version %q", Kind(kind), name, version)
+		}
+		return rows[:1], bases, nil
+	}
+}
+
+// queryTypes runs a lookup in tx and converts the types it finds with
+// from, which is given each type's row and base type name.
+func queryTypes[T any](ctx context.Context, tx driver.Tx, lookup typeLookup, from func(driver.TypeRow, string) T) ([]T, error) {
+	rows, bases, err := lookup(ctx, tx)
 	if err != nil {
-		return driver.TypeRow{}, nil, err
+		return nil, err
 	}
-	if len(rows) == 0 {
-		return driver.TypeRow{}, nil, errcode.New(errcode.NotFound, "no %s type named %q with version %q", Kind(kind), name, version)
+	var out []T
+	for _, r := range rows {
+		out = append(out, from(r, bases[r.ID]))
 	}
-	return rows[0], bases, nil
+	return out, nil
+}
+
+// readTypes answers a type getter: queryTypes in a read transaction.
+func readTypes[T any](ctx context.Context, s *Store, op string, lookup typeLookup, from func(driver.TypeRow, string) T) ([]T, error) {
+	var out []T
+	err := s.read(ctx, op, func(tx driver.Tx) (err error) {
+		out, err = queryTypes(ctx, tx, lookup, from)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// readType answers a getter of one type, whose lookup finds one type or
+// fails.
+func readType[T any](ctx context.Context, s *Store, op string, lookup typeLookup, from func(driver.TypeRow, string) T) (T, error) {
+	ts, err := readTypes(ctx, s, op, lookup, from)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return ts[0], nil
 }
 
 // initSimpleTypes stores the system base types, as MLMD does when it opens
@@ -465,6 +527,21 @@ func typeOpts(opts *TypeOptions) TypeOptions {
 	return *opts
 }
 
+// putType puts one type (see upsertTypes) in its own transaction and
+// returns its id.
+func (s *Store) putType(ctx context.Context, op string, sp typeSpec, opts *TypeOptions) (int64, error) {
+	var id int64
+	err := s.writeUnlessUnchanged(ctx, op, func(tx driver.Tx, _ int64) error {
+		ids, err := upsertTypes(ctx, tx, sp.row.Kind, []typeSpec{sp}, typeOpts(opts))
+		if err != nil {
+			return err
+		}
+		id = ids[0]
+		return nil
+	})
+	return id, err
+}
+
 // ---- Public API -------------------------------------------------------------
 
 // PutArtifactType inserts an artifact type, or checks and evolves a stored
@@ -475,79 +552,52 @@ func typeOpts(opts *TypeOptions) TypeOptions {
 // an UNKNOWN property type, AlreadyExists when the stored type is
 // incompatible or the external id is taken.
 func (s *Store) PutArtifactType(ctx context.Context, t ArtifactType, opts *TypeOptions) (int64, error) {
-	var id int64
-	err := s.writeUnlessUnchanged(ctx, "PutArtifactType", func(tx driver.Tx, _ int64) error {
-		sp, err := artifactTypeSpec(t)
-		if err != nil {
-			return err
-		}
-		ids, err := upsertTypes(ctx, tx, driver.KindArtifact, []typeSpec{sp}, typeOpts(opts))
-		if err != nil {
-			return err
-		}
-		id = ids[0]
-		return nil
-	})
-	return id, err
+	sp, err := artifactTypeSpec(t)
+	if err != nil {
+		return 0, wrapErr("PutArtifactType", err)
+	}
+	return s.putType(ctx, "PutArtifactType", sp, opts)
 }
 
 // PutExecutionType is PutArtifactType for execution types. InputType and
 // OutputType are stored when the type is created.
 func (s *Store) PutExecutionType(ctx context.Context, t ExecutionType, opts *TypeOptions) (int64, error) {
-	var id int64
-	err := s.writeUnlessUnchanged(ctx, "PutExecutionType", func(tx driver.Tx, _ int64) error {
-		sp, err := executionTypeSpec(t)
-		if err != nil {
-			return err
-		}
-		ids, err := upsertTypes(ctx, tx, driver.KindExecution, []typeSpec{sp}, typeOpts(opts))
-		if err != nil {
-			return err
-		}
-		id = ids[0]
-		return nil
-	})
-	return id, err
+	sp, err := executionTypeSpec(t)
+	if err != nil {
+		return 0, wrapErr("PutExecutionType", err)
+	}
+	return s.putType(ctx, "PutExecutionType", sp, opts)
 }
 
 // PutContextType is PutArtifactType for context types.
 func (s *Store) PutContextType(ctx context.Context, t ContextType, opts *TypeOptions) (int64, error) {
-	var id int64
-	err := s.writeUnlessUnchanged(ctx, "PutContextType", func(tx driver.Tx, _ int64) error {
-		ids, err := upsertTypes(ctx, tx, driver.KindContext, []typeSpec{contextTypeSpec(t)}, typeOpts(opts))
-		if err != nil {
-			return err
-		}
-		id = ids[0]
-		return nil
-	})
-	return id, err
+	return s.putType(ctx, "PutContextType", contextTypeSpec(t), opts)
 }
 
 // PutTypes puts many types of all kinds in one transaction: all succeed or
 // none is stored.
 func (s *Store) PutTypes(ctx context.Context, types Types, opts *TypeOptions) (PutTypesResult, error) {
+	var art, exe, con []typeSpec
+	for _, t := range types.ArtifactTypes {
+		sp, err := artifactTypeSpec(t)
+		if err != nil {
+			return PutTypesResult{}, wrapErr("PutTypes", err)
+		}
+		art = append(art, sp)
+	}
+	for _, t := range types.ExecutionTypes {
+		sp, err := executionTypeSpec(t)
+		if err != nil {
+			return PutTypesResult{}, wrapErr("PutTypes", err)
+		}
+		exe = append(exe, sp)
+	}
+	for _, t := range types.ContextTypes {
+		con = append(con, contextTypeSpec(t))
+	}
+	o := typeOpts(opts)
 	var res PutTypesResult
 	err := s.writeUnlessUnchanged(ctx, "PutTypes", func(tx driver.Tx, _ int64) error {
-		o := typeOpts(opts)
-		var art, exe, con []typeSpec
-		for _, t := range types.ArtifactTypes {
-			sp, err := artifactTypeSpec(t)
-			if err != nil {
-				return err
-			}
-			art = append(art, sp)
-		}
-		for _, t := range types.ExecutionTypes {
-			sp, err := executionTypeSpec(t)
-			if err != nil {
-				return err
-			}
-			exe = append(exe, sp)
-		}
-		for _, t := range types.ContextTypes {
-			con = append(con, contextTypeSpec(t))
-		}
 		var err error
 		res = PutTypesResult{}
 		if res.ArtifactTypeIDs, err = upsertTypes(ctx, tx, driver.KindArtifact, art, o); err != nil {
@@ -568,219 +618,71 @@ func (s *Store) PutTypes(ctx context.Context, types Types, opts *TypeOptions) (P
 // GetArtifactType returns the artifact type with the given name and version
 // ("" for none). Errors: NotFound.
 func (s *Store) GetArtifactType(ctx context.Context, name, version string) (ArtifactType, error) {
-	var out ArtifactType
-	err := s.read(ctx, "GetArtifactType", func(tx driver.Tx) error {
-		r, bases, err := typeByName(ctx, tx, driver.KindArtifact, name, version)
-		out = artifactTypeFromRow(r, bases[r.ID])
-		return err
-	})
-	if err != nil {
-		return ArtifactType{}, err
-	}
-	return out, nil
+	return readType(ctx, s, "GetArtifactType", typeByName(driver.KindArtifact, name, version), artifactTypeFromRow)
 }
 
 // GetExecutionType returns the execution type with the given name and
 // version. Errors: NotFound.
 func (s *Store) GetExecutionType(ctx context.Context, name, version string) (ExecutionType, error) {
-	var out ExecutionType
-	err := s.read(ctx, "GetExecutionType", func(tx driver.Tx) error {
-		r, bases, err := typeByName(ctx, tx, driver.KindExecution, name, version)
-		out = executionTypeFromRow(r, bases[r.ID])
-		return err
-	})
-	if err != nil {
-		return ExecutionType{}, err
-	}
-	return out, nil
+	return readType(ctx, s, "GetExecutionType", typeByName(driver.KindExecution, name, version), executionTypeFromRow)
 }
 
 // GetContextType returns the context type with the given name and version.
 // Errors: NotFound.
 func (s *Store) GetContextType(ctx context.Context, name, version string) (ContextType, error) {
-	var out ContextType
-	err := s.read(ctx, "GetContextType", func(tx driver.Tx) error {
-		r, _, err := typeByName(ctx, tx, driver.KindContext, name, version)
-		out = contextTypeFromRow(r)
-		return err
-	})
-	if err != nil {
-		return ContextType{}, err
-	}
-	return out, nil
+	return readType(ctx, s, "GetContextType", typeByName(driver.KindContext, name, version), contextTypeFromRow)
 }
 
 // GetArtifactTypes returns every artifact type, except MLMD's system base
 // types, ordered by id.
 func (s *Store) GetArtifactTypes(ctx context.Context) ([]ArtifactType, error) {
-	var out []ArtifactType
-	err := s.read(ctx, "GetArtifactTypes", func(tx driver.Tx) error {
-		rows, bases, err := findTypes(ctx, tx, driver.TypeQuery{Kind: driver.KindArtifact})
-		out = nil
-		for _, r := range rows {
-			if !systemTypeNames[r.Name] {
-				out = append(out, artifactTypeFromRow(r, bases[r.ID]))
-			}
-		}
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return readTypes(ctx, s, "GetArtifactTypes", allTypes(driver.KindArtifact, false), artifactTypeFromRow)
 }
 
 // GetExecutionTypes returns every execution type, except MLMD's system
 // base types, ordered by id.
 func (s *Store) GetExecutionTypes(ctx context.Context) ([]ExecutionType, error) {
-	var out []ExecutionType
-	err := s.read(ctx, "GetExecutionTypes", func(tx driver.Tx) error {
-		rows, bases, err := findTypes(ctx, tx, driver.TypeQuery{Kind: driver.KindExecution})
-		out = nil
-		for _, r := range rows {
-			if !systemTypeNames[r.Name] {
-				out = append(out, executionTypeFromRow(r, bases[r.ID]))
-			}
-		}
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return readTypes(ctx, s, "GetExecutionTypes", allTypes(driver.KindExecution, false), executionTypeFromRow)
 }
 
 // GetContextTypes returns every context type, ordered by id.
 func (s *Store) GetContextTypes(ctx context.Context) ([]ContextType, error) {
-	var out []ContextType
-	err := s.read(ctx, "GetContextTypes", func(tx driver.Tx) error {
-		rows, _, err := findTypes(ctx, tx, driver.TypeQuery{Kind: driver.KindContext})
-		out = nil
-		for _, r := range rows {
-			out = append(out, contextTypeFromRow(r))
-		}
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return readTypes(ctx, s, "GetContextTypes", allTypes(driver.KindContext, false), contextTypeFromRow)
 }
 
 // GetArtifactTypesByID returns the artifact types with the given ids;
 // unknown ids are skipped.
 func (s *Store) GetArtifactTypesByID(ctx context.Context, ids []int64) ([]ArtifactType, error) {
-	var out []ArtifactType
-	err := s.read(ctx, "GetArtifactTypesByID", func(tx driver.Tx) error {
-		out = nil
-		if ids = dedupIDs(ids); len(ids) == 0 {
-			return nil
-		}
-		rows, bases, err := findTypes(ctx, tx, driver.TypeQuery{Kind: driver.KindArtifact, IDs: ids})
-		for _, r := range rows {
-			out = append(out, artifactTypeFromRow(r, bases[r.ID]))
-		}
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return readTypes(ctx, s, "GetArtifactTypesByID", typesByID(driver.KindArtifact, ids), artifactTypeFromRow)
 }
 
 // GetExecutionTypesByID returns the execution types with the given ids;
 // unknown ids are skipped.
 func (s *Store) GetExecutionTypesByID(ctx context.Context, ids []int64) ([]ExecutionType, error) {
-	var out []ExecutionType
-	err := s.read(ctx, "GetExecutionTypesByID", func(tx driver.Tx) error {
-		out = nil
-		if ids = dedupIDs(ids); len(ids) == 0 {
-			return nil
-		}
-		rows, bases, err := findTypes(ctx, tx, driver.TypeQuery{Kind: driver.KindExecution, IDs: ids})
-		for _, r := range rows {
-			out = append(out, executionTypeFromRow(r, bases[r.ID]))
-		}
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return readTypes(ctx, s, "GetExecutionTypesByID", typesByID(driver.KindExecution, ids), executionTypeFromRow)
 }
 
 // GetContextTypesByID returns the context types with the given ids;
 // unknown ids are skipped.
 func (s *Store) GetContextTypesByID(ctx context.Context, ids []int64) ([]ContextType, error) {
-	var out []ContextType
-	err := s.read(ctx, "GetContextTypesByID", func(tx driver.Tx) error {
-		out = nil
-		if ids = dedupIDs(ids); len(ids) == 0 {
-			return nil
-		}
-		rows, _, err := findTypes(ctx, tx, driver.TypeQuery{Kind: driver.KindContext, IDs: ids})
-		for _, r := range rows {
-			out = append(out, contextTypeFromRow(r))
-		}
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return readTypes(ctx, s, "GetContextTypesByID", typesByID(driver.KindContext, ids), contextTypeFromRow)
 }
 
 // GetArtifactTypesByExternalIDs returns the artifact types with the given
 // external ids. Errors, as in MLMD: InvalidArgument if one of them is
 // empty, NotFound if none of them exists.
 func (s *Store) GetArtifactTypesByExternalIDs(ctx context.Context, externalIDs []string) ([]ArtifactType, error) {
-	var out []ArtifactType
-	err := s.read(ctx, "GetArtifactTypesByExternalIDs", func(tx driver.Tx) error {
-		rows, bases, err := typesByExternalID(ctx, tx, driver.KindArtifact, externalIDs)
-		out = nil
-		for _, r := range rows {
-			out = append(out, artifactTypeFromRow(r, bases[r.ID]))
-		}
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return readTypes(ctx, s, "GetArtifactTypesByExternalIDs", typesByExternalID(driver.KindArtifact, externalIDs), artifactTypeFromRow)
 }
 
 // GetExecutionTypesByExternalIDs returns the execution types with the given
 // external ids. Errors as GetArtifactTypesByExternalIDs.
 func (s *Store) GetExecutionTypesByExternalIDs(ctx context.Context, externalIDs []string) ([]ExecutionType, error) {
-	var out []ExecutionType
-	err := s.read(ctx, "GetExecutionTypesByExternalIDs", func(tx driver.Tx) error {
-		rows, bases, err := typesByExternalID(ctx, tx, driver.KindExecution, externalIDs)
-		out = nil
-		for _, r := range rows {
-			out = append(out, executionTypeFromRow(r, bases[r.ID]))
-		}
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return readTypes(ctx, s, "GetExecutionTypesByExternalIDs", typesByExternalID(driver.KindExecution, externalIDs), executionTypeFromRow)
 }
 
 // GetContextTypesByExternalIDs returns the context types with the given
 // external ids. Errors as GetArtifactTypesByExternalIDs.
 func (s *Store) GetContextTypesByExternalIDs(ctx context.Context, externalIDs []string) ([]ContextType, error) {
-	var out []ContextType
-	err := s.read(ctx, "GetContextTypesByExternalIDs", func(tx driver.Tx) error {
-		rows, _, err := typesByExternalID(ctx, tx, driver.KindContext, externalIDs)
-		out = nil
-		for _, r := range rows {
-			out = append(out, contextTypeFromRow(r))
-		}
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return readTypes(ctx, s, "GetContextTypesByExternalIDs", typesByExternalID(driver.KindContext, externalIDs), contextTypeFromRow)
 }

@@ -180,16 +180,7 @@ func resolve(spec *Spec) (*resolved, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	sort.SliceStable(res.types, func(i, j int) bool {
-		a, b := res.types[i], res.types[j]
-		if ka, kb := kindOrder(a.Kind), kindOrder(b.Kind); ka != kb {
-			return ka < kb
-		}
-		if a.Name != b.Name {
-			return a.Name < b.Name
-		}
-		return a.Version < b.Version
-	})
+	sort.SliceStable(res.types, func(i, j int) bool { return typeLess(res.types[i].TypeDecl, res.types[j].TypeDecl) })
 	return res, nil
 }
 
@@ -205,6 +196,18 @@ func at(p Pos, format string) string {
 		return fmt.Sprintf(format, s)
 	}
 	return ""
+}
+
+// typeLess is the order of the types in the output: by kind (artifact,
+// execution, context), name and version.
+func typeLess(a, b *TypeDecl) bool {
+	if ka, kb := kindOrder(a.Kind), kindOrder(b.Kind); ka != kb {
+		return ka < kb
+	}
+	if a.Name != b.Name {
+		return a.Name < b.Name
+	}
+	return a.Version < b.Version
 }
 
 func kindOrder(k mlmd.Kind) int {

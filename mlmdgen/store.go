@@ -74,16 +74,7 @@ func FromStore(ctx context.Context, store *mlmd.Store, names []string) (*Spec, e
 	if len(spec.Types) == 0 {
 		return nil, fmt.Errorf("the store has no types")
 	}
-	sort.SliceStable(spec.Types, func(i, j int) bool {
-		a, b := spec.Types[i], spec.Types[j]
-		if ka, kb := kindOrder(a.Kind), kindOrder(b.Kind); ka != kb {
-			return ka < kb
-		}
-		if a.Name != b.Name {
-			return a.Name < b.Name
-		}
-		return a.Version < b.Version
-	})
+	sort.SliceStable(spec.Types, func(i, j int) bool { return typeLess(spec.Types[i], spec.Types[j]) })
 	return spec, nil
 }
 

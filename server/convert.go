@@ -420,6 +420,20 @@ func parentContextFromPB(p *pb.ParentContext) mlmd.ParentContext {
 	return mlmd.ParentContext{ChildID: p.GetChildId(), ParentID: p.GetParentId()}
 }
 
+// The links of a response always carry both ids.
+
+func attributionToPB(a mlmd.Attribution) *pb.Attribution {
+	return &pb.Attribution{ArtifactId: proto.Int64(a.ArtifactID), ContextId: proto.Int64(a.ContextID)}
+}
+
+func associationToPB(a mlmd.Association) *pb.Association {
+	return &pb.Association{ExecutionId: proto.Int64(a.ExecutionID), ContextId: proto.Int64(a.ContextID)}
+}
+
+func parentContextToPB(p mlmd.ParentContext) *pb.ParentContext {
+	return &pb.ParentContext{ChildId: proto.Int64(p.ChildID), ParentId: proto.Int64(p.ParentID)}
+}
+
 // ---- slices -------------------------------------------------------------------
 
 // mapSlice applies f to every element of in.

@@ -56,7 +56,7 @@ func names[T interface{ GetName() string }](xs []T) []string {
 // the generated client against a server on a real TCP port, on every
 // backend, and checks the answers and the status codes of error cases.
 func TestEveryRPC(t *testing.T) {
-	for _, b := range backends(t) {
+	for _, b := range backends() {
 		t.Run(b.name, func(t *testing.T) {
 			s := serve(t, b.driver, b.dsn(t))
 			everyRPC(t, s.client)
@@ -569,7 +569,7 @@ func everyRPC(t *testing.T, c pb.MetadataStoreServiceClient) {
 // 20, a page never holds more than 100 rows whatever max_result_size asks,
 // and the token walks the rest without repeats.
 func TestListCap(t *testing.T) {
-	for _, b := range backends(t) {
+	for _, b := range backends() {
 		t.Run(b.name, func(t *testing.T) {
 			c := serve(t, b.driver, b.dsn(t)).client
 			ctx := context.Background()

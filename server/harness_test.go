@@ -2,27 +2,23 @@ package server_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"io"
 	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/go-sql-driver/mysql"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 
 	pb "github.com/gomlmd/gomlmd/gen/mlmdpb"
+	"github.com/gomlmd/gomlmd/internal/sqlstore/sqlstoretest"
 	"github.com/gomlmd/gomlmd/mlmd"
 	_ "github.com/gomlmd/gomlmd/mlmd/mysqlstore" // registers the "mysql" backend
 	"github.com/gomlmd/gomlmd/server"
@@ -35,67 +31,23 @@ type backend struct {
 	dsn    func(t *testing.T) string
 }
 
-// backends returns SQLite (a file per test) always, and MariaDB when the
-// mysql backend is registered and MLMD_MYSQL_DSN names a server (e.g.
-// "root@tcp(127.0.0.1:3306)/"); each test then gets a fresh database that is
-// dropped afterwards. In CI (CI set) a registered mysql backend without a
-// DSN is an error, not a skip.
-func backends(t *testing.T) []backend {
-	bs := []backend{{
+// backends returns SQLite (a file per test) and MariaDB (a fresh database
+// per test on the server of MLMD_MYSQL_DSN, e.g.
+// "root@tcp(127.0.0.1:3306)/", dropped afterwards; see
+// sqlstoretest.MySQLServer). Without a MariaDB server its tests are
+// skipped, or fail in CI (CI set).
+func backends() []backend {
+	return []backend{{
 		name:   "sqlite",
 		driver: "sqlite",
 		dsn: func(t *testing.T) string {
 			return "file:" + filepath.Join(t.TempDir(), "mlmd.db")
 		},
-	}}
-	if !slices.Contains(mlmd.Drivers(), "mysql") {
-		return bs
-	}
-	base := os.Getenv("MLMD_MYSQL_DSN")
-	if base == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("the mysql backend is registered but MLMD_MYSQL_DSN is not set")
-		}
-		t.Log("MLMD_MYSQL_DSN not set; skipping MariaDB")
-		return bs
-	}
-	bs = append(bs, backend{
+	}, {
 		name:   "mariadb",
 		driver: "mysql",
-		dsn:    func(t *testing.T) string { return freshMySQLDatabase(t, base) },
-	})
-	return bs
-}
-
-// freshMySQLDatabase creates a database with a random name on the server of
-// base and drops it when the test ends.
-func freshMySQLDatabase(t *testing.T, base string) string {
-	t.Helper()
-	cfg, err := mysql.ParseDSN(base)
-	if err != nil {
-		t.Fatalf("MLMD_MYSQL_DSN: %v", err)
-	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	name := "mlmd_test_" + hex.EncodeToString(b[:])
-	root := cfg.Clone()
-	root.DBName = ""
-	db, err := sql.Open("mysql", root.FormatDSN())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec("CREATE DATABASE " + name); err != nil {
-		db.Close()
-		t.Fatalf("create database: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := db.Exec("DROP DATABASE " + name); err != nil {
-			t.Errorf("drop database %s: %v", name, err)
-		}
-		db.Close()
-	})
-	cfg.DBName = name
-	return cfg.FormatDSN()
+		dsn:    func(t *testing.T) string { return sqlstoretest.NewMySQLDatabase(t) },
+	}}
 }
 
 // served is a running server and a client connected to it over TCP.

@@ -218,7 +218,7 @@ func (k *kfpClient) executionsInDAG(ctx context.Context, p *kfpPipeline, dagID i
 }
 
 func TestKubeflowPipelinesReplay(t *testing.T) {
-	for _, b := range backends(t) {
+	for _, b := range backends() {
 		t.Run(b.name, func(t *testing.T) {
 			s := serve(t, b.driver, b.dsn(t))
 			kfpReplay(t, &kfpClient{svc: s.client})

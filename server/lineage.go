@@ -114,14 +114,8 @@ func lineageGraphToPB(g mlmd.LineageGraph) (*pb.LineageGraph, error) {
 		Executions:     mapSlice(g.Executions, executionToPB),
 		Contexts:       mapSlice(g.Contexts, contextToPB),
 		Events:         mapSlice(g.Events, eventToPB),
-		Attributions: mapSlice(g.Attributions, func(a mlmd.Attribution) *pb.Attribution {
-			return &pb.Attribution{ArtifactId: proto.Int64(a.ArtifactID), ContextId: proto.Int64(a.ContextID)}
-		}),
-		Associations: mapSlice(g.Associations, func(a mlmd.Association) *pb.Association {
-			return &pb.Association{ExecutionId: proto.Int64(a.ExecutionID), ContextId: proto.Int64(a.ContextID)}
-		}),
-		ParentContexts: mapSlice(g.ParentContexts, func(p mlmd.ParentContext) *pb.ParentContext {
-			return &pb.ParentContext{ChildId: proto.Int64(p.ChildID), ParentId: proto.Int64(p.ParentID)}
-		}),
+		Attributions:   mapSlice(g.Attributions, attributionToPB),
+		Associations:   mapSlice(g.Associations, associationToPB),
+		ParentContexts: mapSlice(g.ParentContexts, parentContextToPB),
 	}, nil
 }

@@ -80,7 +80,7 @@ func eventPairs(evs []*pb.Event) [][2]int64 {
 }
 
 func TestLineageRPCs(t *testing.T) {
-	for _, b := range backends(t) {
+	for _, b := range backends() {
 		t.Run(b.name, func(t *testing.T) {
 			c := serve(t, b.driver, b.dsn(t)).client
 			ctx := context.Background()

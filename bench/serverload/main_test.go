@@ -2,26 +2,27 @@ package main
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gomlmd/gomlmd/internal/sqlstore/sqlstoretest"
 )
 
-// TestSmallLoad runs a small load on SQLite (and on MariaDB when
-// MLMD_MYSQL_DSN is set) and checks that every call succeeded and every
-// method of the workload was measured.
+// TestSmallLoad runs a small load on SQLite and on MariaDB (the test server
+// of sqlstoretest, MLMD_MYSQL_DSN; skipped without one, except in CI) and
+// checks that every call succeeded and every method of the workload was
+// measured.
 func TestSmallLoad(t *testing.T) {
-	backends := []config{{backend: "sqlite"}, {backend: "sqlite", direct: true}}
-	if dsn := os.Getenv("MLMD_MYSQL_DSN"); dsn != "" {
-		backends = append(backends, config{backend: "mysql", dsn: dsn})
-	}
-	for _, c := range backends {
+	for _, c := range []config{{backend: "sqlite"}, {backend: "sqlite", direct: true}, {backend: "mysql"}} {
 		name := c.backend
 		if c.direct {
 			name += "-direct"
 		}
 		t.Run(name, func(t *testing.T) {
+			if c.backend == "mysql" {
+				c.dsn = sqlstoretest.MySQLServer(t).FormatDSN()
+			}
 			c.clients, c.tasks, c.runs, c.duration = 4, 3, 2, time.Minute
 			rep, err := run(context.Background(), c)
 			if err != nil {

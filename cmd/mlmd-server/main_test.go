@@ -3,9 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"net"
 	"os"
 	"os/exec"
@@ -22,6 +20,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	pb "github.com/gomlmd/gomlmd/gen/mlmdpb"
+	"github.com/gomlmd/gomlmd/internal/sqlstore/sqlstoretest"
 )
 
 // buildServer builds the binary once per test run.
@@ -86,38 +85,25 @@ func TestServeAndStopOnSIGTERM(t *testing.T) {
 }
 
 // TestServeMySQL serves a MariaDB database named by the --mysql_config_*
-// flags, as Kubeflow starts MLMD's server, on the server of MLMD_MYSQL_DSN
-// (e.g. "root@tcp(127.0.0.1:3306)/"); the server creates the database.
+// flags, as Kubeflow starts MLMD's server, on the test server of
+// sqlstoretest (MLMD_MYSQL_DSN, e.g. "root@tcp(127.0.0.1:3306)/"); the
+// server creates the database.
 func TestServeMySQL(t *testing.T) {
-	dsn := os.Getenv("MLMD_MYSQL_DSN")
-	if dsn == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("MLMD_MYSQL_DSN is not set")
-		}
-		t.Skip("MLMD_MYSQL_DSN not set; skipping MariaDB")
-	}
-	cfg, err := mysql.ParseDSN(dsn)
-	if err != nil {
-		t.Fatalf("MLMD_MYSQL_DSN: %v", err)
-	}
+	cfg := sqlstoretest.MySQLServer(t)
 	host, port, err := net.SplitHostPort(cfg.Addr)
 	if err != nil || cfg.Net != "tcp" {
-		t.Fatalf("MLMD_MYSQL_DSN: want a tcp address, got %s(%s)", cfg.Net, cfg.Addr)
+		t.Fatalf("%s: want a tcp address, got %s(%s)", sqlstoretest.MySQLDSNEnv, cfg.Net, cfg.Addr)
 	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	name := "mlmd_test_" + hex.EncodeToString(b[:])
-	cfg.DBName = ""
+	dbCfg, err := mysql.ParseDSN(sqlstoretest.NewMySQLDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := dbCfg.DBName
 	admin, err := sql.Open("mysql", cfg.FormatDSN())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer admin.Close()
-	defer func() {
-		if _, err := admin.Exec("DROP DATABASE IF EXISTS " + name); err != nil {
-			t.Errorf("drop database %s: %v", name, err)
-		}
-	}()
 
 	bin := buildServer(t)
 	log := serveAndStop(t, bin, "--mysql_config_host="+host, "--mysql_config_port="+port, "--mysql_config_database="+name,

@@ -141,23 +141,25 @@ func run(ctx context.Context, w io.Writer, path string) error {
 		return fmt.Errorf("attribute dataset: %w", err)
 	}
 
-	// 4. Questions.
-	trained, err := inputsOfProducers(ctx, store, modelID)
+	// 4. Questions. Provenance walks the lineage upstream from the model
+	// (the runs that wrote it, what they read, the runs that wrote that,
+	// ...); Descendants walks downstream from the dataset.
+	prov, err := store.Provenance(ctx, modelID)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(w, "\nWhich dataset trained model", modelID, "?")
-	for _, a := range trained {
+	for _, a := range artifactsOfType(prov, "DataSet") {
 		fmt.Fprintf(w, "  artifact %d (%s) %s day=%d split=%s\n", a.ID, a.Type, a.URI,
 			a.Properties["day"].AsInt(), a.Properties["split"].AsString())
 	}
 
-	models, err := outputsOfConsumers(ctx, store, dataID, "SavedModel")
+	desc, err := store.Descendants(ctx, dataID)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(w, "\nWhich models came from dataset", dataID, "?")
-	for _, a := range models {
+	for _, a := range artifactsOfType(desc, "SavedModel") {
 		fmt.Fprintf(w, "  artifact %d (%s) %s name=%s version=%d\n", a.ID, a.Type, a.URI,
 			a.Properties["name"].AsString(), a.Properties["version"].AsInt())
 	}
@@ -178,75 +180,20 @@ func run(ctx context.Context, w io.Writer, path string) error {
 		fmt.Fprintf(w, "  execution %d (%s) %s\n", e.ID, e.Type, e.LastKnownState)
 	}
 
-	// 5. The model's whole provenance in one call, drawn as a Mermaid
-	// flowchart (paste it into any Mermaid viewer, or a Markdown file).
-	prov, err := store.Provenance(ctx, modelID)
-	if err != nil {
-		return err
-	}
+	// 5. The model's provenance, drawn as a Mermaid flowchart (paste it
+	// into any Mermaid viewer, or a Markdown file).
 	fmt.Fprintf(w, "\nProvenance of model %d (Mermaid):\n", modelID)
 	fmt.Fprint(w, lineageviz.Mermaid(prov))
 	return nil
 }
 
-// inputsOfProducers returns the input artifacts of the executions that
-// wrote the given artifact.
-func inputsOfProducers(ctx context.Context, store *mlmd.Store, artifactID int64) ([]mlmd.Artifact, error) {
-	events, err := store.GetEventsByArtifactIDs(ctx, []int64{artifactID})
-	if err != nil {
-		return nil, err
-	}
-	var producers []int64
-	for _, e := range events {
-		if e.Type.IsOutput() {
-			producers = append(producers, e.ExecutionID)
-		}
-	}
-	events, err = store.GetEventsByExecutionIDs(ctx, producers)
-	if err != nil {
-		return nil, err
-	}
-	var inputs []int64
-	for _, e := range events {
-		if e.Type.IsInput() {
-			inputs = append(inputs, e.ArtifactID)
-		}
-	}
-	return store.GetArtifactsByID(ctx, inputs)
-}
-
-// outputsOfConsumers returns the output artifacts, of the given type, of
-// the executions that read the given artifact.
-func outputsOfConsumers(ctx context.Context, store *mlmd.Store, artifactID int64, typeName string) ([]mlmd.Artifact, error) {
-	events, err := store.GetEventsByArtifactIDs(ctx, []int64{artifactID})
-	if err != nil {
-		return nil, err
-	}
-	var consumers []int64
-	for _, e := range events {
-		if e.Type.IsInput() {
-			consumers = append(consumers, e.ExecutionID)
-		}
-	}
-	events, err = store.GetEventsByExecutionIDs(ctx, consumers)
-	if err != nil {
-		return nil, err
-	}
-	var outputs []int64
-	for _, e := range events {
-		if e.Type.IsOutput() {
-			outputs = append(outputs, e.ArtifactID)
-		}
-	}
-	all, err := store.GetArtifactsByID(ctx, outputs)
-	if err != nil {
-		return nil, err
-	}
+// artifactsOfType returns the artifacts of g of the named type.
+func artifactsOfType(g mlmd.LineageGraph, typeName string) []mlmd.Artifact {
 	var out []mlmd.Artifact
-	for _, a := range all {
+	for _, a := range g.Artifacts {
 		if a.Type == typeName {
 			out = append(out, a)
 		}
 	}
-	return out, nil
+	return out
 }

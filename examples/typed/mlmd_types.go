@@ -161,6 +161,10 @@ func (h DataSetType) Type() mlmd.ArtifactType {
 	}
 }
 
+// declaredDataSetType are the declared properties, which FromArtifact checks
+// every node against.
+var declaredDataSetType = DataSetType{}.Type().Properties
+
 func (h DataSetType) label() string { return `artifact type "DataSet"` }
 
 // bound fails when h cannot reach a store.
@@ -205,7 +209,7 @@ func (h DataSetType) FromArtifact(n mlmd.Artifact) (*DataSet, error) {
 	if err := checkType(h.label(), "artifact", n.ID, n.TypeID, n.Type, h.id, "DataSet"); err != nil {
 		return nil, err
 	}
-	if err := checkProperties(h.label(), "artifact", n.ID, n.Properties, h.Type().Properties); err != nil {
+	if err := checkProperties(h.label(), "artifact", n.ID, n.Properties, declaredDataSetType); err != nil {
 		return nil, err
 	}
 	v := &DataSet{
@@ -398,6 +402,10 @@ func (h SavedModelType) Type() mlmd.ArtifactType {
 	}
 }
 
+// declaredSavedModelType are the declared properties, which FromArtifact
+// checks every node against.
+var declaredSavedModelType = SavedModelType{}.Type().Properties
+
 func (h SavedModelType) label() string { return `artifact type "SavedModel"` }
 
 // bound fails when h cannot reach a store.
@@ -442,7 +450,7 @@ func (h SavedModelType) FromArtifact(n mlmd.Artifact) (*SavedModel, error) {
 	if err := checkType(h.label(), "artifact", n.ID, n.TypeID, n.Type, h.id, "SavedModel"); err != nil {
 		return nil, err
 	}
-	if err := checkProperties(h.label(), "artifact", n.ID, n.Properties, h.Type().Properties); err != nil {
+	if err := checkProperties(h.label(), "artifact", n.ID, n.Properties, declaredSavedModelType); err != nil {
 		return nil, err
 	}
 	v := &SavedModel{
@@ -631,6 +639,10 @@ func (h TrainerType) Type() mlmd.ExecutionType {
 	}
 }
 
+// declaredTrainerType are the declared properties, which FromExecution
+// checks every node against.
+var declaredTrainerType = TrainerType{}.Type().Properties
+
 func (h TrainerType) label() string { return `execution type "Trainer"` }
 
 // bound fails when h cannot reach a store.
@@ -673,7 +685,7 @@ func (h TrainerType) FromExecution(n mlmd.Execution) (*Trainer, error) {
 	if err := checkType(h.label(), "execution", n.ID, n.TypeID, n.Type, h.id, "Trainer"); err != nil {
 		return nil, err
 	}
-	if err := checkProperties(h.label(), "execution", n.ID, n.Properties, h.Type().Properties); err != nil {
+	if err := checkProperties(h.label(), "execution", n.ID, n.Properties, declaredTrainerType); err != nil {
 		return nil, err
 	}
 	v := &Trainer{
@@ -889,6 +901,10 @@ func (h ExperimentType) Type() mlmd.ContextType {
 	}
 }
 
+// declaredExperimentType are the declared properties, which FromContext
+// checks every node against.
+var declaredExperimentType = ExperimentType{}.Type().Properties
+
 func (h ExperimentType) label() string { return `context type "Experiment"` }
 
 // bound fails when h cannot reach a store.
@@ -930,7 +946,7 @@ func (h ExperimentType) FromContext(n mlmd.Context) (*Experiment, error) {
 	if err := checkType(h.label(), "context", n.ID, n.TypeID, n.Type, h.id, "Experiment"); err != nil {
 		return nil, err
 	}
-	if err := checkProperties(h.label(), "context", n.ID, n.Properties, h.Type().Properties); err != nil {
+	if err := checkProperties(h.label(), "context", n.ID, n.Properties, declaredExperimentType); err != nil {
 		return nil, err
 	}
 	v := &Experiment{

@@ -5,6 +5,7 @@ package drivertest
 // comparisons that report differences field by field.
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"slices"
@@ -105,6 +106,24 @@ func mapAll[A, B any](xs []A, f func(A) B) []B {
 	return out
 }
 
+// many adapts a Store getter of many values of one kind, as a method
+// expression such as (*mlmd.Store).GetArtifactsByID, to the kind-generic
+// form of typeKind and nodeKind.
+func many[A, T, G any](get func(*mlmd.Store, context.Context, A) ([]T, error), from func(T) G) func(*testing.T, *mlmd.Store, A) ([]G, error) {
+	return func(t *testing.T, s *mlmd.Store, a A) ([]G, error) {
+		x, err := get(s, t.Context(), a)
+		return mapAll(x, from), err
+	}
+}
+
+// paged is many for listings, which also return a next page token.
+func paged[A, T any](list func(*mlmd.Store, context.Context, A) ([]T, string, error), from func(T) gnode) func(*testing.T, *mlmd.Store, A) ([]gnode, string, error) {
+	return func(t *testing.T, s *mlmd.Store, a A) ([]gnode, string, error) {
+		x, tok, err := list(s, t.Context(), a)
+		return mapAll(x, from), tok, err
+	}
+}
+
 var (
 	artifactTypes = typeKind{
 		name:    "artifact",
@@ -120,14 +139,8 @@ var (
 			x, err := s.GetArtifactTypes(t.Context())
 			return mapAll(x, fromArtifactType), err
 		},
-		byID: func(t *testing.T, s *mlmd.Store, ids []int64) ([]gtype, error) {
-			x, err := s.GetArtifactTypesByID(t.Context(), ids)
-			return mapAll(x, fromArtifactType), err
-		},
-		byExt: func(t *testing.T, s *mlmd.Store, ext []string) ([]gtype, error) {
-			x, err := s.GetArtifactTypesByExternalIDs(t.Context(), ext)
-			return mapAll(x, fromArtifactType), err
-		},
+		byID:  many((*mlmd.Store).GetArtifactTypesByID, fromArtifactType),
+		byExt: many((*mlmd.Store).GetArtifactTypesByExternalIDs, fromArtifactType),
 	}
 	executionTypes = typeKind{
 		name:    "execution",
@@ -143,14 +156,8 @@ var (
 			x, err := s.GetExecutionTypes(t.Context())
 			return mapAll(x, fromExecutionType), err
 		},
-		byID: func(t *testing.T, s *mlmd.Store, ids []int64) ([]gtype, error) {
-			x, err := s.GetExecutionTypesByID(t.Context(), ids)
-			return mapAll(x, fromExecutionType), err
-		},
-		byExt: func(t *testing.T, s *mlmd.Store, ext []string) ([]gtype, error) {
-			x, err := s.GetExecutionTypesByExternalIDs(t.Context(), ext)
-			return mapAll(x, fromExecutionType), err
-		},
+		byID:  many((*mlmd.Store).GetExecutionTypesByID, fromExecutionType),
+		byExt: many((*mlmd.Store).GetExecutionTypesByExternalIDs, fromExecutionType),
 	}
 	contextTypes = typeKind{
 		name: "context",
@@ -165,14 +172,8 @@ var (
 			x, err := s.GetContextTypes(t.Context())
 			return mapAll(x, fromContextType), err
 		},
-		byID: func(t *testing.T, s *mlmd.Store, ids []int64) ([]gtype, error) {
-			x, err := s.GetContextTypesByID(t.Context(), ids)
-			return mapAll(x, fromContextType), err
-		},
-		byExt: func(t *testing.T, s *mlmd.Store, ext []string) ([]gtype, error) {
-			x, err := s.GetContextTypesByExternalIDs(t.Context(), ext)
-			return mapAll(x, fromContextType), err
-		},
+		byID:  many((*mlmd.Store).GetContextTypesByID, fromContextType),
+		byExt: many((*mlmd.Store).GetContextTypesByExternalIDs, fromContextType),
 	}
 	typeKinds = []typeKind{artifactTypes, executionTypes, contextTypes}
 )
@@ -297,14 +298,8 @@ var (
 		put: func(t *testing.T, s *mlmd.Store, ns []gnode, mask []string) ([]int64, error) {
 			return s.PutArtifacts(t.Context(), mapAll(ns, toArtifact), &mlmd.PutArtifactsOptions{UpdateMask: mask})
 		},
-		byID: func(t *testing.T, s *mlmd.Store, ids []int64) ([]gnode, error) {
-			x, err := s.GetArtifactsByID(t.Context(), ids)
-			return mapAll(x, fromArtifact), err
-		},
-		list: func(t *testing.T, s *mlmd.Store, o *mlmd.ListOptions) ([]gnode, string, error) {
-			x, tok, err := s.GetArtifacts(t.Context(), o)
-			return mapAll(x, fromArtifact), tok, err
-		},
+		byID: many((*mlmd.Store).GetArtifactsByID, fromArtifact),
+		list: paged((*mlmd.Store).GetArtifacts, fromArtifact),
 		byType: func(t *testing.T, s *mlmd.Store, name, version string, o *mlmd.ListOptions) ([]gnode, string, error) {
 			x, tok, err := s.GetArtifactsByType(t.Context(), name, version, o)
 			return mapAll(x, fromArtifact), tok, err
@@ -313,10 +308,7 @@ var (
 			x, err := s.GetArtifactByTypeAndName(t.Context(), typeName, typeVersion, name)
 			return fromArtifact(x), err
 		},
-		byExt: func(t *testing.T, s *mlmd.Store, ext []string) ([]gnode, error) {
-			x, err := s.GetArtifactsByExternalIDs(t.Context(), ext)
-			return mapAll(x, fromArtifact), err
-		},
+		byExt: many((*mlmd.Store).GetArtifactsByExternalIDs, fromArtifact),
 		byContext: func(t *testing.T, s *mlmd.Store, contextID int64, o *mlmd.ListOptions) ([]gnode, string, error) {
 			x, tok, err := s.GetArtifactsByContext(t.Context(), contextID, o)
 			return mapAll(x, fromArtifact), tok, err
@@ -334,14 +326,8 @@ var (
 		put: func(t *testing.T, s *mlmd.Store, ns []gnode, mask []string) ([]int64, error) {
 			return s.PutExecutions(t.Context(), mapAll(ns, toExecution), &mlmd.PutExecutionsOptions{UpdateMask: mask})
 		},
-		byID: func(t *testing.T, s *mlmd.Store, ids []int64) ([]gnode, error) {
-			x, err := s.GetExecutionsByID(t.Context(), ids)
-			return mapAll(x, fromExecution), err
-		},
-		list: func(t *testing.T, s *mlmd.Store, o *mlmd.ListOptions) ([]gnode, string, error) {
-			x, tok, err := s.GetExecutions(t.Context(), o)
-			return mapAll(x, fromExecution), tok, err
-		},
+		byID: many((*mlmd.Store).GetExecutionsByID, fromExecution),
+		list: paged((*mlmd.Store).GetExecutions, fromExecution),
 		byType: func(t *testing.T, s *mlmd.Store, name, version string, o *mlmd.ListOptions) ([]gnode, string, error) {
 			x, tok, err := s.GetExecutionsByType(t.Context(), name, version, o)
 			return mapAll(x, fromExecution), tok, err
@@ -350,10 +336,7 @@ var (
 			x, err := s.GetExecutionByTypeAndName(t.Context(), typeName, typeVersion, name)
 			return fromExecution(x), err
 		},
-		byExt: func(t *testing.T, s *mlmd.Store, ext []string) ([]gnode, error) {
-			x, err := s.GetExecutionsByExternalIDs(t.Context(), ext)
-			return mapAll(x, fromExecution), err
-		},
+		byExt: many((*mlmd.Store).GetExecutionsByExternalIDs, fromExecution),
 		byContext: func(t *testing.T, s *mlmd.Store, contextID int64, o *mlmd.ListOptions) ([]gnode, string, error) {
 			x, tok, err := s.GetExecutionsByContext(t.Context(), contextID, o)
 			return mapAll(x, fromExecution), tok, err
@@ -371,14 +354,8 @@ var (
 		put: func(t *testing.T, s *mlmd.Store, ns []gnode, mask []string) ([]int64, error) {
 			return s.PutContexts(t.Context(), mapAll(ns, toContext), &mlmd.PutContextsOptions{UpdateMask: mask})
 		},
-		byID: func(t *testing.T, s *mlmd.Store, ids []int64) ([]gnode, error) {
-			x, err := s.GetContextsByID(t.Context(), ids)
-			return mapAll(x, fromContext), err
-		},
-		list: func(t *testing.T, s *mlmd.Store, o *mlmd.ListOptions) ([]gnode, string, error) {
-			x, tok, err := s.GetContexts(t.Context(), o)
-			return mapAll(x, fromContext), tok, err
-		},
+		byID: many((*mlmd.Store).GetContextsByID, fromContext),
+		list: paged((*mlmd.Store).GetContexts, fromContext),
 		byType: func(t *testing.T, s *mlmd.Store, name, version string, o *mlmd.ListOptions) ([]gnode, string, error) {
 			x, tok, err := s.GetContextsByType(t.Context(), name, version, o)
 			return mapAll(x, fromContext), tok, err
@@ -387,10 +364,7 @@ var (
 			x, err := s.GetContextByTypeAndName(t.Context(), typeName, typeVersion, name)
 			return fromContext(x), err
 		},
-		byExt: func(t *testing.T, s *mlmd.Store, ext []string) ([]gnode, error) {
-			x, err := s.GetContextsByExternalIDs(t.Context(), ext)
-			return mapAll(x, fromContext), err
-		},
+		byExt: many((*mlmd.Store).GetContextsByExternalIDs, fromContext),
 	}
 	nodeKinds = []nodeKind{artifacts, executions, contexts}
 )

@@ -283,10 +283,8 @@ func (g *lgraph) wantShape(what string, got mlmd.LineageGraph, want lshape) {
 // hops returns a *int64 for MaxNumHops.
 func hops(n int64) *int64 { return &n }
 
-func startArtifacts(filter string) *mlmd.StartingNodes {
-	return &mlmd.StartingNodes{FilterQuery: filter}
-}
-func startExecutions(filter string) *mlmd.StartingNodes {
+// starting returns the starting nodes that a filter query matches.
+func starting(filter string) *mlmd.StartingNodes {
 	return &mlmd.StartingNodes{FilterQuery: filter}
 }
 
@@ -307,7 +305,7 @@ func testSubgraphFromArtifactsByHops(t *testing.T, s *mlmd.Store) {
 		{nil, lshape{A: []int{1, 2, 3, 4, 5}, E: []int{1, 2, 3}, Ev: [][2]int{{4, 2}, {4, 3}, {2, 2}, {3, 3}, {5, 3}, {3, 1}, {1, 1}}}},
 	} {
 		got, err := s.GetLineageSubgraph(t.Context(), mlmd.LineageSubgraphQuery{
-			StartingArtifacts: startArtifacts("uri = 'uri://foo/a4'"), MaxNumHops: c.hops,
+			StartingArtifacts: starting("uri = 'uri://foo/a4'"), MaxNumHops: c.hops,
 		})
 		ok(t, err, "subgraph")
 		g.wantShape(fmt.Sprintf("hops %v", hopsString(c.hops)), got, c.want)
@@ -337,7 +335,7 @@ func testSubgraphFromExecutionsByHops(t *testing.T, s *mlmd.Store) {
 		{nil, all},
 	} {
 		got, err := s.GetLineageSubgraph(t.Context(), mlmd.LineageSubgraphQuery{
-			StartingExecutions: startExecutions("properties.p2.string_value = 'e0' OR properties.p2.string_value = 'e1' OR properties.p2.string_value = 'e2'"),
+			StartingExecutions: starting("properties.p2.string_value = 'e0' OR properties.p2.string_value = 'e1' OR properties.p2.string_value = 'e2'"),
 			MaxNumHops:         c.hops,
 		})
 		ok(t, err, "subgraph")
@@ -363,7 +361,7 @@ func testSubgraphFromArtifactsByDirection(t *testing.T, s *mlmd.Store) {
 		{mlmd.Upstream, 100, up},
 	} {
 		got, err := s.GetLineageSubgraph(t.Context(), mlmd.LineageSubgraphQuery{
-			StartingArtifacts: startArtifacts("uri = 'uri://foo/a4'"), MaxNumHops: hops(c.hops), Direction: c.dir,
+			StartingArtifacts: starting("uri = 'uri://foo/a4'"), MaxNumHops: hops(c.hops), Direction: c.dir,
 		})
 		ok(t, err, "subgraph")
 		g.wantShape(fmt.Sprintf("%v %d hops", c.dir, c.hops), got, c.want)
@@ -388,7 +386,7 @@ func testSubgraphFromExecutionsByDirection(t *testing.T, s *mlmd.Store) {
 			Ev: [][2]int{{0, 0}, {3, 3}, {4, 3}, {3, 1}, {4, 2}, {1, 1}, {2, 2}}}},
 	} {
 		got, err := s.GetLineageSubgraph(t.Context(), mlmd.LineageSubgraphQuery{
-			StartingExecutions: startExecutions("properties.p2.string_value = 'e0' OR properties.p2.string_value = 'e3'"),
+			StartingExecutions: starting("properties.p2.string_value = 'e0' OR properties.p2.string_value = 'e3'"),
 			MaxNumHops:         hops(c.hops), Direction: c.dir,
 		})
 		ok(t, err, "subgraph")
@@ -430,7 +428,7 @@ func testSubgraphEndingNodes(t *testing.T, s *mlmd.Store) {
 			lshape{A: []int{2, 4, 5}, E: []int{2, 3}, Ev: [][2]int{{4, 3}, {5, 3}, {4, 2}, {2, 2}}}},
 	} {
 		q := mlmd.LineageSubgraphQuery{
-			StartingArtifacts: startArtifacts("uri = 'uri://foo/a4'"), MaxNumHops: hops(c.hops), Direction: c.dir,
+			StartingArtifacts: starting("uri = 'uri://foo/a4'"), MaxNumHops: hops(c.hops), Direction: c.dir,
 			EndingArtifacts: &mlmd.EndingNodes{FilterQuery: c.endArts, IncludeEndingNodes: c.include},
 		}
 		if !c.noEndExecs {
@@ -482,7 +480,7 @@ func testSubgraphContexts(t *testing.T, s *mlmd.Store) {
 		{"c0 and c1, 0 hops", " contexts_0.name = 'c0' AND contexts_1.name = 'c1' ", 0, nil,
 			lshape{A: []int{1}, E: []int{}, C: []int{0, 1}}, pairs{{1, 0}, {1, 1}}, nil},
 	} {
-		q := mlmd.LineageSubgraphQuery{StartingArtifacts: startArtifacts(c.start), MaxNumHops: hops(c.hops), Direction: mlmd.Downstream}
+		q := mlmd.LineageSubgraphQuery{StartingArtifacts: starting(c.start), MaxNumHops: hops(c.hops), Direction: mlmd.Downstream}
 		if c.endInclude != nil {
 			q.EndingArtifacts = &mlmd.EndingNodes{FilterQuery: " contexts_0.name = 'c2' ", IncludeEndingNodes: *c.endInclude}
 			q.EndingExecutions = &mlmd.EndingNodes{FilterQuery: " contexts_0.name = 'c2' ", IncludeEndingNodes: *c.endInclude}
@@ -585,7 +583,7 @@ func testSubgraphLargeFanOut(t *testing.T, s *mlmd.Store) {
 		{mlmd.Upstream, 4, lshape{A: []int{0}, C: []int{0}}},
 	} {
 		got, err := s.GetLineageSubgraph(t.Context(), mlmd.LineageSubgraphQuery{
-			StartingArtifacts: startArtifacts(" properties.p1.string_value = 'a0' "), MaxNumHops: hops(c.hops), Direction: c.dir,
+			StartingArtifacts: starting(" properties.p1.string_value = 'a0' "), MaxNumHops: hops(c.hops), Direction: c.dir,
 		})
 		ok(t, err, "subgraph")
 		g.wantShape(fmt.Sprintf("%v %d hops", c.dir, c.hops), got, c.want)
@@ -595,7 +593,7 @@ func testSubgraphLargeFanOut(t *testing.T, s *mlmd.Store) {
 	// hop (an empty ending filter ends at every execution).
 	for _, endAll := range []*mlmd.EndingNodes{nil, {}} {
 		got, err := s.GetLineageSubgraph(t.Context(), mlmd.LineageSubgraphQuery{
-			StartingArtifacts: startArtifacts("type = 't1'"), MaxNumHops: hops(1), EndingExecutions: endAll,
+			StartingArtifacts: starting("type = 't1'"), MaxNumHops: hops(1), EndingExecutions: endAll,
 			ReadMask: []string{"artifacts", "executions"},
 		})
 		ok(t, err, "from every artifact")
@@ -608,7 +606,7 @@ func testSubgraphLargeFanOut(t *testing.T, s *mlmd.Store) {
 // own checks.
 func testSubgraphErrors(t *testing.T, s *mlmd.Store) {
 	pipeline6(t, s)
-	base := mlmd.LineageSubgraphQuery{StartingArtifacts: startArtifacts("uri = 'uri://foo/a4'"), MaxNumHops: hops(20)}
+	base := mlmd.LineageSubgraphQuery{StartingArtifacts: starting("uri = 'uri://foo/a4'"), MaxNumHops: hops(20)}
 	for _, c := range []struct {
 		what    string
 		edit    func(q *mlmd.LineageSubgraphQuery)
@@ -619,7 +617,7 @@ func testSubgraphErrors(t *testing.T, s *mlmd.Store) {
 			"Missing arguments for listing starting nodes."},
 		{"no starting filter", func(q *mlmd.LineageSubgraphQuery) { q.StartingArtifacts.FilterQuery = "" }, mlmd.InvalidArgument,
 			"Cannot list starting nodes if `filter_query` is unspecified."},
-		{"both kinds of starting nodes", func(q *mlmd.LineageSubgraphQuery) { q.StartingExecutions = startExecutions("id = 1") },
+		{"both kinds of starting nodes", func(q *mlmd.LineageSubgraphQuery) { q.StartingExecutions = starting("id = 1") },
 			mlmd.InvalidArgument, ""},
 		{"bad starting filter", func(q *mlmd.LineageSubgraphQuery) { q.StartingArtifacts.FilterQuery = "invalid query syntax" },
 			mlmd.InvalidArgument, ""},
@@ -671,9 +669,9 @@ func testSubgraphDiamond(t *testing.T, s *mlmd.Store) {
 	} {
 		q := mlmd.LineageSubgraphQuery{MaxNumHops: hops(c.hops), ReadMask: []string{"artifacts", "executions", "events"}}
 		if c.artifacts {
-			q.StartingArtifacts = startArtifacts(c.filter)
+			q.StartingArtifacts = starting(c.filter)
 		} else {
-			q.StartingExecutions = startExecutions(c.filter)
+			q.StartingExecutions = starting(c.filter)
 		}
 		got, err := s.GetLineageSubgraph(t.Context(), q)
 		ok(t, err, c.what)
@@ -725,9 +723,9 @@ func testSubgraphDiamondEndingNodes(t *testing.T, s *mlmd.Store) {
 			q.EndingArtifacts = &mlmd.EndingNodes{FilterQuery: c.endArtifact, IncludeEndingNodes: c.incArtifact}
 		}
 		if c.fromE0 {
-			q.StartingExecutions = startExecutions(endE0)
+			q.StartingExecutions = starting(endE0)
 		} else {
-			q.StartingArtifacts = startArtifacts(fmt.Sprintf("id = %d", g.a[0]))
+			q.StartingArtifacts = starting(fmt.Sprintf("id = %d", g.a[0]))
 		}
 		got, err := s.GetLineageSubgraph(t.Context(), q)
 		ok(t, err, c.what)
@@ -740,7 +738,7 @@ func testSubgraphArtifactsOnly(t *testing.T, s *mlmd.Store) {
 	g := newLGraph(t, s)
 	g.bareNodes(2, 0)
 	got, err := s.GetLineageSubgraph(t.Context(), mlmd.LineageSubgraphQuery{
-		StartingArtifacts: startArtifacts(fmt.Sprintf("id = %d OR id = %d", g.a[0], g.a[1])), MaxNumHops: hops(1),
+		StartingArtifacts: starting(fmt.Sprintf("id = %d OR id = %d", g.a[0], g.a[1])), MaxNumHops: hops(1),
 	})
 	ok(t, err, "subgraph")
 	g.wantShape("artifacts only", got, lshape{A: []int{0, 1}})
@@ -762,7 +760,7 @@ func contextDiamond(t *testing.T, s *mlmd.Store) *lgraph {
 // and QueryLineageSubgraphWithFieldMask.
 func testSubgraphReadMask(t *testing.T, s *mlmd.Store) {
 	g := contextDiamond(t, s)
-	start := startExecutions(fmt.Sprintf("contexts_a.id = %d", g.c[0]))
+	start := starting(fmt.Sprintf("contexts_a.id = %d", g.c[0]))
 	got, err := s.GetLineageSubgraph(t.Context(), mlmd.LineageSubgraphQuery{StartingExecutions: start, MaxNumHops: hops(1),
 		ReadMask: []string{"artifacts", "executions", "events"}})
 	ok(t, err, "from filtered executions")
@@ -841,7 +839,7 @@ func testSubgraphDirectional(t *testing.T, s *mlmd.Store) {
 		{three, mlmd.Upstream, 1, lshape{A: []int{0, 1, 2}, E: []int{0, 1, 2}, Ev: evs(0, 2, 3, 5)}},
 	} {
 		got, err := s.GetLineageSubgraph(t.Context(), mlmd.LineageSubgraphQuery{
-			StartingExecutions: startExecutions(c.filter), MaxNumHops: hops(c.hops), Direction: c.dir,
+			StartingExecutions: starting(c.filter), MaxNumHops: hops(c.hops), Direction: c.dir,
 			ReadMask: []string{"artifacts", "executions", "events"},
 		})
 		ok(t, err, "subgraph")
@@ -856,7 +854,7 @@ func testSubgraphNodesAndTypes(t *testing.T, s *mlmd.Store) {
 	ok(t, s.PutEvents(t.Context(), []mlmd.Event{{ArtifactID: g.a[5], ExecutionID: g.e[0], Type: mlmd.EventDeclaredOutput,
 		Path: []mlmd.Step{mlmd.KeyStep("out"), mlmd.IndexStep(2)}}}), "event with a path")
 	got, err := s.GetLineageSubgraph(t.Context(), mlmd.LineageSubgraphQuery{
-		StartingArtifacts: startArtifacts("uri = 'uri://foo/a5'"), MaxNumHops: hops(1), Direction: mlmd.Upstream,
+		StartingArtifacts: starting("uri = 'uri://foo/a5'"), MaxNumHops: hops(1), Direction: mlmd.Upstream,
 	})
 	ok(t, err, "subgraph")
 	g.wantShape("upstream of a5", got, lshape{A: []int{5}, E: []int{0, 3}, Ev: [][2]int{{5, 0}, {5, 3}}})
@@ -903,7 +901,7 @@ func testSubgraphNodesAndTypes(t *testing.T, s *mlmd.Store) {
 	}
 
 	ids, err := s.GetLineageSubgraph(t.Context(), mlmd.LineageSubgraphQuery{
-		StartingArtifacts: startArtifacts("uri = 'uri://foo/a5'"), MaxNumHops: hops(1), Direction: mlmd.Upstream, NodeIDsOnly: true,
+		StartingArtifacts: starting("uri = 'uri://foo/a5'"), MaxNumHops: hops(1), Direction: mlmd.Upstream, NodeIDsOnly: true,
 	})
 	ok(t, err, "ids only")
 	g.wantShape("ids only", ids, lshape{A: []int{5}, E: []int{0, 3}, Ev: [][2]int{{5, 0}, {5, 3}}})

@@ -22,6 +22,7 @@ package lineageviz
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -101,10 +102,10 @@ func layout(g mlmd.LineageGraph) ([]vnode, []vedge) {
 		edges = append(edges, edge)
 	}
 	nodes := make([]vnode, 0, len(arts)+len(exes))
-	for _, id := range slices.Sorted(keys(arts)) {
+	for _, id := range slices.Sorted(maps.Keys(arts)) {
 		nodes = append(nodes, arts[id])
 	}
-	for _, id := range slices.Sorted(keys(exes)) {
+	for _, id := range slices.Sorted(maps.Keys(exes)) {
 		nodes = append(nodes, exes[id])
 	}
 	slices.SortStableFunc(edges, func(x, y vedge) int {
@@ -112,16 +113,6 @@ func layout(g mlmd.LineageGraph) ([]vnode, []vedge) {
 	})
 	edges = slices.CompactFunc(edges, func(x, y vedge) bool { return x == y })
 	return nodes, edges
-}
-
-func keys(m map[int64]vnode) func(func(int64) bool) {
-	return func(yield func(int64) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // edgeLabel is the event type and, if any, its path, e.g.
@@ -181,10 +172,9 @@ func DOT(g mlmd.LineageGraph) string {
 
 // dotEscape makes s safe inside a DOT double-quoted string: backslashes
 // and quotes are escaped, line breaks become \n.
-func dotEscape(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\r\n", `\n`, "\n", `\n`, "\r", `\n`)
-	return r.Replace(s)
-}
+func dotEscape(s string) string { return dotEscaper.Replace(s) }
+
+var dotEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\r\n", `\n`, "\n", `\n`, "\r", `\n`)
 
 // Mermaid returns the graph as a Mermaid flowchart, left to right:
 // artifacts are rectangles, executions stadiums, events of a type that is
@@ -219,8 +209,7 @@ func Mermaid(g mlmd.LineageGraph) string {
 // characters of HTML markup and of edge labels become entity codes, line
 // breaks become <br/>. Mermaid reads "#name;" as an entity code, so ';' is
 // escaped too: the '#' of user text then never starts one.
-func mermaidEscape(s string) string {
-	r := strings.NewReplacer(`;`, `#59;`, `"`, `#quot;`, `<`, `#lt;`, `>`, `#gt;`, `&`, `#amp;`, "|", `#124;`,
-		"\r\n", "<br/>", "\n", "<br/>", "\r", "<br/>")
-	return r.Replace(s)
-}
+func mermaidEscape(s string) string { return mermaidEscaper.Replace(s) }
+
+var mermaidEscaper = strings.NewReplacer(`;`, `#59;`, `"`, `#quot;`, `<`, `#lt;`, `>`, `#gt;`, `&`, `#amp;`, "|", `#124;`,
+	"\r\n", "<br/>", "\n", "<br/>", "\r", "<br/>")

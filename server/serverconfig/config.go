@@ -219,27 +219,23 @@ func Load(args []string) (*Config, error) {
 		c.Warnings = append(c.Warnings, warnings...)
 	}
 
-	// Connection settings, chosen as MLMD's server chooses them.
-	switch f.sourceConfigType {
-	case SourceDefault:
+	// Connection settings, chosen as MLMD's server chooses them: by
+	// default from the config file if one is named, else from the MySQL
+	// flags if any is set, else an in-memory database.
+	source := f.sourceConfigType
+	if source == SourceDefault {
 		switch {
 		case f.configFile != "":
-			sc, err := readConfigFile(f.configFile)
-			if err != nil {
-				return nil, err
-			}
-			c.Server, c.Source = sc, "config file "+f.configFile
+			source = SourceConfigFile
 		case f.mysqlHost != "" || f.mysqlDatabase != "" || f.mysqlPort != 0:
-			sc, err := mysqlFlagsConfig(&f)
-			if err != nil {
-				return nil, err
-			}
-			c.Server, c.Source = sc, "--mysql_config_* flags"
-		default:
-			c.Server = &pb.MetadataStoreServerConfig{ConnectionConfig: &pb.ConnectionConfig{
-				Config: &pb.ConnectionConfig_FakeDatabase{FakeDatabase: &pb.FakeDatabaseConfig{}}}}
-			c.Source = "no connection config given"
+			source = SourceMySQL
 		}
+	}
+	switch source {
+	case SourceDefault:
+		c.Server = &pb.MetadataStoreServerConfig{ConnectionConfig: &pb.ConnectionConfig{
+			Config: &pb.ConnectionConfig_FakeDatabase{FakeDatabase: &pb.FakeDatabaseConfig{}}}}
+		c.Source = "no connection config given"
 	case SourceConfigFile:
 		if f.configFile == "" {
 			return nil, errors.New("--metadata_source_config_type=config_file needs --metadata_store_server_config_file")
@@ -263,7 +259,7 @@ func Load(args []string) (*Config, error) {
 	default:
 		return nil, fmt.Errorf("--metadata_source_config_type %q is invalid: want one of default, config_file, mysql, postgresql", f.sourceConfigType)
 	}
-	if (set["enable_database_upgrade"] || set["downgrade_db_schema_version"]) && !strings.HasPrefix(c.Source, "--mysql") {
+	if (set["enable_database_upgrade"] || set["downgrade_db_schema_version"]) && source != SourceMySQL {
 		c.Warnings = append(c.Warnings, "--enable_database_upgrade and --downgrade_db_schema_version apply to the --mysql_config_* flags only; with a config file use its migration_options")
 	}
 

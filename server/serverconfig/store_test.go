@@ -2,9 +2,7 @@ package serverconfig
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"io"
 	"log/slog"
 	"net"
@@ -14,6 +12,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
+	"github.com/gomlmd/gomlmd/internal/sqlstore/sqlstoretest"
 	"github.com/gomlmd/gomlmd/mlmd"
 )
 
@@ -24,29 +23,19 @@ type testMySQL struct {
 	admin                      *sql.DB
 }
 
-// newTestMySQL connects to the server of MLMD_MYSQL_DSN; without it the test
+// newTestMySQL connects to the test server (see sqlstoretest.MySQLServer:
+// MLMD_MYSQL_DSN, e.g. "root@tcp(127.0.0.1:3306)/"); without one the test
 // is skipped, or fails in CI (CI set).
 func newTestMySQL(t *testing.T) *testMySQL {
 	t.Helper()
-	dsn := os.Getenv("MLMD_MYSQL_DSN")
-	if dsn == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("MLMD_MYSQL_DSN is not set")
-		}
-		t.Skip("MLMD_MYSQL_DSN not set; skipping MariaDB")
-	}
-	cfg, err := mysql.ParseDSN(dsn)
-	if err != nil {
-		t.Fatalf("MLMD_MYSQL_DSN: %v", err)
-	}
+	cfg := sqlstoretest.MySQLServer(t)
 	if cfg.Net != "tcp" {
-		t.Fatalf("MLMD_MYSQL_DSN: want a tcp address, got %s(%s)", cfg.Net, cfg.Addr)
+		t.Fatalf("%s: want a tcp address, got %s(%s)", sqlstoretest.MySQLDSNEnv, cfg.Net, cfg.Addr)
 	}
 	host, port, err := net.SplitHostPort(cfg.Addr)
 	if err != nil {
-		t.Fatalf("MLMD_MYSQL_DSN address: %v", err)
+		t.Fatalf("%s address: %v", sqlstoretest.MySQLDSNEnv, err)
 	}
-	cfg.DBName = ""
 	admin, err := sql.Open("mysql", cfg.FormatDSN())
 	if err != nil {
 		t.Fatal(err)
@@ -59,15 +48,11 @@ func newTestMySQL(t *testing.T) *testMySQL {
 // the test ends, if it was created.
 func (m *testMySQL) freshName(t *testing.T) string {
 	t.Helper()
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	name := "mlmd_test_" + hex.EncodeToString(b[:])
-	t.Cleanup(func() {
-		if _, err := m.admin.Exec("DROP DATABASE IF EXISTS " + name); err != nil {
-			t.Errorf("drop database %s: %v", name, err)
-		}
-	})
-	return name
+	cfg, err := mysql.ParseDSN(sqlstoretest.NewMySQLDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg.DBName
 }
 
 // exists reports whether the database name exists.
