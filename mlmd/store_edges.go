@@ -19,13 +19,13 @@ func firstMissing(ctx context.Context, tx driver.Tx, k Kind, ids []int64) (int64
 	if len(ids) == 0 {
 		return 0, false, nil
 	}
-	found, err := getNodes(ctx, tx, k, ids)
+	found, err := tx.FindNodeIDs(ctx, driver.Kind(k), driver.NodeQuery{IDs: ids})
 	if err != nil {
 		return 0, false, err
 	}
 	have := make(idSet, len(found))
-	for _, n := range found {
-		have[n.ID] = true
+	for _, id := range found {
+		have[id] = true
 	}
 	for _, id := range ids {
 		if !have[id] {

@@ -221,6 +221,10 @@ func (t *tx) FindNodeIDs(ctx context.Context, kind driver.Kind, q driver.NodeQue
 	}
 	var ids []int64
 	switch {
+	case len(q.IDs) > 0:
+		ids, err = inChunks(uniqueIDs(q.IDs), func(ids []int64) ([]int64, error) {
+			return t.q.NodeIDsByID(ctx, kind, ids)
+		})
 	case len(q.TypeNames) > 0:
 		ids, err = t.findByTypeNames(ctx, kind, q.TypeNames)
 	case len(q.Names) > 0:

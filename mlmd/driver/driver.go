@@ -252,6 +252,9 @@ type NodeRow struct {
 // NodeQuery selects nodes of one kind. Set exactly one of the selectors
 // (TypeID may be combined with Names).
 type NodeQuery struct {
+	// IDs selects the nodes with these ids: FindNodeIDs returns those that
+	// exist, for existence checks that need no more than the id.
+	IDs []int64
 	// TypeID selects the nodes of one type.
 	TypeID int64
 	// Names, with TypeID, selects the nodes of that type with these names.

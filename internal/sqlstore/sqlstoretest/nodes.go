@@ -305,6 +305,8 @@ func testFindNodeIDs(t *testing.T, c driver.Conn) {
 			}{
 				{"by type", driver.NodeQuery{TypeID: t1}, ids[:2]},
 				{"by type, no nodes", driver.NodeQuery{TypeID: 777}, nil},
+				{"by ids, existing ones", driver.NodeQuery{IDs: []int64{ids[3], 999999, ids[0], ids[3], -1}}, []int64{ids[0], ids[3]}},
+				{"by ids, none exists", driver.NodeQuery{IDs: []int64{999999}}, nil},
 				{"by type and names", driver.NodeQuery{TypeID: t2, Names: []string{"a", "b", "c", "a"}}, []int64{ids[2], ids[3]}},
 				{"by external ids", driver.NodeQuery{ExternalIDs: []string{"x2", "x1", "nope", ""}}, []int64{ids[0], ids[2]}},
 				{"by type and name pairs", driver.NodeQuery{TypeNames: []driver.TypeName{{TypeID: t1, Name: "b"}, {TypeID: t2, Name: "a"}, {TypeID: t2, Name: "b"}}},
