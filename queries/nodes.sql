@@ -13,7 +13,7 @@ SELECT artifact_id AS node_id, name, is_custom_property, int_value, double_value
        string_value, byte_value, proto_value, bool_value
 FROM ArtifactProperty
 WHERE artifact_id IN (sqlc.slice('ids'))
-ORDER BY artifact_id, is_custom_property, name;
+ORDER BY artifact_id, name, is_custom_property;
 
 -- name: ArtifactIDsByID :many
 SELECT id FROM Artifact WHERE id IN (sqlc.slice('ids')) ORDER BY id;
@@ -57,7 +57,7 @@ SELECT execution_id AS node_id, name, is_custom_property, int_value, double_valu
        string_value, byte_value, proto_value, bool_value
 FROM ExecutionProperty
 WHERE execution_id IN (sqlc.slice('ids'))
-ORDER BY execution_id, is_custom_property, name;
+ORDER BY execution_id, name, is_custom_property;
 
 -- name: ExecutionIDsByID :many
 SELECT id FROM Execution WHERE id IN (sqlc.slice('ids')) ORDER BY id;
@@ -91,7 +91,7 @@ SELECT context_id AS node_id, name, is_custom_property, int_value, double_value,
        string_value, byte_value, proto_value, bool_value
 FROM ContextProperty
 WHERE context_id IN (sqlc.slice('ids'))
-ORDER BY context_id, is_custom_property, name;
+ORDER BY context_id, name, is_custom_property;
 
 -- name: ContextIDsByID :many
 SELECT id FROM Context WHERE id IN (sqlc.slice('ids')) ORDER BY id;

@@ -290,7 +290,7 @@ SELECT artifact_id AS node_id, name, is_custom_property, int_value, double_value
        string_value, byte_value, proto_value, bool_value
 FROM ArtifactProperty
 WHERE artifact_id IN (/*SLICE:ids*/?)
-ORDER BY artifact_id, is_custom_property, name
+ORDER BY artifact_id, name, is_custom_property
 `
 
 type ArtifactPropertiesByIDsRow struct {
@@ -625,7 +625,7 @@ SELECT context_id AS node_id, name, is_custom_property, int_value, double_value,
        string_value, byte_value, proto_value, bool_value
 FROM ContextProperty
 WHERE context_id IN (/*SLICE:ids*/?)
-ORDER BY context_id, is_custom_property, name
+ORDER BY context_id, name, is_custom_property
 `
 
 type ContextPropertiesByIDsRow struct {
@@ -952,7 +952,7 @@ SELECT execution_id AS node_id, name, is_custom_property, int_value, double_valu
        string_value, byte_value, proto_value, bool_value
 FROM ExecutionProperty
 WHERE execution_id IN (/*SLICE:ids*/?)
-ORDER BY execution_id, is_custom_property, name
+ORDER BY execution_id, name, is_custom_property
 `
 
 type ExecutionPropertiesByIDsRow struct {

@@ -80,8 +80,39 @@ func insertSQL(table string, cols []string, n int, suffix string) string {
 	return b.String()
 }
 
+// rowsOf returns n empty rows for ncols values each, in one allocation:
+// appending exactly ncols values to each row fills its part of the shared
+// array, so that consecutive rows stay contiguous for flatten. Appending
+// more would overwrite the next row.
+func rowsOf(n, ncols int) [][]any {
+	backing := make([]any, n*ncols)
+	rows := make([][]any, n)
+	for i := range rows {
+		rows[i] = backing[i*ncols : i*ncols]
+	}
+	return rows
+}
+
+// flatten returns the values of rows in one slice. Rows that lie one after
+// the other in one array (see rowsOf) are returned without copying.
 func flatten(rows [][]any) []any {
-	var args []any
+	if len(rows) == 0 {
+		return nil
+	}
+	n := 0
+	contiguous := true
+	for i, r := range rows {
+		n += len(r)
+		if i > 0 && contiguous {
+			prev := rows[i-1]
+			contiguous = len(r) > 0 && len(prev) > 0 && cap(prev) > len(prev) &&
+				&prev[:len(prev)+1][len(prev)] == &r[0]
+		}
+	}
+	if first := rows[0]; contiguous && len(first) > 0 && cap(first) >= n {
+		return first[:n:n]
+	}
+	args := make([]any, 0, n)
 	for _, r := range rows {
 		args = append(args, r...)
 	}

@@ -45,6 +45,9 @@ type Conn struct {
 	maxRetries int
 	writers    chan struct{} // a one-slot semaphore when writes are serialized
 	onClose    func() error
+	// observe, if set, is told about every statement that a transaction
+	// sends, BEGIN and COMMIT included (see ObserveStatements).
+	observe func(query string, args []any)
 }
 
 var _ driver.Conn = (*Conn)(nil)
@@ -162,8 +165,16 @@ func (c *Conn) runTx(ctx context.Context, opts driver.TxOptions, fn func(tx driv
 	// Rolling back after a commit is a no-op (sql.ErrTxDone); the deferred
 	// call covers an error or a panic in fn.
 	defer func() { _ = sqlTx.Rollback() }()
-	if err := fn(&tx{tx: sqlTx, d: c.dialect, q: c.engine(sqlTx)}); err != nil {
+	var db DBTX = sqlTx
+	if c.observe != nil {
+		c.observe("BEGIN", nil)
+		db = observingDBTX{sqlTx, c.observe}
+	}
+	if err := fn(&tx{tx: db, d: c.dialect, q: c.engine(db)}); err != nil {
 		return err
+	}
+	if c.observe != nil {
+		c.observe("COMMIT", nil)
 	}
 	if err := sqlTx.Commit(); err != nil {
 		// driver.ErrBadConn promises that nothing reached the server, and
@@ -177,4 +188,42 @@ func (c *Conn) runTx(ctx context.Context, opts driver.TxOptions, fn func(tx driv
 		return dbError(c.dialect, err, "commit")
 	}
 	return nil
+}
+
+// ObserveStatements returns a Conn over c's pool, dialect and engine that
+// tells observe about every statement its transactions send to the
+// database, as its SQL text and arguments (nil for BEGIN and COMMIT), with "BEGIN" and "COMMIT" for the
+// transaction's own round trips. It is meant for tests and benchmarks that
+// count statements per call; observe is called from the goroutines that
+// run the transactions. Closing either Conn closes the pool.
+func ObserveStatements(c *Conn, observe func(query string, args []any)) *Conn {
+	o := *c
+	o.observe = observe
+	return &o
+}
+
+// observingDBTX reports each statement to observe before it runs.
+type observingDBTX struct {
+	db      DBTX
+	observe func(query string, args []any)
+}
+
+func (o observingDBTX) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	o.observe(query, args)
+	return o.db.ExecContext(ctx, query, args...)
+}
+
+func (o observingDBTX) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
+	o.observe(query, nil)
+	return o.db.PrepareContext(ctx, query)
+}
+
+func (o observingDBTX) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	o.observe(query, args)
+	return o.db.QueryContext(ctx, query, args...)
+}
+
+func (o observingDBTX) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	o.observe(query, args)
+	return o.db.QueryRowContext(ctx, query, args...)
 }

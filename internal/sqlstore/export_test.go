@@ -1,41 +1,8 @@
 package sqlstore
 
-import (
-	"context"
-	"database/sql"
-)
-
-// TraceQueries returns a Conn over c's pool, dialect and engine whose
-// generated queries (the Queries of each transaction) also report their
-// SQL text and arguments to trace, as they go to the database.
+// TraceQueries returns a Conn over c's pool, dialect and engine that
+// reports the SQL text and arguments of every statement of its
+// transactions to trace, as they go to the database.
 func TraceQueries(c *Conn, trace func(query string, args []any)) *Conn {
-	traced := *c
-	engine := c.engine
-	traced.engine = func(db DBTX) Queries { return engine(tracingDBTX{db, trace}) }
-	return &traced
-}
-
-type tracingDBTX struct {
-	db    DBTX
-	trace func(query string, args []any)
-}
-
-func (t tracingDBTX) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	t.trace(query, args)
-	return t.db.ExecContext(ctx, query, args...)
-}
-
-func (t tracingDBTX) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
-	t.trace(query, nil)
-	return t.db.PrepareContext(ctx, query)
-}
-
-func (t tracingDBTX) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	t.trace(query, args)
-	return t.db.QueryContext(ctx, query, args...)
-}
-
-func (t tracingDBTX) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	t.trace(query, args)
-	return t.db.QueryRowContext(ctx, query, args...)
+	return ObserveStatements(c, trace)
 }

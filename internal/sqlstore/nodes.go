@@ -30,7 +30,12 @@ func (nt *nodeTable) columns() []string {
 }
 
 func (nt *nodeTable) values(r *driver.NodeRow) []any {
-	vals := []any{r.TypeID, nullable(r.Name), nullable(r.ExternalID)}
+	return nt.appendValues(make([]any, 0, 6), r)
+}
+
+// appendValues appends the values of values(r) to vals.
+func (nt *nodeTable) appendValues(vals []any, r *driver.NodeRow) []any {
+	vals = append(vals, r.TypeID, nullable(r.Name), nullable(r.ExternalID))
 	if nt.hasURI {
 		vals = append(vals, nullable(r.URI))
 	}
@@ -49,15 +54,17 @@ func (t *tx) InsertNodes(ctx context.Context, kind driver.Kind, rows []driver.No
 		return nil, nil
 	}
 	cols := append(nt.columns(), "create_time_since_epoch")
-	vals := make([][]any, len(rows))
+	vals := rowsOf(len(rows), len(cols))
+	nprops := 0
 	for i := range rows {
-		vals[i] = append(nt.values(&rows[i]), rows[i].CreateTimeSinceEpoch)
+		vals[i] = append(nt.appendValues(vals[i], &rows[i]), rows[i].CreateTimeSinceEpoch)
+		nprops += len(rows[i].Properties)
 	}
 	ids, err := t.insertRowsIDs(ctx, "insert "+nt.noun+"s", nt.table, cols, vals)
 	if err != nil {
 		return nil, err
 	}
-	var props []driver.PropertyRow
+	props := make([]driver.PropertyRow, 0, nprops)
 	for i := range rows {
 		for _, p := range rows[i].Properties {
 			p.NodeID = ids[i]
@@ -120,7 +127,7 @@ func updateSQL(nt *nodeTable, cols []string, rows []driver.NodeRow) (string, []a
 		vals[i] = nt.values(&rows[i])
 	}
 	var b strings.Builder
-	var args []any
+	args := make([]any, 0, (2*len(cols)+1)*len(rows))
 	b.WriteString("UPDATE " + nt.table + " SET ")
 	for c, col := range cols {
 		if c > 0 {
@@ -301,27 +308,37 @@ var propertyCols = []string{"name", "is_custom_property", "int_value", "double_v
 // valueCols are the value columns of a property table.
 var valueCols = propertyCols[2:]
 
-// propertyValues returns the values of a property row for the columns
-// node id and propertyCols; the columns other than p.Column are NULL.
-func propertyValues(p *driver.PropertyRow) ([]any, error) {
-	v := []any{p.NodeID, p.Name, p.IsCustom, nil, nil, nil, nil, nil, nil}
+// propertyValue returns the index in valueCols of the column that holds
+// p's value, and the value.
+func propertyValue(p *driver.PropertyRow) (int, any, error) {
 	switch p.Column {
 	case driver.ColumnInt:
-		v[3] = p.Int
+		return 0, p.Int, nil
 	case driver.ColumnDouble:
-		v[4] = p.Double
+		return 1, p.Double, nil
 	case driver.ColumnString:
-		v[5] = p.String
+		return 2, p.String, nil
 	case driver.ColumnProto:
 		// MLMD stores the base64 text of the serialized Any; as text, so
 		// that the stored value is the one MLMD itself would store.
-		v[7] = string(p.Bytes)
+		return 4, string(p.Bytes), nil
 	case driver.ColumnBool:
-		v[8] = p.Bool
+		return 5, p.Bool, nil
 	default:
-		return nil, errcode.New(errcode.InvalidArgument, "sqlstore: property %q of node %d: unknown value column %d", p.Name, p.NodeID, p.Column)
+		return 0, nil, errcode.New(errcode.InvalidArgument, "sqlstore: property %q of node %d: unknown value column %d", p.Name, p.NodeID, p.Column)
 	}
-	return v, nil
+}
+
+// propertyValues returns the values of a property row for the columns
+// node id and propertyCols; the columns other than p.Column are NULL.
+func propertyValues(p *driver.PropertyRow) ([]any, error) {
+	c, v, err := propertyValue(p)
+	if err != nil {
+		return nil, err
+	}
+	vals := []any{p.NodeID, p.Name, p.IsCustom, nil, nil, nil, nil, nil, nil}
+	vals[3+c] = v
+	return vals, nil
 }
 
 // propertyRow reads a property record the way MLMD does: the first set
@@ -345,21 +362,68 @@ func propertyRow(r PropertyRecord) (driver.PropertyRow, error) {
 	return p, nil
 }
 
+// narrowPropertyRows is the number of property rows from which
+// insertProperties writes one statement per value column in use instead of
+// one statement with every value column: a wide row binds five NULLs that
+// cost more than the extra statements once the rows are many.
+const narrowPropertyRows = 32
+
 // insertProperties inserts property rows, with suffix after the VALUES.
+// Each row names only the value column it uses when all rows use the same
+// one, or when they are many (see narrowPropertyRows); the value columns
+// a row does not name are NULL, as in a wide row, also for an upsert
+// (whose update clause sets every value column from the new row).
 func (t *tx) insertProperties(ctx context.Context, nt *nodeTable, props []driver.PropertyRow, suffix string) error {
 	if len(props) == 0 {
 		return nil
 	}
-	rows := make([][]any, len(props))
+	colOf := make([]int8, len(props))
+	vals := make([]any, len(props))
+	var used [6]int // rows per value column
 	for i := range props {
-		v, err := propertyValues(&props[i])
+		c, v, err := propertyValue(&props[i])
 		if err != nil {
 			return err
 		}
-		rows[i] = v
+		colOf[i], vals[i] = int8(c), v
+		used[c]++
 	}
-	cols := append([]string{nt.propKey}, propertyCols...)
-	return t.insertRows(ctx, "write "+nt.noun+" properties", nt.propTable, cols, rows, suffix)
+	what := "write " + nt.noun + " properties"
+	ncols := 0
+	for _, n := range used {
+		if n > 0 {
+			ncols++
+		}
+	}
+	if ncols > 1 && len(props) < narrowPropertyRows {
+		rows := rowsOf(len(props), 3+len(valueCols))
+		for i := range props {
+			p := &props[i]
+			rows[i] = append(rows[i], p.NodeID, p.Name, p.IsCustom, nil, nil, nil, nil, nil, nil)
+			rows[i][3+int(colOf[i])] = vals[i]
+		}
+		cols := append([]string{nt.propKey}, propertyCols...)
+		return t.insertRows(ctx, what, nt.propTable, cols, rows, suffix)
+	}
+	for c, n := range used {
+		if n == 0 {
+			continue
+		}
+		rows := rowsOf(n, 4)
+		k := 0
+		for i := range props {
+			if int(colOf[i]) == c {
+				p := &props[i]
+				rows[k] = append(rows[k], p.NodeID, p.Name, p.IsCustom, vals[i])
+				k++
+			}
+		}
+		cols := []string{nt.propKey, "name", "is_custom_property", valueCols[c]}
+		if err := t.insertRows(ctx, what, nt.propTable, cols, rows, suffix); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (t *tx) UpsertProperties(ctx context.Context, kind driver.Kind, rows []driver.PropertyRow) error {

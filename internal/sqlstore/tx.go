@@ -13,9 +13,9 @@ import (
 )
 
 // tx is the driver.Tx of Conn: the generated queries and the statements
-// sqlstore builds, run on one *sql.Tx.
+// sqlstore builds, run on one *sql.Tx (through tx, which may wrap it).
 type tx struct {
-	tx *sql.Tx
+	tx DBTX
 	d  Dialect
 	q  Queries
 
@@ -229,16 +229,16 @@ func (t *tx) FindTypes(ctx context.Context, q driver.TypeQuery) ([]driver.TypeRo
 		return nil, err
 	}
 	kind := int64(q.Kind)
-	var recs []TypeRecord
+	var out []driver.TypeRow
 	var err error
 	switch {
 	case len(q.IDs) > 0:
-		recs, err = inChunks(uniqueIDs(q.IDs), func(ids []int64) ([]TypeRecord, error) {
-			return t.q.TypesByIDs(ctx, kind, ids)
+		out, err = inChunks(uniqueIDs(q.IDs), func(ids []int64) ([]driver.TypeRow, error) {
+			return t.loadTypes(ctx, kind, "id IN ("+placeholders(len(ids))+")", anys(ids))
 		})
 	case len(q.ExternalIDs) > 0:
-		recs, err = inChunks(uniqueStrings(q.ExternalIDs), func(ext []string) ([]TypeRecord, error) {
-			return t.q.TypesByExternalIDs(ctx, kind, ext)
+		out, err = inChunks(uniqueStrings(q.ExternalIDs), func(ext []string) ([]driver.TypeRow, error) {
+			return t.loadTypes(ctx, kind, "external_id IN ("+placeholders(len(ext))+")", anys(ext))
 		})
 	case len(q.Names) > 0:
 		names := make([]string, len(q.Names))
@@ -247,68 +247,35 @@ func (t *tx) FindTypes(ctx context.Context, q driver.TypeQuery) ([]driver.TypeRo
 			names[i] = nv.Name
 			want[nv] = true
 		}
-		recs, err = inChunks(uniqueStrings(names), func(names []string) ([]TypeRecord, error) {
-			return t.q.TypesByNames(ctx, kind, names)
+		out, err = inChunks(uniqueStrings(names), func(names []string) ([]driver.TypeRow, error) {
+			return t.loadTypes(ctx, kind, "name IN ("+placeholders(len(names))+")", anys(names))
 		})
-		recs = slices.DeleteFunc(recs, func(r TypeRecord) bool {
-			return !want[driver.NameVersion{Name: r.Name, Version: r.Version.String}]
+		out = slices.DeleteFunc(out, func(r driver.TypeRow) bool {
+			return !want[driver.NameVersion{Name: r.Name, Version: r.Version}]
 		})
 	case len(q.NamesAnyVersion) > 0:
-		recs, err = inChunks(uniqueStrings(q.NamesAnyVersion), func(names []string) ([]TypeRecord, error) {
-			return t.q.TypesByNames(ctx, kind, names)
+		out, err = inChunks(uniqueStrings(q.NamesAnyVersion), func(names []string) ([]driver.TypeRow, error) {
+			return t.loadTypes(ctx, kind, "name IN ("+placeholders(len(names))+")", anys(names))
 		})
 	default:
-		recs, err = t.q.TypesByKind(ctx, kind)
+		out, err = t.loadTypes(ctx, kind, "", nil)
 	}
 	if err != nil {
 		return nil, dbError(t.d, err, "find types")
 	}
-	slices.SortFunc(recs, func(a, b TypeRecord) int { return cmp.Compare(a.ID, b.ID) })
-	recs = slices.CompactFunc(recs, func(a, b TypeRecord) bool { return a.ID == b.ID })
-	return t.typeRows(ctx, recs)
-}
-
-// typeRows completes type records with their properties and parents.
-func (t *tx) typeRows(ctx context.Context, recs []TypeRecord) ([]driver.TypeRow, error) {
-	if len(recs) == 0 {
+	slices.SortFunc(out, func(a, b driver.TypeRow) int { return cmp.Compare(a.ID, b.ID) })
+	out = slices.CompactFunc(out, func(a, b driver.TypeRow) bool { return a.ID == b.ID })
+	if len(out) == 0 {
 		return nil, nil
 	}
-	ids := make([]int64, len(recs))
-	out := make([]driver.TypeRow, len(recs))
-	byID := make(map[int64]*driver.TypeRow, len(recs))
-	for i, r := range recs {
-		ids[i] = r.ID
-		out[i] = driver.TypeRow{
-			ID:          r.ID,
-			Kind:        driver.Kind(r.TypeKind),
-			Name:        r.Name,
-			Version:     r.Version.String,
-			Description: r.Description.String,
-			ExternalID:  r.ExternalID.String,
-			InputType:   r.InputType.String,
-			OutputType:  r.OutputType.String,
-			Properties:  map[string]int32{},
-		}
-		byID[r.ID] = &out[i]
-	}
-	props, err := inChunks(ids, func(ids []int64) ([]TypePropertyRecord, error) {
-		return t.q.TypePropertiesByTypeIDs(ctx, ids)
-	})
-	if err != nil {
-		return nil, dbError(t.d, err, "read type properties")
-	}
-	for _, p := range props {
-		byID[p.TypeID].Properties[p.Name] = int32(p.DataType.Int64)
-	}
-	parents, err := inChunks(ids, func(ids []int64) ([]ParentTypeRecord, error) {
-		return t.q.ParentTypesByTypeIDs(ctx, ids)
-	})
-	if err != nil {
-		return nil, dbError(t.d, err, "read parent types")
-	}
-	for _, p := range parents {
-		tr := byID[p.TypeID]
-		tr.ParentIDs = append(tr.ParentIDs, p.ParentTypeID)
-	}
 	return out, nil
+}
+
+// anys returns xs as statement arguments.
+func anys[X any](xs []X) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
 }

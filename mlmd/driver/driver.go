@@ -143,7 +143,9 @@ type Tx interface {
 	// as InsertNodes, NotFound if a row's id does not exist.
 	UpdateNodes(ctx context.Context, kind Kind, rows []NodeRow) error
 	// GetNodes returns the nodes with the given ids, with their type's name
-	// and their properties.
+	// and their properties, ordered by name and then with the property
+	// before the custom property of the same name (the order of the
+	// property tables' primary key).
 	GetNodes(ctx context.Context, kind Kind, ids []int64) ([]NodeRow, error)
 	// FindNodeIDs returns the ids of the nodes that match q, ordered by id.
 	FindNodeIDs(ctx context.Context, kind Kind, q NodeQuery) ([]int64, error)

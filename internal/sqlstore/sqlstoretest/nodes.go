@@ -44,20 +44,23 @@ func sampleProps() []driver.PropertyRow {
 }
 
 // wantProps returns props as GetNodes returns them for node id: ordered
-// by (is_custom, name).
+// by (name, is_custom), the key order of the property tables.
 func wantProps(id int64, props []driver.PropertyRow) []driver.PropertyRow {
 	out := slices.Clone(props)
 	for i := range out {
 		out[i].NodeID = id
 	}
 	slices.SortFunc(out, func(a, b driver.PropertyRow) int {
-		if a.IsCustom != b.IsCustom {
-			if a.IsCustom {
-				return 1
-			}
-			return -1
+		if c := strings.Compare(a.Name, b.Name); c != 0 {
+			return c
 		}
-		return strings.Compare(a.Name, b.Name)
+		if a.IsCustom == b.IsCustom {
+			return 0
+		}
+		if a.IsCustom {
+			return 1
+		}
+		return -1
 	})
 	return out
 }
