@@ -176,6 +176,40 @@ func propertyDiff(id int64, old, new Properties, custom bool, ups []driver.Prope
 // fetched once per call.
 type typeCache struct {
 	kinds map[driver.Kind]map[int64]driver.TypeRow
+	// prefetched are the ids that prefetch looked up, found or not.
+	prefetched map[int64]bool
+}
+
+// prefetch looks up the types with the given ids, of any kind, in one
+// driver call, so that the get calls of the call that follow need none
+// for them. Ids of 0 are skipped.
+func (c *typeCache) prefetch(ctx context.Context, tx driver.Tx, ids []int64) error {
+	ids = slices.DeleteFunc(dedupIDs(ids), func(id int64) bool { return id == 0 || c.prefetched[id] })
+	if len(ids) == 0 {
+		return nil
+	}
+	rows, err := tx.FindTypes(ctx, driver.TypeQuery{IDs: ids, AnyKind: true})
+	if err != nil {
+		return err
+	}
+	if c.kinds == nil {
+		c.kinds = map[driver.Kind]map[int64]driver.TypeRow{}
+	}
+	if c.prefetched == nil {
+		c.prefetched = map[int64]bool{}
+	}
+	for _, r := range rows {
+		m := c.kinds[r.Kind]
+		if m == nil {
+			m = map[int64]driver.TypeRow{}
+			c.kinds[r.Kind] = m
+		}
+		m[r.ID] = r
+	}
+	for _, id := range ids {
+		c.prefetched[id] = true
+	}
+	return nil
 }
 
 // get returns the types of kind k with the given ids that exist, fetching
@@ -191,7 +225,7 @@ func (c *typeCache) get(ctx context.Context, tx driver.Tx, k driver.Kind, ids []
 	}
 	var missing []int64
 	for _, id := range dedupIDs(ids) {
-		if _, ok := m[id]; !ok {
+		if _, ok := m[id]; !ok && !c.prefetched[id] {
 			missing = append(missing, id)
 		}
 	}

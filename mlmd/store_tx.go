@@ -232,7 +232,20 @@ func (s *Store) PutExecution(ctx context.Context, execution Execution, artifacts
 	}
 	var res PutExecutionResult
 	err := s.write(ctx, "PutExecution", func(tx driver.Tx, now int64) error {
+		// The types the call names, of all kinds, in one lookup.
 		tc := &typeCache{}
+		typeIDs := []int64{execution.TypeID}
+		for _, p := range artifacts {
+			if p.Artifact != nil {
+				typeIDs = append(typeIDs, p.Artifact.TypeID)
+			}
+		}
+		for _, c := range contexts {
+			typeIDs = append(typeIDs, c.TypeID)
+		}
+		if err := tc.prefetch(ctx, tx, typeIDs); err != nil {
+			return err
+		}
 		// 1. The artifacts.
 		var items []upsertItem
 		itemOf := make([]int, len(artifacts))
@@ -328,6 +341,15 @@ func (s *Store) PutLineageSubgraph(ctx context.Context, g LineageSubgraph, opts 
 		arts := mapSlice(g.Artifacts, artifactNode)
 		exes := mapSlice(g.Executions, executionNode)
 		ctxs := mapSlice(g.Contexts, contextNode)
+		var typeIDs []int64
+		for _, ns := range [][]node{arts, exes, ctxs} {
+			for _, n := range ns {
+				typeIDs = append(typeIDs, n.TypeID)
+			}
+		}
+		if err := tc.prefetch(ctx, tx, typeIDs); err != nil {
+			return err
+		}
 		for _, kn := range []struct {
 			k  Kind
 			ns []node

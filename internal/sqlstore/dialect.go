@@ -14,6 +14,10 @@ import (
 // SQL that sqlstore builds are never quoted: MLMD's table and column names
 // are plain words that both engines accept as they are.
 //
+// The pool's connections must report the rows an UPDATE matched, changed
+// or not, as its affected rows (SQLite does; MySQL with clientFoundRows):
+// UpdateNodes checks that its nodes exist that way.
+//
 // A Dialect is used by many goroutines at once.
 type Dialect interface {
 	// Name names the engine in messages, e.g. "sqlite".

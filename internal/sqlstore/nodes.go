@@ -85,37 +85,48 @@ func (t *tx) UpdateNodes(ctx context.Context, kind driver.Kind, rows []driver.No
 	if len(rows) == 0 {
 		return nil
 	}
-	ids := make([]int64, len(rows))
-	for i := range rows {
-		ids[i] = rows[i].ID
-	}
-	ids = uniqueIDs(ids)
-	found, err := inChunks(ids, func(ids []int64) ([]int64, error) {
-		return t.q.NodeIDsByID(ctx, kind, ids)
-	})
-	if err != nil {
-		return dbError(t.d, err, "find %ss", nt.noun)
-	}
-	if len(found) != len(ids) {
-		for _, id := range ids {
-			if _, ok := slices.BinarySearch(found, id); !ok {
-				return errcode.New(errcode.NotFound, "sqlstore: %s %d not found", nt.noun, id)
-			}
-		}
-	}
+	// The UPDATE's matched rows (found rows on MySQL, see
+	// Dialect) tell whether every node exists: no read before it.
 	cols := nt.columns()
 	for start := 0; start < len(rows); start += updateRowsPerStatement {
 		part := rows[start:min(start+updateRowsPerStatement, len(rows))]
 		query, args := updateSQL(nt, cols, part)
-		if _, err := t.tx.ExecContext(ctx, query, args...); err != nil {
+		res, err := t.tx.ExecContext(ctx, query, args...)
+		if err != nil {
 			vals := make([][]any, len(part))
 			for i := range part {
 				vals[i] = nt.values(&part[i])
 			}
 			return t.writeError(ctx, err, nt.table, cols, vals, "update "+nt.noun+"s")
 		}
+		matched, err := res.RowsAffected()
+		if err != nil {
+			return dbError(t.d, err, "update %ss", nt.noun)
+		}
+		ids := make([]int64, len(part))
+		for i := range part {
+			ids[i] = part[i].ID
+		}
+		ids = uniqueIDs(ids)
+		if matched != int64(len(ids)) {
+			return t.missingNode(ctx, kind, nt, ids)
+		}
 	}
 	return nil
+}
+
+// missingNode returns NotFound for the first of ids that names no node.
+func (t *tx) missingNode(ctx context.Context, kind driver.Kind, nt *nodeTable, ids []int64) error {
+	found, err := t.q.NodeIDsByID(ctx, kind, ids)
+	if err != nil {
+		return dbError(t.d, err, "find %ss", nt.noun)
+	}
+	for _, id := range ids {
+		if _, ok := slices.BinarySearch(found, id); !ok {
+			return errcode.New(errcode.NotFound, "sqlstore: %s %d not found", nt.noun, id)
+		}
+	}
+	return errcode.New(errcode.Internal, "sqlstore: update %ss: fewer rows matched than ids, but all exist", nt.noun)
 }
 
 // updateSQL builds one UPDATE that sets cols of every row of rows:
@@ -156,67 +167,14 @@ func (t *tx) GetNodes(ctx context.Context, kind driver.Kind, ids []int64) ([]dri
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	var out []driver.NodeRow
-	switch kind {
-	case driver.KindArtifact:
-		out, err = inChunks(ids, func(ids []int64) ([]driver.NodeRow, error) {
-			recs, err := t.q.ArtifactsByID(ctx, ids)
-			return Convert(recs, err, func(r ArtifactRecord) driver.NodeRow {
-				return driver.NodeRow{
-					ID: r.ID, TypeID: r.TypeID, TypeName: r.TypeName.String, Name: r.Name.String,
-					URI: r.Uri.String, ExternalID: r.ExternalID.String, State: int32(r.State.Int64),
-					CreateTimeSinceEpoch: r.CreateTimeSinceEpoch, LastUpdateTimeSinceEpoch: r.LastUpdateTimeSinceEpoch,
-				}
-			})
-		})
-	case driver.KindExecution:
-		out, err = inChunks(ids, func(ids []int64) ([]driver.NodeRow, error) {
-			recs, err := t.q.ExecutionsByID(ctx, ids)
-			return Convert(recs, err, func(r ExecutionRecord) driver.NodeRow {
-				return driver.NodeRow{
-					ID: r.ID, TypeID: r.TypeID, TypeName: r.TypeName.String, Name: r.Name.String,
-					ExternalID: r.ExternalID.String, State: int32(r.LastKnownState.Int64),
-					CreateTimeSinceEpoch: r.CreateTimeSinceEpoch, LastUpdateTimeSinceEpoch: r.LastUpdateTimeSinceEpoch,
-				}
-			})
-		})
-	default:
-		out, err = inChunks(ids, func(ids []int64) ([]driver.NodeRow, error) {
-			recs, err := t.q.ContextsByID(ctx, ids)
-			return Convert(recs, err, func(r ContextRecord) driver.NodeRow {
-				return driver.NodeRow{
-					ID: r.ID, TypeID: r.TypeID, TypeName: r.TypeName.String, Name: r.Name,
-					ExternalID:           r.ExternalID.String,
-					CreateTimeSinceEpoch: r.CreateTimeSinceEpoch, LastUpdateTimeSinceEpoch: r.LastUpdateTimeSinceEpoch,
-				}
-			})
-		})
-	}
+	out, err := inChunks(ids, func(ids []int64) ([]driver.NodeRow, error) {
+		return t.loadNodes(ctx, nt, ids)
+	})
 	if err != nil {
 		return nil, dbError(t.d, err, "read %ss", nt.noun)
 	}
 	if len(out) == 0 {
 		return nil, nil
-	}
-	found := make([]int64, len(out))
-	byID := make(map[int64]*driver.NodeRow, len(out))
-	for i := range out {
-		found[i] = out[i].ID
-		byID[out[i].ID] = &out[i]
-	}
-	props, err := inChunks(found, func(ids []int64) ([]PropertyRecord, error) {
-		return t.q.PropertiesByIDs(ctx, kind, ids)
-	})
-	if err != nil {
-		return nil, dbError(t.d, err, "read %s properties", nt.noun)
-	}
-	for _, p := range props {
-		row, err := propertyRow(p)
-		if err != nil {
-			return nil, errcode.Annotate(err, "sqlstore: %s %d", nt.noun, p.NodeID)
-		}
-		n := byID[p.NodeID]
-		n.Properties = append(n.Properties, row)
 	}
 	return out, nil
 }

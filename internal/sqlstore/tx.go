@@ -225,10 +225,12 @@ func (t *tx) SetParentTypes(ctx context.Context, links []driver.ParentTypeRow) e
 }
 
 func (t *tx) FindTypes(ctx context.Context, q driver.TypeQuery) ([]driver.TypeRow, error) {
-	if _, err := tableOf(q.Kind); err != nil {
+	kind := int64(q.Kind)
+	if q.AnyKind && len(q.IDs) > 0 {
+		kind = -1
+	} else if _, err := tableOf(q.Kind); err != nil {
 		return nil, err
 	}
-	kind := int64(q.Kind)
 	var out []driver.TypeRow
 	var err error
 	switch {

@@ -23,15 +23,11 @@ const (
 	parentRowTag   = 2
 )
 
-// typesSQL returns the statement that reads the types of a kind that
-// match cond (an SQL condition on the columns of Type, "" for all of the
-// kind), with their properties and parents. Its first argument is the
-// kind, then those of cond.
+// typesSQL returns the statement that reads the types that match cond
+// (an SQL condition on the columns of Type) with their properties and
+// parents.
 func typesSQL(cond string) string {
-	if cond != "" {
-		cond = " AND " + cond
-	}
-	return "WITH s AS (SELECT id FROM Type WHERE type_kind = ?" + cond + ")" +
+	return "WITH s AS (SELECT id FROM Type WHERE " + cond + ")" +
 		" SELECT 0, t.id, t.name, t.version, t.type_kind, t.description, t.input_type, t.output_type, t.external_id, NULL, NULL" +
 		" FROM Type t JOIN s ON s.id = t.id" +
 		" UNION ALL SELECT 1, p.type_id, p.name, NULL, NULL, NULL, NULL, NULL, NULL, p.data_type, NULL" +
@@ -40,10 +36,19 @@ func typesSQL(cond string) string {
 		" FROM ParentType pt JOIN s ON s.id = pt.type_id"
 }
 
-// loadTypes runs typesSQL(cond) and returns the types it finds, ordered
-// by id, each with its properties and parent ids (sorted).
+// loadTypes returns the types of a kind that match cond (see typesSQL;
+// "" for all types of the kind), whose arguments are args, ordered by id,
+// each with its properties and parent ids (sorted). A negative kind means
+// any kind.
 func (t *tx) loadTypes(ctx context.Context, kind int64, cond string, args []any) ([]driver.TypeRow, error) {
-	rows, err := t.tx.QueryContext(ctx, typesSQL(cond), append([]any{kind}, args...)...)
+	if kind >= 0 {
+		if cond != "" {
+			cond = " AND " + cond
+		}
+		cond = "type_kind = ?" + cond
+		args = append([]any{kind}, args...)
+	}
+	rows, err := t.tx.QueryContext(ctx, typesSQL(cond), args...)
 	if err != nil {
 		return nil, err
 	}

@@ -228,6 +228,10 @@ type TypeQuery struct {
 	Names       []NameVersion
 	// NamesAnyVersion selects every version of the named types.
 	NamesAnyVersion []string
+	// AnyKind, with IDs, selects the types with those ids whatever their
+	// kind (Kind is then ignored): one call for the types of several
+	// kinds. Each returned row has its Kind set.
+	AnyKind bool
 }
 
 // NodeRow is a row of Artifact, Execution or Context with its property rows.
