@@ -271,15 +271,27 @@ func uniqueStrings(ss []string) []string {
 }
 
 // inChunks calls f with successive runs of at most idsPerQuery elements of
-// xs, and collects what it returns.
+// xs, and collects what it returns. A run is padded to bucketSize(len)
+// elements by repeating its last one, so that the IN lists built from it
+// come in few sizes and their statements are few texts (see
+// CachingConnector); a value twice in an IN list matches as once.
 func inChunks[X, R any](xs []X, f func(part []X) ([]R, error)) ([]R, error) {
 	var out []R
 	for start := 0; start < len(xs); start += idsPerQuery {
-		part, err := f(xs[start:min(start+idsPerQuery, len(xs))])
+		part := xs[start:min(start+idsPerQuery, len(xs))]
+		if n := bucketSize(len(part)); n > len(part) {
+			padded := make([]X, n)
+			copy(padded, part)
+			for i := len(part); i < n; i++ {
+				padded[i] = part[len(part)-1]
+			}
+			part = padded
+		}
+		got, err := f(part)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, part...)
+		out = append(out, got...)
 	}
 	return out, nil
 }
@@ -290,4 +302,14 @@ func placeholders(n int) string {
 		return ""
 	}
 	return strings.Repeat("?, ", n-1) + "?"
+}
+
+// bucketSize is the size an IN list of n values is padded to: the next
+// power of two, at most idsPerQuery.
+func bucketSize(n int) int {
+	b := 1
+	for b < n {
+		b <<= 1
+	}
+	return min(b, max(n, idsPerQuery))
 }

@@ -36,7 +36,7 @@ import (
 	"net/url"
 	"strings"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+	"modernc.org/sqlite" // also registers the "sqlite" database/sql driver
 
 	"github.com/gomlmd/gomlmd/internal/sqlstore"
 	"github.com/gomlmd/gomlmd/mlmd/driver"
@@ -93,10 +93,9 @@ func openDB(dsn string) (db *sql.DB, memory bool, err error) {
 	if err != nil {
 		return nil, false, err
 	}
-	db, err = sql.Open("sqlite", connDSN)
-	if err != nil {
-		return nil, false, errcode.Wrap(errcode.InvalidArgument, err, "sqlitestore: open %q", dsn)
-	}
+	// Each connection keeps its prepared statements (modernc.org/sqlite
+	// prepares every statement anew otherwise).
+	db = sql.OpenDB(sqlstore.CachingConnector(sqlstore.DSNConnector{DSN: connDSN, Drv: &sqlite.Driver{}}, 0))
 	if memory {
 		// Every connection to :memory: is a database of its own: keep
 		// exactly one, forever.
