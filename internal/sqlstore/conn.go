@@ -31,6 +31,11 @@ type Config struct {
 	// writer at a time; queueing writers in the process spares them the
 	// database's busy waiting.
 	SerializeWrites bool
+	// GroupCommit runs the write transactions of this Conn that wait at
+	// the same time in one database transaction, each in a savepoint, with
+	// one COMMIT (see group.go). It implies SerializeWrites. For SQLite,
+	// whose writers take turns anyway.
+	GroupCommit bool
 	// OnClose, if set, runs after the pool is closed; its error is
 	// returned by Close.
 	OnClose func() error
@@ -48,6 +53,7 @@ type Conn struct {
 	// observe, if set, is told about every statement that a transaction
 	// sends, BEGIN and COMMIT included (see ObserveStatements).
 	observe func(query string, args []any)
+	group   *committer // with GroupCommit
 }
 
 var _ driver.Conn = (*Conn)(nil)
@@ -68,6 +74,9 @@ func New(cfg Config) *Conn {
 	if cfg.SerializeWrites {
 		c.writers = make(chan struct{}, 1)
 	}
+	if cfg.GroupCommit {
+		c.group = newCommitter(c)
+	}
 	return c
 }
 
@@ -77,6 +86,9 @@ func (c *Conn) DB() *sql.DB { return c.db }
 
 // Close closes the connection pool.
 func (c *Conn) Close() error {
+	if c.group != nil {
+		c.group.close()
+	}
 	err := c.db.Close()
 	if c.onClose != nil {
 		err = errors.Join(err, c.onClose())
@@ -150,6 +162,9 @@ func sleep(ctx context.Context, d time.Duration) error {
 
 // runTx runs fn once in one transaction.
 func (c *Conn) runTx(ctx context.Context, opts driver.TxOptions, fn func(tx driver.Tx) error) (err error) {
+	if c.group != nil && !opts.ReadOnly {
+		return c.group.run(c, ctx, fn)
+	}
 	if c.writers != nil && !opts.ReadOnly {
 		select {
 		case c.writers <- struct{}{}:
@@ -181,14 +196,12 @@ func (c *Conn) runTx(ctx context.Context, opts driver.TxOptions, fn func(tx driv
 		// a read-only transaction has nothing to lose: those are safe to
 		// run again. Any other broken connection may have carried the
 		// COMMIT.
-		if c.dialect.Classify(err) == ClassConnectionLost && !opts.ReadOnly && !errors.Is(err, sqldriver.ErrBadConn) {
-			return errcode.Wrap(errcode.Unavailable, err,
-				"sqlstore: commit: the connection to the database broke while committing; the transaction may or may not have been committed")
-		}
-		return dbError(c.dialect, err, "commit")
+		return commitError(c.dialect, err, opts.ReadOnly)
 	}
 	return nil
 }
+
+var errBadConn = sqldriver.ErrBadConn
 
 // ObserveStatements returns a Conn over c's pool, dialect and engine that
 // tells observe about every statement its transactions send to the
