@@ -1,6 +1,9 @@
 // Command serverload is a load test of mlmd-server: many concurrent clients
 // replay Kubeflow Pipelines' call pattern over loopback gRPC, and the
-// program reports calls per second and the p50/p99 latency of every method.
+// program reports calls per second and the p50/p99 latency of every method,
+// and, for the in-process server, the statements (round trips) per call
+// (a transaction's BEGIN and COMMIT counted per call) and, on SQLite, the
+// COMMITs (each one fsync of the WAL) per write call under group commit.
 //
 //	go run ./bench/serverload                                  # SQLite file, in-process server
 //	go run ./bench/serverload -backend mysql -dsn 'root@tcp(127.0.0.1:3306)/'
@@ -34,6 +37,7 @@ import (
 	"path/filepath"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
@@ -45,10 +49,28 @@ import (
 	"google.golang.org/protobuf/types/known/structpb"
 
 	pb "github.com/gomlmd/gomlmd/gen/mlmdpb"
+	"github.com/gomlmd/gomlmd/internal/sqlstore"
 	"github.com/gomlmd/gomlmd/mlmd"
-	_ "github.com/gomlmd/gomlmd/mlmd/mysqlstore" // registers "mysql"
+	"github.com/gomlmd/gomlmd/mlmd/driver"
+	"github.com/gomlmd/gomlmd/mlmd/mysqlstore"
+	"github.com/gomlmd/gomlmd/mlmd/sqlitestore"
 	"github.com/gomlmd/gomlmd/server"
 )
+
+// counters of the in-process store: statements sent to the database, and
+// the group commit's COMMITs and the write calls they held (SQLite).
+type counters struct {
+	statements atomic.Int64
+	conn       *sqlstore.Conn
+}
+
+func (c *counters) snapshot() (statements, groups, writes int64) {
+	if c == nil || c.conn == nil {
+		return 0, 0, 0
+	}
+	g, w := c.conn.GroupCommitStats()
+	return c.statements.Load(), g, w
+}
 
 // config is the load to generate.
 type config struct {
@@ -102,6 +124,10 @@ func printRatios(w io.Writer, grpcRep, base *report) {
 
 // report holds the measurements of one load test.
 type report struct {
+	// statements sent, COMMITs of groups and the write calls they held,
+	// during the load (in-process stores only; zero otherwise)
+	statements, groups, writes int64
+
 	label   string
 	clients int
 	runs    int
@@ -138,6 +164,13 @@ func (r *report) print(w io.Writer) {
 		methods = append(methods, m)
 	}
 	sort.Strings(methods)
+	if r.statements > 0 {
+		fmt.Fprintf(w, "  statements (round trips) per call: %.2f\n", float64(r.statements)/float64(n))
+	}
+	if r.writes > 0 {
+		fmt.Fprintf(w, "  SQLite COMMITs (fsyncs of the WAL) per write call: %.3f (%d write calls in %d groups)\n",
+			float64(r.groups)/float64(r.writes), r.writes, r.groups)
+	}
 	fmt.Fprintf(w, "  %-32s %8s %10s %10s %7s\n", "method", "calls", "p50", "p99", "errors")
 	for _, m := range methods {
 		ds := r.calls[m]
@@ -152,7 +185,7 @@ func run(ctx context.Context, c config) (*report, error) {
 	if c.clients <= 0 || c.tasks <= 0 || c.duration <= 0 || c.runs < 0 {
 		return nil, errors.New("-clients, -tasks and -duration must be positive")
 	}
-	addr, label, svc, stop, err := target(ctx, c)
+	addr, label, svc, stop, cnt, err := target(ctx, c)
 	if err != nil {
 		return nil, err
 	}
@@ -172,6 +205,7 @@ func run(ctx context.Context, c config) (*report, error) {
 		return nil, fmt.Errorf("warm-up run: %w", err)
 	}
 
+	stmts0, groups0, writes0 := cnt.snapshot()
 	deadline := time.Now().Add(c.duration)
 	rctx, cancel := context.WithDeadline(ctx, deadline.Add(30*time.Second))
 	defer cancel()
@@ -201,6 +235,8 @@ func run(ctx context.Context, c config) (*report, error) {
 		return nil, err
 	}
 	rep := &report{label: label, clients: c.clients, elapsed: elapsed, calls: map[string][]time.Duration{}, errors: map[string]int{}}
+	stmts1, groups1, writes1 := cnt.snapshot()
+	rep.statements, rep.groups, rep.writes = stmts1-stmts0, groups1-groups0, writes1-writes0
 	for _, cl := range clients {
 		rep.runs += cl.runs
 		for m, ds := range cl.calls {
@@ -216,16 +252,16 @@ func run(ctx context.Context, c config) (*report, error) {
 // target returns the address to load (or, with c.direct, the in-process
 // service), a label for the report, and a function that stops what target
 // started.
-func target(ctx context.Context, c config) (addr, label string, svc api, stop func(), err error) {
+func target(ctx context.Context, c config) (addr, label string, svc api, stop func(), cnt *counters, err error) {
 	if c.addr != "" {
 		host, _, err := net.SplitHostPort(c.addr)
 		if err != nil {
-			return "", "", nil, nil, fmt.Errorf("-addr: %w", err)
+			return "", "", nil, nil, nil, fmt.Errorf("-addr: %w", err)
 		}
 		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-			return "", "", nil, nil, fmt.Errorf("-addr %s is not a loopback address", c.addr)
+			return "", "", nil, nil, nil, fmt.Errorf("-addr %s is not a loopback address", c.addr)
 		}
-		return c.addr, "server at " + c.addr, nil, func() {}, nil
+		return c.addr, "server at " + c.addr, nil, func() {}, nil, nil
 	}
 	var dsn string
 	var cleanup func()
@@ -233,38 +269,51 @@ func target(ctx context.Context, c config) (addr, label string, svc api, stop fu
 	case "sqlite":
 		dir, err := os.MkdirTemp("", "serverload")
 		if err != nil {
-			return "", "", nil, nil, err
+			return "", "", nil, nil, nil, err
 		}
 		dsn = "file:" + filepath.Join(dir, "mlmd.db")
 		cleanup = func() { os.RemoveAll(dir) }
 	case "mysql":
 		if c.dsn == "" {
-			return "", "", nil, nil, errors.New("-backend mysql needs -dsn (or MLMD_MYSQL_DSN)")
+			return "", "", nil, nil, nil, errors.New("-backend mysql needs -dsn (or MLMD_MYSQL_DSN)")
 		}
 		dsn, cleanup, err = freshDatabase(c.dsn)
 		if err != nil {
-			return "", "", nil, nil, err
+			return "", "", nil, nil, nil, err
 		}
 	default:
-		return "", "", nil, nil, fmt.Errorf("-backend %q: want sqlite or mysql", c.backend)
+		return "", "", nil, nil, nil, fmt.Errorf("-backend %q: want sqlite or mysql", c.backend)
 	}
-	store, err := mlmd.Open(ctx, c.backend, dsn)
+	// The store counts its statements.
+	var d driver.Driver = sqlitestore.Driver{}
+	if c.backend == "mysql" {
+		d = mysqlstore.Driver{}
+	}
+	conn, err := d.Open(ctx, dsn, nil)
 	if err != nil {
 		cleanup()
-		return "", "", nil, nil, err
+		return "", "", nil, nil, nil, err
 	}
+	sc, ok := conn.(*sqlstore.Conn)
+	if !ok {
+		conn.Close()
+		cleanup()
+		return "", "", nil, nil, nil, fmt.Errorf("%T is not a *sqlstore.Conn", conn)
+	}
+	cnt = &counters{conn: sc}
+	store := mlmd.NewStore(sqlstore.ObserveStatements(sc, func(string, []any) { cnt.statements.Add(1) }), nil)
 	if c.direct {
 		return "", "service in process on " + c.backend + " (no gRPC)", direct{server.New(store)}, func() {
 			store.Close()
 			cleanup()
-		}, nil
+		}, cnt, nil
 	}
 	srv := server.NewGRPCServer(server.New(store), &server.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		store.Close()
 		cleanup()
-		return "", "", nil, nil, err
+		return "", "", nil, nil, nil, err
 	}
 	sctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
@@ -274,7 +323,7 @@ func target(ctx context.Context, c config) (addr, label string, svc api, stop fu
 		<-done
 		store.Close()
 		cleanup()
-	}, nil
+	}, cnt, nil
 }
 
 // freshDatabase creates a database with a random name on the server of base

@@ -240,3 +240,13 @@ func (o observingDBTX) QueryRowContext(ctx context.Context, query string, args .
 	o.observe(query, args)
 	return o.db.QueryRowContext(ctx, query, args...)
 }
+
+// GroupCommitStats returns how many groups the group commit has committed
+// (one COMMIT, one fsync each) and how many write calls they held; zeros
+// without GroupCommit. For benchmarks.
+func (c *Conn) GroupCommitStats() (groups, calls int64) {
+	if c.group == nil {
+		return 0, 0
+	}
+	return c.group.groups.Load(), c.group.committed.Load()
+}
