@@ -23,7 +23,9 @@ package main
 //
 // Suffixes: /ids asks for node ids only (NodeIDsOnly, as MLMD's RPC
 // answers), the same thing the CTE finds; /full reads the whole answer
-// (nodes with properties, events with paths, contexts, links, types);
+// (nodes with properties, events with paths, contexts, links, types),
+// against the CTE plus set-based reads of the same nodes, properties,
+// events, paths, links, contexts and types (fullBaseline);
 // /mask is TFX's read mask (artifacts, artifact_types, events); /portable
 // walks hop by hop through a store that cannot see the driver's lineage
 // interface, as a backend without it would.
@@ -385,10 +387,16 @@ type lineageQuery struct {
 func lineagePairs() []pair {
 	var ps []pair
 	add := func(name string, q lineageQuery, variant string) {
+		raw := func(b *testing.B, e *env) { benchLineageCTE(b, lineageFor(b, e), q) }
+		if variant == "full" {
+			// A full answer against the fair baseline: the same CTE plus
+			// set-based reads of everything the answer holds.
+			raw = func(b *testing.B, e *env) { benchLineageFull(b, lineageFor(b, e), q) }
+		}
 		ps = append(ps, pair{
 			name:  "Lineage/" + name + "/" + variant,
 			store: func(b *testing.B, e *env) { benchLineageStore(b, lineageFor(b, e), q, variant) },
-			raw:   func(b *testing.B, e *env) { benchLineageCTE(b, lineageFor(b, e), q) },
+			raw:   raw,
 		})
 	}
 	for _, v := range []string{"ids", "full", "portable"} {
@@ -722,4 +730,176 @@ func (c *countingConn) finish() {
 		c.w.statements.Add(1)
 	}
 	c.w.roundTrips.Add(1)
+}
+
+// ---- the fair baseline of full answers --------------------------------------------
+
+// fullBaseline answers what GetLineageSubgraph's full answer holds by hand,
+// in one read-only transaction: the CTE for the node ids, then set-based
+// statements for the nodes with their type names, their properties, the
+// events between them with their paths, the links to contexts, the
+// contexts with their properties, and the types of all of them with their
+// properties and parents. Every value is read into memory. It returns the
+// number of nodes and the statements it sent.
+func fullBaseline(ctx context.Context, le *lineageEnv, query string, args []any) (nodes, statements int, err error) {
+	tx, err := le.raw.BeginTx(ctx, &sql.TxOptions{ReadOnly: le.driver != "sqlite"})
+	if err != nil {
+		return 0, 0, err
+	}
+	defer tx.Rollback()
+	// read runs a statement and returns its rows, all values read; the
+	// first column of each row, as an int64, is returned on its own.
+	read := func(q string, args ...any) ([]int64, error) {
+		statements++
+		rows, err := tx.QueryContext(ctx, q, args...)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		cols, err := rows.Columns()
+		if err != nil {
+			return nil, err
+		}
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		var firsts []int64
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				return nil, err
+			}
+			var id int64
+			switch v := vals[0].(type) {
+			case int64:
+				id = v
+			case []byte:
+				fmt.Sscan(string(v), &id)
+			}
+			firsts = append(firsts, id)
+		}
+		return firsts, rows.Err()
+	}
+	idList := func(ids []int64) (string, []any) {
+		if len(ids) == 0 {
+			return "NULL", nil
+		}
+		return strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", "), int64Args(ids)
+	}
+
+	// 1. The node ids.
+	statements++
+	keys, err := func() ([]nodeKey, error) {
+		rows, err := tx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		var out []nodeKey
+		for rows.Next() {
+			var k nodeKey
+			if err := rows.Scan(&k.kind, &k.id); err != nil {
+				return nil, err
+			}
+			out = append(out, k)
+		}
+		return out, rows.Err()
+	}()
+	if err != nil {
+		return 0, 0, err
+	}
+	var arts, exes []int64
+	for _, k := range keys {
+		if k.kind == 1 {
+			arts = append(arts, k.id)
+		} else {
+			exes = append(exes, k.id)
+		}
+	}
+	aIn, aArgs := idList(arts)
+	eIn, eArgs := idList(exes)
+	// 2. The nodes (their type ids first) and their properties.
+	aTypes, err := read("SELECT a.type_id, a.id, a.uri, a.state, a.name, a.external_id, a.create_time_since_epoch, a.last_update_time_since_epoch, t.name FROM Artifact a JOIN Type t ON t.id = a.type_id WHERE a.id IN ("+aIn+")", aArgs...)
+	if err != nil {
+		return 0, 0, err
+	}
+	if _, err := read("SELECT artifact_id, name, is_custom_property, int_value, double_value, string_value, byte_value, proto_value, bool_value FROM ArtifactProperty WHERE artifact_id IN ("+aIn+")", aArgs...); err != nil {
+		return 0, 0, err
+	}
+	eTypes, err := read("SELECT e.type_id, e.id, e.last_known_state, e.name, e.external_id, e.create_time_since_epoch, e.last_update_time_since_epoch, t.name FROM Execution e JOIN Type t ON t.id = e.type_id WHERE e.id IN ("+eIn+")", eArgs...)
+	if err != nil {
+		return 0, 0, err
+	}
+	if _, err := read("SELECT execution_id, name, is_custom_property, int_value, double_value, string_value, byte_value, proto_value, bool_value FROM ExecutionProperty WHERE execution_id IN ("+eIn+")", eArgs...); err != nil {
+		return 0, 0, err
+	}
+	// 3. The events between the nodes, and their paths.
+	events, err := read("SELECT id, artifact_id, execution_id, type, milliseconds_since_epoch FROM Event WHERE artifact_id IN ("+aIn+") AND execution_id IN ("+eIn+")", append(slices.Clone(aArgs), eArgs...)...)
+	if err != nil {
+		return 0, 0, err
+	}
+	evIn, evArgs := idList(events)
+	if _, err := read("SELECT event_id, is_index_step, step_index, step_key FROM EventPath WHERE event_id IN ("+evIn+")", evArgs...); err != nil {
+		return 0, 0, err
+	}
+	// 4. The links and the contexts.
+	ctxA, err := read("SELECT context_id, artifact_id FROM Attribution WHERE artifact_id IN ("+aIn+")", aArgs...)
+	if err != nil {
+		return 0, 0, err
+	}
+	ctxE, err := read("SELECT context_id, execution_id FROM Association WHERE execution_id IN ("+eIn+")", eArgs...)
+	if err != nil {
+		return 0, 0, err
+	}
+	contexts := slices.Compact(slices.Sorted(slices.Values(append(ctxA, ctxE...))))
+	cIn, cArgs := idList(contexts)
+	cTypes, err := read("SELECT c.type_id, c.id, c.name, c.external_id, c.create_time_since_epoch, c.last_update_time_since_epoch, t.name FROM Context c JOIN Type t ON t.id = c.type_id WHERE c.id IN ("+cIn+")", cArgs...)
+	if err != nil {
+		return 0, 0, err
+	}
+	if _, err := read("SELECT context_id, name, is_custom_property, int_value, double_value, string_value, byte_value, proto_value, bool_value FROM ContextProperty WHERE context_id IN ("+cIn+")", cArgs...); err != nil {
+		return 0, 0, err
+	}
+	// 5. The types, their properties and parents.
+	types := slices.Compact(slices.Sorted(slices.Values(append(append(aTypes, eTypes...), cTypes...))))
+	tIn, tArgs := idList(types)
+	if _, err := read("SELECT id, name, version, type_kind, description, input_type, output_type, external_id FROM Type WHERE id IN ("+tIn+")", tArgs...); err != nil {
+		return 0, 0, err
+	}
+	if _, err := read("SELECT type_id, name, data_type FROM TypeProperty WHERE type_id IN ("+tIn+")", tArgs...); err != nil {
+		return 0, 0, err
+	}
+	if _, err := read("SELECT type_id, parent_type_id FROM ParentType WHERE type_id IN ("+tIn+")", tArgs...); err != nil {
+		return 0, 0, err
+	}
+	return len(keys), statements, tx.Commit()
+}
+
+func int64Args(ids []int64) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
+}
+
+// benchLineageFull is the raw side of the /full pairs: fullBaseline.
+func benchLineageFull(b *testing.B, le *lineageEnv, q lineageQuery) {
+	ctx := context.Background()
+	query, args := q.cte(le)
+	var nodes, statements int
+	b.ResetTimer()
+	before := le.wire.snapshot()
+	for i := 0; i < b.N; i++ {
+		var err error
+		nodes, statements, err = fullBaseline(ctx, le, query, args)
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	le.wire.report(b, before)
+	b.ReportMetric(float64(nodes), "nodes")
+	b.ReportMetric(float64(statements), "sql/op")
 }
