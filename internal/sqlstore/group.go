@@ -191,7 +191,17 @@ func (g *committer) drain() {
 func (g *committer) runGroup(ctx context.Context, calls []*groupCall) (again []*groupCall) {
 	c := g.c
 	answer := func(call *groupCall, r groupResult) { call.done <- r }
-	sqlTx, err := c.db.BeginTx(ctx, nil)
+	// The group holds its connection itself, to end a transaction that a
+	// failed COMMIT leaves open (SQLite keeps it open after, e.g., a
+	// deferred foreign key violation) before the pool reuses it.
+	conn, err := c.db.Conn(ctx)
+	if err == nil {
+		defer conn.Close()
+	}
+	var sqlTx *sql.Tx
+	if err == nil {
+		sqlTx, err = conn.BeginTx(ctx, nil)
+	}
 	if err != nil {
 		err = dbError(c.dialect, err, "begin transaction")
 		for _, call := range calls {
@@ -233,6 +243,7 @@ func (g *committer) runGroup(ctx context.Context, calls []*groupCall) (again []*
 		}
 	}
 	if err := sqlTx.Commit(); err != nil {
+		_, _ = conn.ExecContext(ctx, "ROLLBACK") // fails harmlessly when no transaction is open
 		err = commitError(c.dialect, err, false)
 		for _, call := range ok {
 			answer(call, groupResult{err: err})

@@ -291,3 +291,43 @@ func TestGroupCommitKeepsSynchronousFull(t *testing.T) {
 		t.Errorf("synchronous = %d, want 2 (FULL)", mode)
 	}
 }
+
+// TestGroupCommitFailedCommit makes the group's COMMIT fail (a deferred
+// foreign key that no row satisfies): every call of the group fails, none
+// is stored, and the store goes on working.
+func TestGroupCommitFailedCommit(t *testing.T) {
+	c := openConn(t, sqlitestore.Driver{}, "file:"+t.TempDir()+"/g.db?_pragma=foreign_keys(1)")
+	for _, q := range []string{
+		"CREATE TABLE g (k TEXT PRIMARY KEY)",
+		"CREATE TABLE p (id INTEGER PRIMARY KEY)",
+		"CREATE TABLE ch (pid INTEGER REFERENCES p (id) DEFERRABLE INITIALLY DEFERRED)",
+	} {
+		if _, err := c.DB().Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	calls := []*groupCall{
+		{fn: func(ctx context.Context, tx driver.Tx) error { return insert(ctx, tx, "b") }},
+		{fn: func(ctx context.Context, tx driver.Tx) error {
+			return sqlstore.ExecInTx(ctx, tx, "INSERT INTO ch (pid) VALUES (999)")
+		}},
+		{fn: func(ctx context.Context, tx driver.Tx) error { return insert(ctx, tx, "d") }},
+	}
+	runGroup(t, c, calls)
+	for i, call := range calls {
+		if call.err == nil || !strings.Contains(call.err.Error(), "FOREIGN KEY") {
+			t.Errorf("call %d: %v, want the COMMIT's foreign key error", i, call.err)
+		}
+	}
+	if got := keys(t, c); !slices.Equal(got, []string{"a0"}) {
+		t.Errorf("stored %v, want a0 only", got)
+	}
+	// The store goes on: a later call commits.
+	err := c.InTx(context.Background(), driver.TxOptions{}, func(tx driver.Tx) error { return insert(context.Background(), tx, "e") })
+	if err != nil {
+		t.Fatalf("a call after the failed COMMIT: %v", err)
+	}
+	if got := keys(t, c); !slices.Equal(got, []string{"a0", "e"}) {
+		t.Errorf("stored %v, want a0 e", got)
+	}
+}
