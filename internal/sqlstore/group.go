@@ -57,7 +57,6 @@ type groupCall struct {
 type groupResult struct {
 	err   error
 	panic any
-	retry bool // the group was rolled back for another call: run again
 }
 
 // committer is the leader of a Conn's group commit.
@@ -116,22 +115,18 @@ func (g *committer) enqueue(ctx context.Context, call *groupCall) error {
 // run runs fn in the next group and returns its outcome, raising its panic
 // again here.
 func (g *committer) run(c *Conn, ctx context.Context, fn func(tx driver.Tx) error) error {
-	for {
-		call := &groupCall{conn: c, ctx: ctx, fn: fn, done: make(chan groupResult, 1)}
-		if err := g.enqueue(ctx, call); err != nil {
-			return err
-		}
-		// Once queued, the call is answered: the leader answers every call
-		// it takes, and answers the queue when it stops.
-		r := <-call.done
-		if r.panic != nil {
-			panic(r.panic)
-		}
-		if r.retry {
-			continue
-		}
-		return r.err
+	call := &groupCall{conn: c, ctx: ctx, fn: fn, done: make(chan groupResult, 1)}
+	if err := g.enqueue(ctx, call); err != nil {
+		return err
 	}
+	// Once queued, the call is answered: the leader answers every call it
+	// takes (running again those of a group SQLite rolled back), and
+	// answers the queue when it stops.
+	r := <-call.done
+	if r.panic != nil {
+		panic(r.panic)
+	}
+	return r.err
 }
 
 // lead runs groups until the committer stops.
