@@ -10,6 +10,7 @@ import (
 	"github.com/gomlmd/gomlmd/mlmd"
 	"github.com/gomlmd/gomlmd/mlmd/errcode"
 	_ "github.com/gomlmd/gomlmd/mlmd/mysqlstore"
+	_ "github.com/gomlmd/gomlmd/mlmd/sqlitestore" // registers the "sqlite" backend
 )
 
 // These tests run filter queries through mlmd.Store, on SQLite and on

@@ -17,7 +17,8 @@ var (
 
 // Register makes a backend available under name to Open. It panics if d is
 // nil, if name is empty, or if name is registered already. Backends call it
-// from their init function; "sqlite" is registered by this package.
+// from their init function, so a program opens the backends it imports
+// (e.g. _ "github.com/gomlmd/gomlmd/mlmd/sqlitestore" for "sqlite").
 func Register(name string, d driver.Driver) {
 	driversMu.Lock()
 	defer driversMu.Unlock()

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gomlmd/gomlmd/mlmd"
+	_ "github.com/gomlmd/gomlmd/mlmd/sqlitestore" // registers the "sqlite" backend
 )
 
 // storeDecl declares what a store can hold: no go_name and no optional

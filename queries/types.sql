@@ -1,9 +1,6 @@
--- Queries on Type, TypeProperty and ParentType. Shared by the sqlite and
--- mysql engines: plain ? placeholders, no RETURNING, no engine-only syntax.
-
--- name: InsertType :execlastid
-INSERT INTO Type (name, version, type_kind, description, input_type, output_type, external_id)
-VALUES (?, ?, ?, ?, ?, ?, ?);
+-- Queries on Type, TypeProperty and ParentType. Like every file here,
+-- engine-neutral: every SQL backend runs them (plain ? placeholders, which
+-- a backend may rewrite to its own; no RETURNING, no engine-only syntax).
 
 -- name: UpdateType :execrows
 UPDATE Type

@@ -20,7 +20,8 @@ import (
 	pb "github.com/gomlmd/gomlmd/gen/mlmdpb"
 	"github.com/gomlmd/gomlmd/internal/sqlstore/sqlstoretest"
 	"github.com/gomlmd/gomlmd/mlmd"
-	_ "github.com/gomlmd/gomlmd/mlmd/mysqlstore" // registers the "mysql" backend
+	_ "github.com/gomlmd/gomlmd/mlmd/mysqlstore"  // registers the "mysql" backend
+	_ "github.com/gomlmd/gomlmd/mlmd/sqlitestore" // registers the "sqlite" backend
 	"github.com/gomlmd/gomlmd/server"
 )
 

@@ -46,7 +46,8 @@ import (
 
 	pb "github.com/gomlmd/gomlmd/gen/mlmdpb"
 	"github.com/gomlmd/gomlmd/mlmd"
-	_ "github.com/gomlmd/gomlmd/mlmd/mysqlstore" // registers "mysql"
+	_ "github.com/gomlmd/gomlmd/mlmd/mysqlstore"  // registers "mysql"
+	_ "github.com/gomlmd/gomlmd/mlmd/sqlitestore" // registers the "sqlite" backend
 	"github.com/gomlmd/gomlmd/server"
 )
 

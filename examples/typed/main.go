@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 
 	"github.com/gomlmd/gomlmd/mlmd"
+	_ "github.com/gomlmd/gomlmd/mlmd/sqlitestore" // registers the "sqlite" backend
 )
 
 func main() {

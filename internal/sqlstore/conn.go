@@ -20,9 +20,8 @@ const DefaultMaxRetries = 8
 type Config struct {
 	// DB is the connection pool. Conn.Close closes it.
 	DB *sql.DB
-	// Dialect and Engine describe the database engine.
+	// Dialect describes the database engine.
 	Dialect Dialect
-	Engine  Engine
 	// MaxRetries is how often InTx reruns a transaction after a transient
 	// conflict or a broken connection; 0 means DefaultMaxRetries.
 	MaxRetries int
@@ -41,7 +40,7 @@ type Config struct {
 type Conn struct {
 	db         *sql.DB
 	dialect    Dialect
-	engine     Engine
+	wrap       func(DBTX) DBTX // the statements' way to the database, see DBWrapper
 	maxRetries int
 	writers    chan struct{} // a one-slot semaphore when writes are serialized
 	onClose    func() error
@@ -55,9 +54,12 @@ func New(cfg Config) *Conn {
 	c := &Conn{
 		db:         cfg.DB,
 		dialect:    cfg.Dialect,
-		engine:     cfg.Engine,
+		wrap:       func(db DBTX) DBTX { return db },
 		maxRetries: cfg.MaxRetries,
 		onClose:    cfg.OnClose,
+	}
+	if w, ok := cfg.Dialect.(DBWrapper); ok {
+		c.wrap = w.WrapDB
 	}
 	if c.maxRetries <= 0 {
 		c.maxRetries = DefaultMaxRetries
@@ -84,7 +86,7 @@ func (c *Conn) Close() error {
 // SchemaVersion returns the schema version stored in MLMDEnv. It returns
 // FailedPrecondition if MLMDEnv does not hold exactly one row.
 func (c *Conn) SchemaVersion(ctx context.Context) (int64, error) {
-	vs, err := c.engine(c.db).SchemaVersions(ctx)
+	vs, err := newQueries(c.wrap(c.db)).SchemaVersions(ctx)
 	if err != nil {
 		return 0, dbError(c.dialect, err, "read MLMDEnv")
 	}
@@ -162,7 +164,8 @@ func (c *Conn) runTx(ctx context.Context, opts driver.TxOptions, fn func(tx driv
 	// Rolling back after a commit is a no-op (sql.ErrTxDone); the deferred
 	// call covers an error or a panic in fn.
 	defer func() { _ = sqlTx.Rollback() }()
-	if err := fn(&tx{tx: sqlTx, d: c.dialect, q: c.engine(sqlTx)}); err != nil {
+	db := c.wrap(sqlTx)
+	if err := fn(&tx{tx: db, d: c.dialect, q: newQueries(db)}); err != nil {
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {

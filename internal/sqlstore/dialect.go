@@ -85,6 +85,9 @@ const (
 	// IDsReturning appends RETURNING id. The engine assigns ids in the
 	// order of the VALUES rows and ever increasing, so the returned ids,
 	// sorted, are the rows' ids in order (SQLite's AUTOINCREMENT, MariaDB).
+	// It is also how the id of a single inserted row (a new type, a node
+	// inserted alone) is read, so an engine with RETURNING need not
+	// implement sql.Result.LastInsertId.
 	IDsReturning IDStrategy = iota
 	// IDsConsecutive reads the first id of the statement (LAST_INSERT_ID)
 	// and counts on from it by a fixed step: the engine gives the rows of
@@ -122,3 +125,12 @@ const (
 	// column, out of range, too long): InvalidArgument.
 	ClassInvalid
 )
+
+// DBWrapper is an optional interface of a Dialect whose database needs the
+// statements that sqlstore runs (generated and built alike, all written
+// with ? placeholders) changed on their way, e.g. ? rewritten to $1, $2,
+// ... (see DollarPlaceholders). Conn calls WrapDB on every transaction and
+// on its pool, and runs every statement through what it returns.
+type DBWrapper interface {
+	WrapDB(db DBTX) DBTX
+}

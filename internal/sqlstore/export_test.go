@@ -5,13 +5,13 @@ import (
 	"database/sql"
 )
 
-// TraceQueries returns a Conn over c's pool, dialect and engine whose
-// generated queries (the Queries of each transaction) also report their
-// SQL text and arguments to trace, as they go to the database.
+// TraceQueries returns a Conn over c's pool and dialect whose statements
+// (generated and built) also report their SQL text and arguments to
+// trace, as they go to the database.
 func TraceQueries(c *Conn, trace func(query string, args []any)) *Conn {
 	traced := *c
-	engine := c.engine
-	traced.engine = func(db DBTX) Queries { return engine(tracingDBTX{db, trace}) }
+	wrap := c.wrap
+	traced.wrap = func(db DBTX) DBTX { return tracingDBTX{wrap(db), trace} }
 	return &traced
 }
 

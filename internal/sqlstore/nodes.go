@@ -84,7 +84,7 @@ func (t *tx) UpdateNodes(ctx context.Context, kind driver.Kind, rows []driver.No
 	}
 	ids = uniqueIDs(ids)
 	found, err := inChunks(ids, func(ids []int64) ([]int64, error) {
-		return t.q.NodeIDsByID(ctx, kind, ids)
+		return t.q.nodeIDsByID(ctx, kind, ids)
 	})
 	if err != nil {
 		return dbError(t.d, err, "find %ss", nt.noun)
@@ -154,7 +154,7 @@ func (t *tx) GetNodes(ctx context.Context, kind driver.Kind, ids []int64) ([]dri
 	case driver.KindArtifact:
 		out, err = inChunks(ids, func(ids []int64) ([]driver.NodeRow, error) {
 			recs, err := t.q.ArtifactsByID(ctx, ids)
-			return Convert(recs, err, func(r ArtifactRecord) driver.NodeRow {
+			return convert(recs, err, func(r ArtifactRecord) driver.NodeRow {
 				return driver.NodeRow{
 					ID: r.ID, TypeID: r.TypeID, TypeName: r.TypeName.String, Name: r.Name.String,
 					URI: r.Uri.String, ExternalID: r.ExternalID.String, State: int32(r.State.Int64),
@@ -165,7 +165,7 @@ func (t *tx) GetNodes(ctx context.Context, kind driver.Kind, ids []int64) ([]dri
 	case driver.KindExecution:
 		out, err = inChunks(ids, func(ids []int64) ([]driver.NodeRow, error) {
 			recs, err := t.q.ExecutionsByID(ctx, ids)
-			return Convert(recs, err, func(r ExecutionRecord) driver.NodeRow {
+			return convert(recs, err, func(r ExecutionRecord) driver.NodeRow {
 				return driver.NodeRow{
 					ID: r.ID, TypeID: r.TypeID, TypeName: r.TypeName.String, Name: r.Name.String,
 					ExternalID: r.ExternalID.String, State: int32(r.LastKnownState.Int64),
@@ -176,7 +176,7 @@ func (t *tx) GetNodes(ctx context.Context, kind driver.Kind, ids []int64) ([]dri
 	default:
 		out, err = inChunks(ids, func(ids []int64) ([]driver.NodeRow, error) {
 			recs, err := t.q.ContextsByID(ctx, ids)
-			return Convert(recs, err, func(r ContextRecord) driver.NodeRow {
+			return convert(recs, err, func(r ContextRecord) driver.NodeRow {
 				return driver.NodeRow{
 					ID: r.ID, TypeID: r.TypeID, TypeName: r.TypeName.String, Name: r.Name,
 					ExternalID:           r.ExternalID.String,
@@ -198,7 +198,7 @@ func (t *tx) GetNodes(ctx context.Context, kind driver.Kind, ids []int64) ([]dri
 		byID[out[i].ID] = &out[i]
 	}
 	props, err := inChunks(found, func(ids []int64) ([]PropertyRecord, error) {
-		return t.q.PropertiesByIDs(ctx, kind, ids)
+		return t.q.propertiesByIDs(ctx, kind, ids)
 	})
 	if err != nil {
 		return nil, dbError(t.d, err, "read %s properties", nt.noun)
@@ -223,13 +223,13 @@ func (t *tx) FindNodeIDs(ctx context.Context, kind driver.Kind, q driver.NodeQue
 	switch {
 	case len(q.IDs) > 0:
 		ids, err = inChunks(uniqueIDs(q.IDs), func(ids []int64) ([]int64, error) {
-			return t.q.NodeIDsByID(ctx, kind, ids)
+			return t.q.nodeIDsByID(ctx, kind, ids)
 		})
 	case len(q.TypeNames) > 0:
 		ids, err = t.findByTypeNames(ctx, kind, q.TypeNames)
 	case len(q.Names) > 0:
 		ids, err = inChunks(uniqueStrings(q.Names), func(names []string) ([]int64, error) {
-			return t.q.NodeIDsByTypeAndNames(ctx, kind, q.TypeID, names)
+			return t.q.nodeIDsByTypeAndNames(ctx, kind, q.TypeID, names)
 		})
 	case len(q.URIs) > 0:
 		if !nt.hasURI {
@@ -244,15 +244,15 @@ func (t *tx) FindNodeIDs(ctx context.Context, kind driver.Kind, q driver.NodeQue
 			uris = uris[1:]
 		}
 		more, err2 := inChunks(uris, func(uris []string) ([]int64, error) {
-			return t.q.ArtifactIDsByURIs(ctx, uris)
+			return t.q.ArtifactIDsByURIs(ctx, nullStrings(uris))
 		})
 		ids, err = append(ids, more...), err2
 	case len(q.ExternalIDs) > 0:
 		ids, err = inChunks(uniqueStrings(q.ExternalIDs), func(ext []string) ([]int64, error) {
-			return t.q.NodeIDsByExternalIDs(ctx, kind, ext)
+			return t.q.nodeIDsByExternalIDs(ctx, kind, ext)
 		})
 	case q.TypeID != 0:
-		ids, err = t.q.NodeIDsByType(ctx, kind, q.TypeID)
+		ids, err = t.q.nodeIDsByType(ctx, kind, q.TypeID)
 	default:
 		return nil, errcode.New(errcode.InvalidArgument, "sqlstore: find %ss: no selector set", nt.noun)
 	}
@@ -279,7 +279,7 @@ func (t *tx) findByTypeNames(ctx context.Context, kind driver.Kind, pairs []driv
 	for start := 0; start < len(typeIDs); start += idsPerQuery {
 		types := typeIDs[start:min(start+idsPerQuery, len(typeIDs))]
 		keys, err := inChunks(names, func(names []string) ([]NodeKeyRecord, error) {
-			return t.q.NodeKeysByTypesAndNames(ctx, kind, types, names)
+			return t.q.nodeKeysByTypesAndNames(ctx, kind, types, names)
 		})
 		if err != nil {
 			return nil, err

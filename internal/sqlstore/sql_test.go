@@ -191,10 +191,10 @@ func TestPropertyRowRoundTrip(t *testing.T) {
 	}
 }
 
-func ExampleConvert() {
+func Example_convert() {
 	type genRow struct{ ID, TypeID int64 }
 	type record struct{ ID, TypeID int64 }
-	recs, err := Convert([]genRow{{1, 2}}, nil, func(r genRow) record { return record(r) })
+	recs, err := convert([]genRow{{1, 2}}, nil, func(r genRow) record { return record(r) })
 	fmt.Println(recs, err)
 	// Output: [{1 2}] <nil>
 }

@@ -8,16 +8,18 @@ import (
 	"maps"
 	"slices"
 
+	gen "github.com/gomlmd/gomlmd/gen/queries"
 	"github.com/gomlmd/gomlmd/mlmd/driver"
 	"github.com/gomlmd/gomlmd/mlmd/errcode"
 )
 
 // tx is the driver.Tx of Conn: the generated queries and the statements
-// sqlstore builds, run on one *sql.Tx.
+// sqlstore builds, run on one *sql.Tx (wrapped as the dialect says, see
+// DBWrapper).
 type tx struct {
-	tx *sql.Tx
+	tx DBTX
 	d  Dialect
-	q  Queries
+	q  queries
 
 	// The id strategy of this transaction's session, once SessionIDs has
 	// been asked (see insertIDs).
@@ -89,19 +91,14 @@ func (t *tx) InsertType(ctx context.Context, tr driver.TypeRow) (int64, error) {
 	if err := t.checkNewType(ctx, tr); err != nil {
 		return 0, err
 	}
-	id, err := t.q.InsertType(ctx, TypeRecord{
-		Name:        tr.Name,
-		Version:     nullString(tr.Version),
-		TypeKind:    int64(tr.Kind),
-		Description: nullString(tr.Description),
-		InputType:   nullString(tr.InputType),
-		OutputType:  nullString(tr.OutputType),
-		ExternalID:  nullString(tr.ExternalID),
-	})
+	ids, err := t.insertRowsIDs(ctx, fmt.Sprintf("insert type %q", tr.Name), "Type",
+		[]string{"name", "version", "type_kind", "description", "input_type", "output_type", "external_id"},
+		[][]any{{tr.Name, nullable(tr.Version), int64(tr.Kind), nullable(tr.Description),
+			nullable(tr.InputType), nullable(tr.OutputType), nullable(tr.ExternalID)}})
 	if err != nil {
-		return 0, t.writeError(ctx, err, "Type", []string{"external_id"}, [][]any{{nullable(tr.ExternalID)}},
-			fmt.Sprintf("insert type %q", tr.Name))
+		return 0, err
 	}
+	id := ids[0]
 	if err := t.AddTypeProperties(ctx, id, tr.Properties); err != nil {
 		return 0, err
 	}
@@ -184,7 +181,7 @@ func kindNoun(k driver.Kind) string {
 }
 
 func (t *tx) UpdateType(ctx context.Context, tr driver.TypeRow) error {
-	n, err := t.q.UpdateType(ctx, TypeRecord{
+	n, err := t.q.UpdateType(ctx, gen.UpdateTypeParams{
 		ID:          tr.ID,
 		Description: nullString(tr.Description),
 		InputType:   nullString(tr.InputType),
@@ -234,11 +231,11 @@ func (t *tx) FindTypes(ctx context.Context, q driver.TypeQuery) ([]driver.TypeRo
 	switch {
 	case len(q.IDs) > 0:
 		recs, err = inChunks(uniqueIDs(q.IDs), func(ids []int64) ([]TypeRecord, error) {
-			return t.q.TypesByIDs(ctx, kind, ids)
+			return t.q.typesByIDs(ctx, kind, ids)
 		})
 	case len(q.ExternalIDs) > 0:
 		recs, err = inChunks(uniqueStrings(q.ExternalIDs), func(ext []string) ([]TypeRecord, error) {
-			return t.q.TypesByExternalIDs(ctx, kind, ext)
+			return t.q.typesByExternalIDs(ctx, kind, ext)
 		})
 	case len(q.Names) > 0:
 		names := make([]string, len(q.Names))
@@ -248,14 +245,14 @@ func (t *tx) FindTypes(ctx context.Context, q driver.TypeQuery) ([]driver.TypeRo
 			want[nv] = true
 		}
 		recs, err = inChunks(uniqueStrings(names), func(names []string) ([]TypeRecord, error) {
-			return t.q.TypesByNames(ctx, kind, names)
+			return t.q.typesByNames(ctx, kind, names)
 		})
 		recs = slices.DeleteFunc(recs, func(r TypeRecord) bool {
 			return !want[driver.NameVersion{Name: r.Name, Version: r.Version.String}]
 		})
 	case len(q.NamesAnyVersion) > 0:
 		recs, err = inChunks(uniqueStrings(q.NamesAnyVersion), func(names []string) ([]TypeRecord, error) {
-			return t.q.TypesByNames(ctx, kind, names)
+			return t.q.typesByNames(ctx, kind, names)
 		})
 	default:
 		recs, err = t.q.TypesByKind(ctx, kind)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gomlmd/gomlmd/mlmd"
 	"github.com/gomlmd/gomlmd/mlmd/drivertest"
+	_ "github.com/gomlmd/gomlmd/mlmd/sqlitestore" // registers the "sqlite" backend
 )
 
 // TestSuiteOnBuiltinSQLite runs the suite against the built-in SQLite

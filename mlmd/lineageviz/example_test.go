@@ -7,6 +7,7 @@ import (
 
 	"github.com/gomlmd/gomlmd/mlmd"
 	"github.com/gomlmd/gomlmd/mlmd/lineageviz"
+	_ "github.com/gomlmd/gomlmd/mlmd/sqlitestore" // registers the "sqlite" backend
 )
 
 // Record a training run, then draw the model's provenance.

@@ -141,7 +141,6 @@ func (Driver) Open(ctx context.Context, dsn string, opts *driver.OpenOptions) (d
 	return sqlstore.New(sqlstore.Config{
 		DB:         db,
 		Dialect:    d,
-		Engine:     engine,
 		MaxRetries: opts.MaxRetries,
 	}), nil
 }

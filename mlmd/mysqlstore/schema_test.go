@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -307,26 +306,6 @@ func TestIDStrategy(t *testing.T) {
 		if got, step := sessionStrategy(tc.lockMode, tc.step); got != tc.want || step != tc.wantStep {
 			t.Errorf("sessionStrategy(%d, %d) = %v, %d; want %v, %d", tc.lockMode, tc.step, got, step, tc.want, tc.wantStep)
 		}
-	}
-}
-
-// TestAdaptersInSync checks that this package's queries.go is
-// mlmd/sqlitestore's apart from the package clause and the gen import.
-func TestAdaptersInSync(t *testing.T) {
-	mine, err := os.ReadFile("queries.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	theirs, err := os.ReadFile("../sqlitestore/queries.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	normalize := func(b []byte, pkg, gen string) string {
-		s := strings.Replace(string(b), "package "+pkg+"\n", "package X\n", 1)
-		return strings.Replace(s, `gen "github.com/gomlmd/gomlmd/gen/`+gen+`"`, `gen "GEN"`, 1)
-	}
-	if normalize(mine, "mysqlstore", "mysql") != normalize(theirs, "sqlitestore", "sqlite") {
-		t.Error("mlmd/mysqlstore/queries.go and mlmd/sqlitestore/queries.go differ beyond package and gen import")
 	}
 }
 

@@ -60,7 +60,7 @@ func TestTxIDStrategies(t *testing.T) {
 					t.Fatal(err)
 				}
 				t.Cleanup(func() { c.Close() })
-				return sqlstore.New(sqlstore.Config{DB: c.(*sqlstore.Conn).DB(), Dialect: &dialect{ids: s.ids, step: 1}, Engine: engine})
+				return sqlstore.New(sqlstore.Config{DB: c.(*sqlstore.Conn).DB(), Dialect: &dialect{ids: s.ids, step: 1}})
 			}, sqlstoretest.InsertCases...)
 		})
 	}

@@ -1,6 +1,8 @@
 // Package sqlitestore is gomlmd's SQLite backend, over the pure-Go driver
-// modernc.org/sqlite. Application code should use package mlmd, which
-// registers this backend as "sqlite":
+// modernc.org/sqlite. Importing it registers the backend with package mlmd
+// as "sqlite":
+//
+//	import _ "github.com/gomlmd/gomlmd/mlmd/sqlitestore"
 //
 //	store, err := mlmd.Open(ctx, "sqlite", "file:mlmd.db")
 //
@@ -39,9 +41,12 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
 	"github.com/gomlmd/gomlmd/internal/sqlstore"
+	"github.com/gomlmd/gomlmd/mlmd"
 	"github.com/gomlmd/gomlmd/mlmd/driver"
 	"github.com/gomlmd/gomlmd/mlmd/errcode"
 )
+
+func init() { mlmd.Register("sqlite", Driver{}) }
 
 // Driver is the SQLite driver.Driver. The zero value is ready to use.
 type Driver struct{}
@@ -72,7 +77,6 @@ func (Driver) Open(ctx context.Context, dsn string, opts *driver.OpenOptions) (d
 	return sqlstore.New(sqlstore.Config{
 		DB:              db,
 		Dialect:         dialect{},
-		Engine:          engine,
 		MaxRetries:      opts.MaxRetries,
 		SerializeWrites: !memory,
 	}), nil

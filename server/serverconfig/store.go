@@ -13,6 +13,7 @@ import (
 	pb "github.com/gomlmd/gomlmd/gen/mlmdpb"
 	"github.com/gomlmd/gomlmd/mlmd"
 	"github.com/gomlmd/gomlmd/mlmd/mysqlstore"
+	_ "github.com/gomlmd/gomlmd/mlmd/sqlitestore" // registers the "sqlite" backend
 )
 
 // Backend says how to open the store of a configuration.

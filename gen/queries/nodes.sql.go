@@ -3,7 +3,7 @@
 //   sqlc v1.31.1
 // source: nodes.sql
 
-package sqlite
+package queries
 
 import (
 	"context"

@@ -3,47 +3,13 @@
 //   sqlc v1.31.1
 // source: types.sql
 
-package mysql
+package queries
 
 import (
 	"context"
 	"database/sql"
 	"strings"
 )
-
-const insertType = `-- name: InsertType :execlastid
-
-INSERT INTO Type (name, version, type_kind, description, input_type, output_type, external_id)
-VALUES (?, ?, ?, ?, ?, ?, ?)
-`
-
-type InsertTypeParams struct {
-	Name        string
-	Version     sql.NullString
-	TypeKind    int64
-	Description sql.NullString
-	InputType   sql.NullString
-	OutputType  sql.NullString
-	ExternalID  sql.NullString
-}
-
-// Queries on Type, TypeProperty and ParentType. Shared by the sqlite and
-// mysql engines: plain ? placeholders, no RETURNING, no engine-only syntax.
-func (q *Queries) InsertType(ctx context.Context, arg InsertTypeParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, insertType,
-		arg.Name,
-		arg.Version,
-		arg.TypeKind,
-		arg.Description,
-		arg.InputType,
-		arg.OutputType,
-		arg.ExternalID,
-	)
-	if err != nil {
-		return 0, err
-	}
-	return result.LastInsertId()
-}
 
 const parentTypesByTypeIDs = `-- name: ParentTypesByTypeIDs :many
 SELECT type_id, parent_type_id FROM ParentType
@@ -349,6 +315,7 @@ func (q *Queries) TypesByNames(ctx context.Context, arg TypesByNamesParams) ([]T
 }
 
 const updateType = `-- name: UpdateType :execrows
+
 UPDATE Type
 SET description = ?, external_id = ?, input_type = ?, output_type = ?
 WHERE id = ?
@@ -362,6 +329,9 @@ type UpdateTypeParams struct {
 	ID          int64
 }
 
+// Queries on Type, TypeProperty and ParentType. Like every file here,
+// engine-neutral: every SQL backend runs them (plain ? placeholders, which
+// a backend may rewrite to its own; no RETURNING, no engine-only syntax).
 func (q *Queries) UpdateType(ctx context.Context, arg UpdateTypeParams) (int64, error) {
 	result, err := q.db.ExecContext(ctx, updateType,
 		arg.Description,

@@ -3,7 +3,7 @@
 //   sqlc v1.31.1
 // source: links.sql
 
-package mysql
+package queries
 
 import (
 	"context"
