@@ -87,11 +87,7 @@ func (s *SQL) From() string {
 
 // Build parses, checks and compiles a filter query in one step.
 func Build(query string, kind Kind, d Dialect) (*SQL, error) {
-	expr, err := Parse(query)
-	if err != nil {
-		return nil, err
-	}
-	checked, err := Check(expr, kind)
+	checked, err := Prepare(query, kind)
 	if err != nil {
 		return nil, err
 	}

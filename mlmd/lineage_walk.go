@@ -79,16 +79,19 @@ var forcedWalk string
 // subgraphPlan is a checked LineageSubgraphQuery.
 type subgraphPlan struct {
 	startKind   Kind
-	startFilter string
+	startFilter *driver.Filter
 	// startIDs, if not nil, are the starting nodes in place of startFilter
 	// (the helpers start from one artifact by id: no filter to parse).
 	startIDs []int64
 	maxHops  int
 	dir      LineageDirection
 	// ending is indexed by Kind (execution, artifact); nil for none.
-	ending  [2]*EndingNodes
-	mask    lineageMask
-	idsOnly bool
+	ending [2]*EndingNodes
+	// endingFilter holds the checked filter queries of ending, nil where
+	// ending is nil or its query is empty.
+	endingFilter [2]*driver.Filter
+	mask         lineageMask
+	idsOnly      bool
 }
 
 // planSubgraph checks a query, with MLMD's messages.
@@ -99,18 +102,23 @@ func planSubgraph(q LineageSubgraphQuery) (*subgraphPlan, error) {
 		mask:    parseLineageMask(q.ReadMask),
 		idsOnly: q.NodeIDsOnly,
 	}
+	var startFilter string
 	switch {
 	case q.StartingArtifacts != nil && q.StartingExecutions != nil:
 		return nil, invalid("starting artifacts and starting executions are both given; give one")
 	case q.StartingArtifacts != nil:
-		p.startKind, p.startFilter = KindArtifact, q.StartingArtifacts.FilterQuery
+		p.startKind, startFilter = KindArtifact, q.StartingArtifacts.FilterQuery
 	case q.StartingExecutions != nil:
-		p.startKind, p.startFilter = KindExecution, q.StartingExecutions.FilterQuery
+		p.startKind, startFilter = KindExecution, q.StartingExecutions.FilterQuery
 	default:
 		return nil, invalid("Missing arguments for listing starting nodes.")
 	}
-	if p.startFilter == "" {
+	if startFilter == "" {
 		return nil, invalid("Cannot list starting nodes if `filter_query` is unspecified.")
+	}
+	var err error
+	if p.startFilter, err = checkFilter(startFilter, p.startKind); err != nil {
+		return nil, errcode.Annotate(err, "starting %ss", p.startKind)
 	}
 	if q.MaxNumHops != nil {
 		if *q.MaxNumHops < 0 {
@@ -126,6 +134,13 @@ func planSubgraph(q LineageSubgraphQuery) (*subgraphPlan, error) {
 	}
 	p.ending[KindArtifact] = q.EndingArtifacts
 	p.ending[KindExecution] = q.EndingExecutions
+	for k, e := range p.ending {
+		if e != nil && e.FilterQuery != "" {
+			if p.endingFilter[k], err = checkFilter(e.FilterQuery, Kind(k)); err != nil {
+				return nil, errcode.Annotate(err, "ending %ss", Kind(k))
+			}
+		}
+	}
 	return p, nil
 }
 
@@ -236,12 +251,8 @@ func (p *subgraphPlan) traced(ctx context.Context, tx driver.LineageTx) (walkRes
 		ExecutionEventTypes: followed(p.dir, KindExecution),
 		WithEvents:          p.mask.events,
 	}
-	if e := p.ending[KindArtifact]; e != nil {
-		q.EndingArtifacts = e.FilterQuery
-	}
-	if e := p.ending[KindExecution]; e != nil {
-		q.EndingExecutions = e.FilterQuery
-	}
+	q.EndingArtifacts = p.endingFilter[KindArtifact]
+	q.EndingExecutions = p.endingFilter[KindExecution]
 	res, err := tx.TraceLineage(ctx, q)
 	if err != nil {
 		return walkResult{}, err
@@ -302,19 +313,19 @@ type matcher struct {
 }
 
 // match returns those of ids whose node of kind k matches filter.
-func (m *matcher) match(ctx context.Context, k Kind, filter string, ids []int64) (map[int64]bool, error) {
+func (m *matcher) match(ctx context.Context, k Kind, filter *driver.Filter, ids []int64) (map[int64]bool, error) {
 	out := map[int64]bool{}
 	if len(ids) == 0 {
 		return out, nil
 	}
 	if lt, ok := m.tx.(driver.LineageTx); ok {
-		found, err := lt.MatchNodeIDs(ctx, driver.Kind(k), filter, ids)
+		found, err := lt.MatchNodeIDs(ctx, filter, ids)
 		for _, id := range found {
 			out[id] = true
 		}
 		return out, err
 	}
-	key := fmt.Sprintf("%d\x00%s", k, filter)
+	key := fmt.Sprintf("%d\x00%s", k, filter.String())
 	all, ok := m.listed[key]
 	if !ok {
 		keys, err := m.tx.ListNodes(ctx, driver.ListQuery{Kind: driver.Kind(k), Filter: filter, OrderBy: driver.OrderByID})
@@ -351,7 +362,7 @@ func (p *subgraphPlan) endingOf(ctx context.Context, m *matcher, k Kind, ids []i
 		}
 		return all, nil
 	}
-	found, err := m.match(ctx, k, e.FilterQuery, ids)
+	found, err := m.match(ctx, k, p.endingFilter[k], ids)
 	if err != nil {
 		return nil, errcode.Annotate(err, "ending %ss", k)
 	}

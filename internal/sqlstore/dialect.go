@@ -6,6 +6,8 @@ import (
 	"io/fs"
 
 	"github.com/pressly/goose/v3"
+
+	"github.com/gomlmd/gomlmd/filterlang"
 )
 
 // Dialect is what the shared implementation needs to know about one SQL
@@ -46,6 +48,9 @@ type Dialect interface {
 	// transactions are serialized anyway and never read a stale snapshot
 	// (SQLite's write lock); sqlstore then skips the checks that need it.
 	LockingRead() string
+
+	// FilterDialect is the dialect that filter queries are compiled to.
+	FilterDialect() filterlang.Dialect
 
 	// Classify sorts an error returned by the database.
 	Classify(err error) ErrorClass

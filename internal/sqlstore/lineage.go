@@ -19,13 +19,14 @@ var _ driver.LineageTx = (*tx)(nil)
 
 // MatchNodeIDs returns those of ids whose node matches filter, one query
 // per chunk of ids.
-func (t *tx) MatchNodeIDs(ctx context.Context, kind driver.Kind, filter string, ids []int64) ([]int64, error) {
+func (t *tx) MatchNodeIDs(ctx context.Context, filter *driver.Filter, ids []int64) ([]int64, error) {
+	if filter == nil {
+		return nil, errcode.New(errcode.InvalidArgument, "sqlstore: MatchNodeIDs needs a filter query")
+	}
+	kind := filter.Kind()
 	nt, err := tableOf(kind)
 	if err != nil {
 		return nil, err
-	}
-	if filter == "" {
-		return nil, errcode.New(errcode.InvalidArgument, "sqlstore: MatchNodeIDs needs a filter query")
 	}
 	ids = uniqueIDs(ids)
 	if len(ids) == 0 {
@@ -113,7 +114,7 @@ func (t *tx) TraceLineage(ctx context.Context, q driver.LineageTrace) (driver.Li
 	}
 	// The start nodes: chunks of StartIDs, or one filter query.
 	var startParts []startNodes
-	if q.StartFilter != "" {
+	if q.StartFilter != nil {
 		joins, where, args, err := compileFilter(t.d, q.StartKind, q.StartFilter)
 		if err != nil {
 			return res, err
@@ -129,8 +130,8 @@ func (t *tx) TraceLineage(ctx context.Context, q driver.LineageTrace) (driver.Li
 		return res, nil
 	}
 	var ending [2]*compiledFilter // by kind: execution, artifact
-	for k, f := range map[driver.Kind]string{driver.KindArtifact: q.EndingArtifacts, driver.KindExecution: q.EndingExecutions} {
-		if f == "" {
+	for k, f := range map[driver.Kind]*driver.Filter{driver.KindArtifact: q.EndingArtifacts, driver.KindExecution: q.EndingExecutions} {
+		if f == nil {
 			continue
 		}
 		joins, where, args, err := compileFilter(t.d, k, f)

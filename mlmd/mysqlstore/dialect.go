@@ -15,8 +15,10 @@ import (
 	"syscall"
 
 	"github.com/go-sql-driver/mysql"
+
 	"github.com/pressly/goose/v3"
 
+	"github.com/gomlmd/gomlmd/filterlang"
 	"github.com/gomlmd/gomlmd/internal/sqlstore"
 	"github.com/gomlmd/gomlmd/migrations"
 )
@@ -31,6 +33,8 @@ type dialect struct {
 var _ sqlstore.Dialect = (*dialect)(nil)
 
 func (*dialect) Name() string { return "mysql" }
+
+func (*dialect) FilterDialect() filterlang.Dialect { return filterlang.MySQL }
 
 // MaxParams is below the 65535 placeholders of a MySQL prepared statement.
 func (*dialect) MaxParams() int { return 60000 }

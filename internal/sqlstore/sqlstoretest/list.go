@@ -8,6 +8,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/gomlmd/gomlmd/filterlang"
 	"github.com/gomlmd/gomlmd/mlmd/driver"
 	"github.com/gomlmd/gomlmd/mlmd/errcode"
 )
@@ -87,7 +88,7 @@ func testListNodes(t *testing.T, c driver.Conn) {
 							t.Run(name, func(t *testing.T) {
 								want := expectedListing(nodes, v.typeID, v.contextID, v.keep, order, desc)
 								got := listAll(t, c, driver.ListQuery{Kind: kind, TypeID: v.typeID, ContextID: v.contextID,
-									Filter: v.filter, OrderBy: order, Desc: desc, Limit: pageSize})
+									Filter: Filter(t, v.filter, kind), OrderBy: order, Desc: desc, Limit: pageSize})
 								equal(t, "listing", got, want)
 							})
 						}
@@ -159,7 +160,7 @@ func testListNodesErrors(t *testing.T, c driver.Conn) {
 		name string
 		q    driver.ListQuery
 	}{
-		{"filter", driver.ListQuery{Kind: driver.KindArtifact, Filter: "uri = "}},
+		{"filter of another kind", driver.ListQuery{Kind: driver.KindArtifact, Filter: Filter(t, "id > 0", driver.KindExecution)}},
 		{"bad kind", driver.ListQuery{Kind: 9}},
 		{"bad order", driver.ListQuery{Kind: driver.KindArtifact, OrderBy: 7}},
 		{"negative limit", driver.ListQuery{Kind: driver.KindArtifact, Limit: -1}},
@@ -251,4 +252,18 @@ func testInTx(t *testing.T, c driver.Conn) {
 			t.Fatalf("InTx with a canceled context: %v (code %v), want context.Canceled", err, errcode.Of(err))
 		}
 	})
+}
+
+// Filter returns query checked against kind, as package mlmd hands filter
+// queries to drivers; nil for "".
+func Filter(t testing.TB, query string, kind driver.Kind) *driver.Filter {
+	t.Helper()
+	if query == "" {
+		return nil
+	}
+	f, err := filterlang.Prepare(query, kind)
+	if err != nil {
+		t.Fatalf("filter query %q: %v", query, err)
+	}
+	return f
 }
