@@ -40,7 +40,7 @@ func newEnv(ctx context.Context, driverName, dsn string) (*env, error) {
 			return nil, err
 		}
 		path := filepath.Join(dir, "bench.db")
-		e.store, err = mlmd.Open(ctx, "sqlite", "file:"+path)
+		e.store, err = mlmd.Open(ctx, "sqlite", "file:"+path, nil)
 		if err != nil {
 			return nil, err
 		}

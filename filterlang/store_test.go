@@ -19,7 +19,7 @@ import (
 func openStores(t *testing.T, fn func(t *testing.T, s *mlmd.Store)) {
 	ctx := context.Background()
 	t.Run("sqlite", func(t *testing.T) {
-		s, err := mlmd.Open(ctx, "sqlite", ":memory:")
+		s, err := mlmd.Open(ctx, "sqlite", ":memory:", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -28,7 +28,7 @@ func openStores(t *testing.T, fn func(t *testing.T, s *mlmd.Store)) {
 	})
 	t.Run("mysql", func(t *testing.T) {
 		dsn := sqlstoretest.MySQLStoreDatabase(t)
-		s, err := mlmd.Open(ctx, "mysql", dsn)
+		s, err := mlmd.Open(ctx, "mysql", dsn, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,7 +13,7 @@
 //
 //	import _ "github.com/gomlmd/gomlmd/mlmd/sqlitestore" // embedded SQLite, pure Go
 //
-//	store, err := mlmd.Open(ctx, "sqlite", "file:mlmd.db")
+//	store, err := mlmd.Open(ctx, "sqlite", "file:mlmd.db", nil)
 //
 // The MySQL/MariaDB backend is _ "github.com/gomlmd/gomlmd/mlmd/mysqlstore".
 //

@@ -144,3 +144,29 @@ func TestBadFilterFailsBeforeTransaction(t *testing.T) {
 		})
 	}
 }
+
+// TestClosedStore checks that every call on a closed store, Close
+// included, is FailedPrecondition.
+func TestClosedStore(t *testing.T) {
+	ctx := context.Background()
+	s, err := mlmd.Open(ctx, "sqlite", ":memory:", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for name, call := range map[string]func() error{
+		"read": func() error { _, err := s.GetArtifactTypes(ctx); return err },
+		"write": func() error {
+			_, err := s.PutArtifactType(ctx, mlmd.ArtifactType{Name: "T"}, nil)
+			return err
+		},
+		"list":  func() error { _, _, err := s.GetArtifacts(ctx, &mlmd.ListOptions{}); return err },
+		"close": s.Close,
+	} {
+		if err := call(); mlmd.CodeOf(err) != mlmd.FailedPrecondition {
+			t.Errorf("%s on a closed store: %v, want FailedPrecondition", name, err)
+		}
+	}
+}

@@ -23,7 +23,7 @@ func TestMainDSNMySQL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := mlmd.Open(ctx, "mysql", dsn)
+	s, err := mlmd.Open(ctx, "mysql", dsn, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

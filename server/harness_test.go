@@ -68,7 +68,7 @@ type served struct {
 func serve(t *testing.T, driver, dsn string) *served {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	store, err := mlmd.Open(ctx, driver, dsn)
+	store, err := mlmd.Open(ctx, driver, dsn, nil)
 	if err != nil {
 		cancel()
 		t.Fatalf("open %s store: %v", driver, err)

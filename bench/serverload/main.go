@@ -249,7 +249,7 @@ func target(ctx context.Context, c config) (addr, label string, svc api, stop fu
 	default:
 		return "", "", nil, nil, fmt.Errorf("-backend %q: want sqlite or mysql", c.backend)
 	}
-	store, err := mlmd.Open(ctx, c.backend, dsn)
+	store, err := mlmd.Open(ctx, c.backend, dsn, nil)
 	if err != nil {
 		cleanup()
 		return "", "", nil, nil, err

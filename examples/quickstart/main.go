@@ -38,7 +38,7 @@ func main() {
 }
 
 func run(ctx context.Context, w io.Writer, path string) error {
-	store, err := mlmd.Open(ctx, "sqlite", "file:"+path)
+	store, err := mlmd.Open(ctx, "sqlite", "file:"+path, nil)
 	if err != nil {
 		return err
 	}

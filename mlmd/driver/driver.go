@@ -51,6 +51,13 @@ type Driver interface {
 	Open(ctx context.Context, dsn string, opts *OpenOptions) (Conn, error)
 }
 
+// Connector opens connections to one database that it was configured for
+// without a DSN, e.g. from a backend's typed configuration; see
+// mlmd.OpenConnector. Connect has the contract of Driver.Open.
+type Connector interface {
+	Connect(ctx context.Context, opts *OpenOptions) (Conn, error)
+}
+
 // OpenOptions are the options of Driver.Open. The portable type fills them
 // in from mlmd.Options.
 type OpenOptions struct {

@@ -13,7 +13,7 @@ import (
 // Record a training run, then draw the model's provenance.
 func Example() {
 	ctx := context.Background()
-	store, err := mlmd.Open(ctx, "sqlite", ":memory:")
+	store, err := mlmd.Open(ctx, "sqlite", ":memory:", nil)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -36,7 +36,7 @@ func openStores(t *testing.T, n int) []*mlmd.Store {
 	dsn := sqlstoretest.MySQLStoreDatabase(t)
 	stores := make([]*mlmd.Store, n)
 	for i := range stores {
-		s, err := mlmd.Open(ctx, "mysql", dsn)
+		s, err := mlmd.Open(ctx, "mysql", dsn, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

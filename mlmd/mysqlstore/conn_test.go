@@ -250,7 +250,7 @@ func TestServerRestart(t *testing.T) {
 	srv := startPrivateServer(t)
 	cfg := &Config{Host: "127.0.0.1", Port: int64(srv.port), Database: "mlmd", User: "root",
 		Params: map[string]string{"timeout": "2s"}}
-	s, err := Open(ctx, cfg, &mlmd.Options{MaxRetries: 2})
+	s, err := Open(ctx, *cfg, &mlmd.Options{MaxRetries: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -346,7 +346,7 @@ func TestMaxRetriesFromOptions(t *testing.T) {
 	admin := adminDB(t)
 	for _, tc := range []struct{ retries, attempts int }{{1, 2}, {3, 4}} {
 		t.Run(fmt.Sprint("retries=", tc.retries), func(t *testing.T) {
-			s, err := mlmd.OpenWith(ctx, "mysql", dsn+"?innodb_lock_wait_timeout=1", &mlmd.Options{MaxRetries: tc.retries})
+			s, err := mlmd.Open(ctx, "mysql", dsn+"?innodb_lock_wait_timeout=1", &mlmd.Options{MaxRetries: tc.retries})
 			if err != nil {
 				t.Fatal(err)
 			}

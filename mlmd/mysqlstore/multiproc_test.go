@@ -131,7 +131,7 @@ type openReport struct {
 // openProcess opens the store (creating the database and schema if it is
 // the first) and reports the id of a system type.
 func openProcess(ctx context.Context, dsn string) (openReport, error) {
-	s, err := mlmd.Open(ctx, "mysql", dsn)
+	s, err := mlmd.Open(ctx, "mysql", dsn, nil)
 	if err != nil {
 		return openReport{}, err
 	}
@@ -213,7 +213,7 @@ const (
 
 // writerProcess runs writersPerProc writers on one store.
 func writerProcess(ctx context.Context, dsn string, proc int) (writerReport, error) {
-	s, err := mlmd.Open(ctx, "mysql", dsn)
+	s, err := mlmd.Open(ctx, "mysql", dsn, nil)
 	if err != nil {
 		return writerReport{}, err
 	}
@@ -348,7 +348,7 @@ func writer(ctx context.Context, s *mlmd.Store, w int) (writerLog, error) {
 // nothing else is.
 func TestManyWriters(t *testing.T) {
 	dsn := sqlstoretest.NewMySQLDatabase(t)
-	s, err := mlmd.Open(ctx, "mysql", dsn) // the schema exists before the writers start
+	s, err := mlmd.Open(ctx, "mysql", dsn, nil) // the schema exists before the writers start
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -114,7 +114,7 @@ func checkGomlmdIndexes(t *testing.T, db *sql.DB) {
 // with MLMD's DDL plus schema.GomlmdIndexes: any other difference fails.
 func TestMigratedSchemaMatchesMLMD(t *testing.T) {
 	migrated := sqlstoretest.NewMySQLDatabase(t)
-	s, err := mlmd.Open(ctx, "mysql", migrated)
+	s, err := mlmd.Open(ctx, "mysql", migrated, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func TestOpenMLMDDatabase(t *testing.T) {
 	execSQL(t, db, stmts...)
 	before := sqlstoretest.DumpTables(t, db, sqlstoretest.MLMDTables)
 
-	s, err := mlmd.Open(ctx, "mysql", dsn)
+	s, err := mlmd.Open(ctx, "mysql", dsn, nil)
 	if err != nil {
 		t.Fatalf("open MLMD's database: %v", err)
 	}
@@ -179,7 +179,7 @@ func TestGomlmdIndexesIdempotent(t *testing.T) {
 			for _, ix := range schema.GomlmdIndexes[:n] {
 				execSQL(t, db, ix.CreateSQL())
 			}
-			s, err := mlmd.Open(ctx, "mysql", dsn)
+			s, err := mlmd.Open(ctx, "mysql", dsn, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -212,7 +212,7 @@ func TestOpenRefusesOtherSchemas(t *testing.T) {
 			db := rawDB(t, dsn)
 			execSQL(t, db, schema.Statements(schema.MySQL)...)
 			execSQL(t, db, tc.setup...)
-			s, err := mlmd.OpenWith(ctx, "mysql", dsn, &mlmd.Options{SkipMigrations: tc.skip})
+			s, err := mlmd.Open(ctx, "mysql", dsn, &mlmd.Options{SkipMigrations: tc.skip})
 			if err == nil {
 				s.Close()
 			}
@@ -237,13 +237,13 @@ func TestOpenCreatesDatabase(t *testing.T) {
 	t.Run("skip_db_creation", func(t *testing.T) {
 		skip := cfg.Clone()
 		skip.Params = map[string]string{skipDBCreationParam: "true"}
-		_, err := mlmd.Open(ctx, "mysql", skip.FormatDSN())
+		_, err := mlmd.Open(ctx, "mysql", skip.FormatDSN(), nil)
 		if mlmd.CodeOf(err) != errcode.Unavailable {
 			t.Fatalf("Open of a missing database with skip_db_creation: %v, want Unavailable", err)
 		}
 	})
 	t.Run("created", func(t *testing.T) {
-		s, err := mlmd.Open(ctx, "mysql", dsn)
+		s, err := mlmd.Open(ctx, "mysql", dsn, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -251,7 +251,7 @@ func TestOpenCreatesDatabase(t *testing.T) {
 		// Now it exists, and skip_db_creation is fine.
 		skip := cfg.Clone()
 		skip.Params = map[string]string{skipDBCreationParam: "1"}
-		s, err = mlmd.Open(ctx, "mysql", skip.FormatDSN())
+		s, err = mlmd.Open(ctx, "mysql", skip.FormatDSN(), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -319,7 +319,7 @@ func TestWriteToMLMDDatabase(t *testing.T) {
 	execSQL(t, db, schema.Statements(schema.MySQL)...)
 	stmts, fx := sqlstoretest.MLMDRows(t)
 	execSQL(t, db, stmts...)
-	s, err := mlmd.Open(ctx, "mysql", dsn)
+	s, err := mlmd.Open(ctx, "mysql", dsn, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

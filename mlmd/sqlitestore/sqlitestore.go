@@ -4,7 +4,7 @@
 //
 //	import _ "github.com/gomlmd/gomlmd/mlmd/sqlitestore"
 //
-//	store, err := mlmd.Open(ctx, "sqlite", "file:mlmd.db")
+//	store, err := mlmd.Open(ctx, "sqlite", "file:mlmd.db", nil)
 //
 // # DSNs
 //
@@ -80,6 +80,23 @@ func (Driver) Open(ctx context.Context, dsn string, opts *driver.OpenOptions) (d
 		MaxRetries:      opts.MaxRetries,
 		SerializeWrites: !memory,
 	}), nil
+}
+
+// Open opens the store of the SQLite database that dsn names (see the
+// package documentation), as mlmd.Open(ctx, "sqlite", dsn, opts) does.
+func Open(ctx context.Context, dsn string, opts *mlmd.Options) (*mlmd.Store, error) {
+	s, err := mlmd.OpenConnector(ctx, connector(dsn), opts)
+	if err != nil {
+		return nil, errcode.Annotate(err, "mlmd: open sqlite store")
+	}
+	return s, nil
+}
+
+// connector is the driver.Connector of a DSN.
+type connector string
+
+func (c connector) Connect(ctx context.Context, opts *driver.OpenOptions) (driver.Conn, error) {
+	return Driver{}.Open(ctx, string(c), opts)
 }
 
 // OpenDB opens dsn with database/sql and the connection settings that

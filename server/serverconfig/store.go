@@ -20,7 +20,7 @@ import (
 type Backend struct {
 	// Driver is the backend: "sqlite" or "mysql".
 	Driver string
-	// DSN is the SQLite DSN, opened with mlmd.OpenWith; empty for MySQL.
+	// DSN is the SQLite DSN, opened with mlmd.Open; empty for MySQL.
 	DSN string
 	// MySQL is the MySQL connection, opened with mysqlstore.Open; nil for
 	// SQLite.
@@ -77,9 +77,9 @@ func newBackend(cc *pb.ConnectionConfig, pool MySQLPool) (*Backend, error) {
 // open opens the store of b.
 func (b *Backend) open(ctx context.Context) (*mlmd.Store, error) {
 	if b.MySQL != nil {
-		return mysqlstore.Open(ctx, b.MySQL, &b.Options)
+		return mysqlstore.Open(ctx, *b.MySQL, &b.Options)
 	}
-	return mlmd.OpenWith(ctx, b.Driver, b.DSN, &b.Options)
+	return mlmd.Open(ctx, b.Driver, b.DSN, &b.Options)
 }
 
 // SQLiteDSN turns MLMD's SqliteMetadataSourceConfig into a DSN of gomlmd's
