@@ -72,10 +72,6 @@ func parseLineageMask(paths []string) lineageMask {
 // are always traced. A variable for tests.
 var traceBidirectionalMaxHops = 16
 
-// forcedWalk, if not "", makes every walk "traced" (where the driver can)
-// or "hops" (hop by hop), for tests that compare the two.
-var forcedWalk string
-
 // subgraphPlan is a checked LineageSubgraphQuery.
 type subgraphPlan struct {
 	startKind   Kind
@@ -92,6 +88,9 @@ type subgraphPlan struct {
 	endingFilter [2]*driver.Filter
 	mask         lineageMask
 	idsOnly      bool
+	// walk, if not "", makes the walk "traced" (where the driver can) or
+	// "hops" (hop by hop), for tests that compare the two (Store.walk).
+	walk string
 }
 
 // planSubgraph checks a query, with MLMD's messages.
@@ -189,7 +188,7 @@ type walkResult struct {
 func (p *subgraphPlan) run(ctx context.Context, tx driver.Tx) (LineageGraph, error) {
 	lt, ok := tx.(driver.LineageTx)
 	trace := ok && p.traceable()
-	switch forcedWalk {
+	switch p.walk {
 	case "traced":
 		trace = ok && p.canTrace()
 	case "hops":

@@ -72,6 +72,9 @@ type Store struct {
 	conn   driver.Conn
 	now    func() time.Time
 	closed atomic.Bool
+	// walk, if not "", forces the lineage walk of GetLineageSubgraph:
+	// "traced" or "hops" (see subgraphPlan.run), for tests.
+	walk string
 }
 
 // Open opens the store that dsn names with the backend registered as

@@ -30,9 +30,6 @@ type Config struct {
 	// writer at a time; queueing writers in the process spares them the
 	// database's busy waiting.
 	SerializeWrites bool
-	// OnClose, if set, runs after the pool is closed; its error is
-	// returned by Close.
-	OnClose func() error
 }
 
 // Conn is the driver.Conn shared by the SQL backends. It is safe for
@@ -43,7 +40,6 @@ type Conn struct {
 	wrap       func(DBTX) DBTX // the statements' way to the database, see DBWrapper
 	maxRetries int
 	writers    chan struct{} // a one-slot semaphore when writes are serialized
-	onClose    func() error
 }
 
 var _ driver.Conn = (*Conn)(nil)
@@ -56,7 +52,6 @@ func New(cfg Config) *Conn {
 		dialect:    cfg.Dialect,
 		wrap:       func(db DBTX) DBTX { return db },
 		maxRetries: cfg.MaxRetries,
-		onClose:    cfg.OnClose,
 	}
 	if w, ok := cfg.Dialect.(DBWrapper); ok {
 		c.wrap = w.WrapDB
@@ -75,13 +70,7 @@ func New(cfg Config) *Conn {
 func (c *Conn) DB() *sql.DB { return c.db }
 
 // Close closes the connection pool.
-func (c *Conn) Close() error {
-	err := c.db.Close()
-	if c.onClose != nil {
-		err = errors.Join(err, c.onClose())
-	}
-	return err
-}
+func (c *Conn) Close() error { return c.db.Close() }
 
 // SchemaVersion returns the schema version stored in MLMDEnv. It returns
 // FailedPrecondition if MLMDEnv does not hold exactly one row.

@@ -24,7 +24,7 @@ import (
 )
 
 // dialect is MySQL's and MariaDB's sqlstore.Dialect. Its id strategy
-// depends on the server, see detectIDStrategy.
+// depends on the server, see idStrategy.
 type dialect struct {
 	ids  sqlstore.IDStrategy
 	step int64
@@ -176,8 +176,8 @@ func (*dialect) LockSchema(ctx context.Context, db *sql.DB) (func(), error) {
 	}, nil
 }
 
-// detectIDStrategy picks how multi-row INSERTs learn their ids on this
-// server:
+// idStrategy picks how multi-row INSERTs learn their ids on the server of
+// this version string:
 //
 //   - MariaDB 10.5 and later: INSERT ... RETURNING id
 //     (sqlstore.IDsReturning), which is right whatever the server's
@@ -192,14 +192,6 @@ func (*dialect) LockSchema(ctx context.Context, db *sql.DB) (func(), error) {
 //     that changes auto_increment_increment, is followed at once.
 //
 // The version string is the only thing Open remembers about the server.
-func detectIDStrategy(ctx context.Context, db *sql.DB) (*dialect, error) {
-	var version string
-	if err := db.QueryRowContext(ctx, "SELECT VERSION()").Scan(&version); err != nil {
-		return nil, err
-	}
-	return idStrategy(version), nil
-}
-
 func idStrategy(version string) *dialect {
 	v := strings.ToLower(version)
 	switch {

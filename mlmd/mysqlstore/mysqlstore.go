@@ -51,7 +51,7 @@
 // # Ids of multi-row inserts
 //
 // Rows are inserted many per statement. How their ids are learnt depends
-// on the server; see detectIDStrategy.
+// on the server; see idStrategy.
 package mysqlstore
 
 import (
