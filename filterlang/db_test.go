@@ -63,7 +63,7 @@ func openSQLite(tb testing.TB) *testDB {
 }
 
 // mysqlDSNEnv names the variable with the DSN of the MySQL or MariaDB server
-// of the tests, as for the storage tests (internal/sqlstore/sqlstoretest,
+// of the tests, as for the storage tests (internal/testdb,
 // which this package's tests cannot import: it depends on this package).
 const mysqlDSNEnv = "MLMD_MYSQL_DSN"
 

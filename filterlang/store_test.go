@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gomlmd/gomlmd/internal/sqlstore/sqlstoretest"
+	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/mlmd"
 	"github.com/gomlmd/gomlmd/mlmd/errcode"
 	_ "github.com/gomlmd/gomlmd/mlmd/mysqlstore"
@@ -27,7 +27,7 @@ func openStores(t *testing.T, fn func(t *testing.T, s *mlmd.Store)) {
 		fn(t, s)
 	})
 	t.Run("mysql", func(t *testing.T) {
-		dsn := sqlstoretest.MySQLStoreDatabase(t)
+		dsn := testdb.MySQLStoreDatabase(t)
 		s, err := mlmd.Open(ctx, "mysql", dsn, nil)
 		if err != nil {
 			t.Fatal(err)

@@ -11,7 +11,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 	"github.com/pressly/goose/v3"
 
-	"github.com/gomlmd/gomlmd/internal/sqlstore/sqlstoretest"
+	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/migrations"
 	"github.com/gomlmd/gomlmd/mlmd/sqlitestore"
 	"github.com/gomlmd/gomlmd/schema"
@@ -46,12 +46,12 @@ var engines = []engine{
 	{
 		name: "mysql", dialect: goose.DialectMySQL, fsys: migrations.MySQL,
 		open: func(t *testing.T) *sql.DB {
-			dsn := sqlstoretest.NewMySQLDatabase(t)
+			dsn := testdb.NewMySQLDatabase(t)
 			cfg, err := mysql.ParseDSN(dsn)
 			if err != nil {
 				t.Fatal(err)
 			}
-			sqlstoretest.MySQLExec(t, "CREATE DATABASE `"+cfg.DBName+"`")
+			testdb.MySQLExec(t, "CREATE DATABASE `"+cfg.DBName+"`")
 			db, err := sql.Open("mysql", dsn)
 			if err != nil {
 				t.Fatal(err)
@@ -97,7 +97,7 @@ func TestUpDown(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			indexes := func() []string { return sqlstoretest.QueryStrings(t, db, e.gomlmdIndexes) }
+			indexes := func() []string { return testdb.QueryStrings(t, db, e.gomlmdIndexes) }
 			check := func(step string, wantIndexes []string, wantVersion int64) {
 				t.Helper()
 				if got := indexes(); !slices.Equal(got, wantIndexes) {
@@ -111,7 +111,7 @@ func TestUpDown(t *testing.T) {
 					"SELECT CAST(COUNT(*) AS CHAR) FROM Attribution WHERE artifact_id IN (1, 2)":  "2",
 					"SELECT CAST(COUNT(*) AS CHAR) FROM Association WHERE execution_id IN (1, 2)": "2",
 				} {
-					if got := sqlstoretest.QueryStrings(t, db, q); !slices.Equal(got, []string{want}) {
+					if got := testdb.QueryStrings(t, db, q); !slices.Equal(got, []string{want}) {
 						t.Errorf("after %s: %s = %v, want %s", step, q, got, want)
 					}
 				}

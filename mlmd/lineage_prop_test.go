@@ -15,7 +15,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gomlmd/gomlmd/internal/sqlstore/sqlstoretest"
+	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/mlmd"
 	"github.com/gomlmd/gomlmd/mlmd/driver"
 	"github.com/gomlmd/gomlmd/mlmd/mysqlstore"
@@ -404,7 +404,7 @@ func TestLineageSubgraphMatchesBFSOnMariaDB(t *testing.T) {
 		t.Skip("short")
 	}
 	checkRandomLineage(t, func(t *testing.T) driver.Conn {
-		conn, err := mysqlstore.Driver{}.Open(context.Background(), sqlstoretest.MySQLStoreDatabase(t), &driver.OpenOptions{})
+		conn, err := mysqlstore.Driver{}.Open(context.Background(), testdb.MySQLStoreDatabase(t), &driver.OpenOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}

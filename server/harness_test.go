@@ -18,7 +18,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	pb "github.com/gomlmd/gomlmd/gen/mlmdpb"
-	"github.com/gomlmd/gomlmd/internal/sqlstore/sqlstoretest"
+	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/mlmd"
 	_ "github.com/gomlmd/gomlmd/mlmd/mysqlstore"  // registers the "mysql" backend
 	_ "github.com/gomlmd/gomlmd/mlmd/sqlitestore" // registers the "sqlite" backend
@@ -35,7 +35,7 @@ type backend struct {
 // backends returns SQLite (a file per test) and MariaDB (a fresh database
 // per test on the server of MLMD_MYSQL_DSN, e.g.
 // "root@tcp(127.0.0.1:3306)/", dropped afterwards; see
-// sqlstoretest.MySQLServer). Without a MariaDB server its tests are
+// testdb.MySQLServer). Without a MariaDB server its tests are
 // skipped, or fail in CI (CI set).
 func backends() []backend {
 	return []backend{{
@@ -47,7 +47,7 @@ func backends() []backend {
 	}, {
 		name:   "mariadb",
 		driver: "mysql",
-		dsn:    func(t *testing.T) string { return sqlstoretest.NewMySQLDatabase(t) },
+		dsn:    func(t *testing.T) string { return testdb.NewMySQLDatabase(t) },
 	}}
 }
 

@@ -20,7 +20,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
-	"github.com/gomlmd/gomlmd/internal/sqlstore/sqlstoretest"
+	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/mlmd"
 	"github.com/gomlmd/gomlmd/mlmd/errcode"
 )
@@ -377,12 +377,12 @@ func tlsStatus(t *testing.T, cfg *Config) (version, cipher string) {
 // which serves no TLS: that fails, unless AllowPlaintextFallback says to
 // connect without TLS as MLMD does.
 func TestTLSRequiredByConfig(t *testing.T) {
-	server := sqlstoretest.MySQLServer(t)
+	server := testdb.MySQLServer(t)
 	host, port, err := net.SplitHostPort(server.Addr)
 	if err != nil || server.Net != "tcp" {
 		t.Skipf("the test server is not reached over TCP (%s %s)", server.Net, server.Addr)
 	}
-	dbCfg, err := mysql.ParseDSN(sqlstoretest.NewMySQLDatabase(t))
+	dbCfg, err := mysql.ParseDSN(testdb.NewMySQLDatabase(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/gomlmd/gomlmd/internal/sqlstore"
-	"github.com/gomlmd/gomlmd/internal/sqlstore/sqlstoretest"
+	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/mlmd"
 	"github.com/gomlmd/gomlmd/mlmd/errcode"
 	"github.com/gomlmd/gomlmd/mlmd/sqlitestore"
@@ -110,8 +110,8 @@ func normalizeSQL(s string) string {
 }
 
 var (
-	queryStrings = sqlstoretest.QueryStrings
-	queryRows    = sqlstoretest.QueryRows
+	queryStrings = testdb.QueryStrings
+	queryRows    = testdb.QueryRows
 )
 
 // TestMigratedSchemaMatchesMLMD compares the schema the migrations make
@@ -185,15 +185,15 @@ func equalStrings(t *testing.T, what string, got, want []string) {
 func dumpTables(t *testing.T, db *sql.DB) map[string][]string {
 	t.Helper()
 	present := queryStrings(t, db, "SELECT name FROM sqlite_master WHERE type = 'table'")
-	tables := slices.DeleteFunc(slices.Clone(sqlstoretest.MLMDTables), func(n string) bool { return !slices.Contains(present, n) })
-	return sqlstoretest.DumpTables(t, db, tables)
+	tables := slices.DeleteFunc(slices.Clone(testdb.MLMDTables), func(n string) bool { return !slices.Contains(present, n) })
+	return testdb.DumpTables(t, db, tables)
 }
 
 func TestOpenMLMDDatabase(t *testing.T) {
 	dsn := newFile(t)
 	db := rawDB(t, dsn)
 	createMLMDSchema(t, db)
-	stmts, fx := sqlstoretest.MLMDRows(t)
+	stmts, fx := testdb.MLMDRows(t)
 	execSQL(t, db, stmts...)
 	before := dumpTables(t, db)
 
@@ -203,12 +203,12 @@ func TestOpenMLMDDatabase(t *testing.T) {
 	}
 	defer s.Close()
 
-	sqlstoretest.CheckMLMDRows(t, s, fx)
+	testdb.CheckMLMDRows(t, s, fx)
 
 	// Adopted in place: every row MLMD wrote is still there as it was (the
 	// store may add its system types to Type), goose knows migrations 1
 	// and 2, and the schema is MLMD's with gomlmd's indexes.
-	sqlstoretest.CheckAdopted(t, before, dumpTables(t, db))
+	testdb.CheckAdopted(t, before, dumpTables(t, db))
 	equalStrings(t, "goose versions", queryStrings(t, db, "SELECT CAST(version_id AS TEXT) FROM "+sqlstore.GooseTable+" WHERE version_id > 0 ORDER BY id"), []string{"1", "2"})
 	expectedDB := rawDB(t, newFile(t))
 	createExpectedSchema(t, expectedDB)

@@ -1,4 +1,4 @@
-package sqlstoretest
+package txtest
 
 import (
 	"cmp"
@@ -13,12 +13,10 @@ import (
 	"github.com/gomlmd/gomlmd/mlmd/errcode"
 )
 
-func init() {
-	register(
-		testCase{"ListNodes", testListNodes},
-		testCase{"ListNodesErrors", testListNodesErrors},
-		testCase{"InTx", testInTx},
-	)
+var listCases = []testCase{
+	{"ListNodes", testListNodes},
+	{"ListNodesErrors", testListNodesErrors},
+	{"InTx", testInTx},
 }
 
 type listNode struct {

@@ -1,4 +1,4 @@
-package sqlstoretest
+package txtest
 
 import (
 	"encoding/base64"
@@ -12,17 +12,15 @@ import (
 	"github.com/gomlmd/gomlmd/mlmd/errcode"
 )
 
-func init() {
-	register(
-		testCase{"InsertAndGetNodes", testInsertAndGetNodes},
-		testCase{"InsertNodesConflicts", testInsertNodesConflicts},
-		testCase{"InsertNodesBatch", testInsertNodesBatch},
-		testCase{"InsertNodesLargeValues", testInsertNodesLargeValues},
-		testCase{"UpdateNodes", testUpdateNodes},
-		testCase{"FindNodeIDs", testFindNodeIDs},
-		testCase{"UpsertAndDeleteProperties", testUpsertAndDeleteProperties},
-		testCase{"ManyIDs", testManyIDs},
-	)
+var nodesCases = []testCase{
+	{"InsertAndGetNodes", testInsertAndGetNodes},
+	{"InsertNodesConflicts", testInsertNodesConflicts},
+	{"InsertNodesBatch", testInsertNodesBatch},
+	{"InsertNodesLargeValues", testInsertNodesLargeValues},
+	{"UpdateNodes", testUpdateNodes},
+	{"FindNodeIDs", testFindNodeIDs},
+	{"UpsertAndDeleteProperties", testUpsertAndDeleteProperties},
+	{"ManyIDs", testManyIDs},
 }
 
 // protoBytes is a property value the way the store hands it over: the

@@ -1,4 +1,4 @@
-package sqlstoretest
+package txtest
 
 import (
 	"testing"
@@ -7,12 +7,10 @@ import (
 	"github.com/gomlmd/gomlmd/mlmd/errcode"
 )
 
-func init() {
-	register(
-		testCase{"Events", testEvents},
-		testCase{"Links", testLinks},
-		testCase{"ParentContexts", testParentContexts},
-	)
+var linksCases = []testCase{
+	{"Events", testEvents},
+	{"Links", testLinks},
+	{"ParentContexts", testParentContexts},
 }
 
 // graph is a small set of nodes to link.

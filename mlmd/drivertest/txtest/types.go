@@ -1,4 +1,4 @@
-package sqlstoretest
+package txtest
 
 import (
 	"testing"
@@ -7,16 +7,14 @@ import (
 	"github.com/gomlmd/gomlmd/mlmd/errcode"
 )
 
-func init() {
-	register(
-		testCase{"SchemaVersion", testSchemaVersion},
-		testCase{"InsertAndFindTypes", testInsertAndFindTypes},
-		testCase{"InsertTypeConflicts", testInsertTypeConflicts},
-		testCase{"UpdateType", testUpdateType},
-		testCase{"AddTypeProperties", testAddTypeProperties},
-		testCase{"ParentTypes", testParentTypes},
-		testCase{"ConcurrentInsertType", testConcurrentInsertType},
-	)
+var typesCases = []testCase{
+	{"SchemaVersion", testSchemaVersion},
+	{"InsertAndFindTypes", testInsertAndFindTypes},
+	{"InsertTypeConflicts", testInsertTypeConflicts},
+	{"UpdateType", testUpdateType},
+	{"AddTypeProperties", testAddTypeProperties},
+	{"ParentTypes", testParentTypes},
+	{"ConcurrentInsertType", testConcurrentInsertType},
 }
 
 func testSchemaVersion(t *testing.T, c driver.Conn) {

@@ -1,14 +1,15 @@
-// Package sqlstoretest is the transaction-level test suite of gomlmd's SQL
-// backends: it exercises every driver.Tx method, and the error codes of the
-// driver contract, directly against a real database. Each backend runs it
-// from its tests:
+// Package txtest is the driver contract suite, the lower of the two levels
+// of conformance tests (mlmd/drivertest is the store level): it exercises
+// every driver.Tx method, and the error codes of the driver contract,
+// directly against a real database, through driver.Conn only, so a backend
+// outside this module can run it too. Each backend runs it from its tests:
 //
 //	func TestTx(t *testing.T) {
-//		sqlstoretest.RunTxTests(t, func(t *testing.T) driver.Conn { ... })
+//		txtest.RunTxTests(t, func(t *testing.T) driver.Conn { ... })
 //	}
 //
 // The store-level behaviour of MLMD is covered by mlmd/drivertest.
-package sqlstoretest
+package txtest
 
 import (
 	"context"
@@ -48,9 +49,8 @@ type testCase struct {
 	run  func(t *testing.T, c driver.Conn)
 }
 
-var cases []testCase
-
-func register(cs ...testCase) { cases = append(cases, cs...) }
+// cases is the suite: the cases of each area, from the file of that area.
+var cases = slices.Concat(typesCases, nodesCases, linksCases, listCases)
 
 // inTx runs fn in a write transaction and fails the test if it fails.
 func inTx(t *testing.T, c driver.Conn, fn func(tx driver.Tx) error) {
@@ -126,7 +126,7 @@ func getNodes(t *testing.T, c driver.Conn, kind driver.Kind, ids []int64) []driv
 
 // errSentinel is an error of the test's own, to check that InTx returns
 // fn's error unchanged.
-var errSentinel = errors.New("sqlstoretest: fn failed")
+var errSentinel = errors.New("txtest: fn failed")
 
 var allKinds = []driver.Kind{driver.KindArtifact, driver.KindExecution, driver.KindContext}
 

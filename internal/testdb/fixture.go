@@ -1,4 +1,4 @@
-package sqlstoretest
+package testdb
 
 import (
 	"context"
@@ -94,6 +94,7 @@ func MLMDRows(t testing.TB) ([]string, MLMDFixture) {
 // wrote.
 func CheckMLMDRows(t *testing.T, s *mlmd.Store, fx MLMDFixture) {
 	t.Helper()
+	ctx := t.Context()
 	arts, err := s.GetArtifactsByID(ctx, []int64{1, 2})
 	if err != nil {
 		t.Fatal(err)
