@@ -20,8 +20,9 @@ import (
 	pb "github.com/gomlmd/gomlmd/gen/mlmdpb"
 	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/mlmd"
-	_ "github.com/gomlmd/gomlmd/mlmd/mysqlstore"  // registers the "mysql" backend
-	_ "github.com/gomlmd/gomlmd/mlmd/sqlitestore" // registers the "sqlite" backend
+	_ "github.com/gomlmd/gomlmd/mlmd/mysqlstore"    // registers the "mysql" backend
+	_ "github.com/gomlmd/gomlmd/mlmd/postgresstore" // registers the "postgres" backend
+	_ "github.com/gomlmd/gomlmd/mlmd/sqlitestore"   // registers the "sqlite" backend
 	"github.com/gomlmd/gomlmd/server"
 )
 
@@ -35,8 +36,9 @@ type backend struct {
 // backends returns SQLite (a file per test) and MariaDB (a fresh database
 // per test on the server of MLMD_MYSQL_DSN, e.g.
 // "root@tcp(127.0.0.1:3306)/", dropped afterwards; see
-// testdb.MySQLServer). Without a MariaDB server its tests are
-// skipped, or fail in CI (CI set).
+// testdb.MySQLServer) and PostgreSQL (likewise, on the server of
+// MLMD_POSTGRES_DSN). Without a server their tests are skipped, or fail
+// in CI (CI set).
 func backends() []backend {
 	return []backend{{
 		name:   "sqlite",
@@ -48,6 +50,10 @@ func backends() []backend {
 		name:   "mariadb",
 		driver: "mysql",
 		dsn:    func(t *testing.T) string { return testdb.NewMySQLDatabase(t) },
+	}, {
+		name:   "postgres",
+		driver: "postgres",
+		dsn:    func(t *testing.T) string { return testdb.NewPostgresDatabase(t) },
 	}}
 }
 

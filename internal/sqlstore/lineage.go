@@ -147,7 +147,8 @@ func (t *tx) TraceLineage(ctx context.Context, q driver.LineageTrace) (driver.Li
 	nodes := map[nodeKey]*driver.TracedNode{}
 	events := map[int64]*driver.EventRow{}
 	for _, part := range startParts {
-		query, args := traceSQL(q, part, ending)
+		_, oneRef := t.d.(OneRecursiveReference)
+		query, args := traceSQL(q, part, ending, oneRef)
 		rows, err := t.tx.QueryContext(ctx, query, args...)
 		if err != nil {
 			return res, dbError(t.d, err, "trace lineage")
@@ -244,7 +245,10 @@ func (s *sqlBuilder) add(text string, args ...any) {
 
 // traceSQL builds the query of TraceLineage for some start nodes, see
 // there.
-func traceSQL(q driver.LineageTrace, starts startNodes, ending [2]*compiledFilter) (string, []any) {
+//
+// With oneRef (see OneRecursiveReference) the two steps are one SELECT
+// that names walk once and joins a LATERAL union of both steps.
+func traceSQL(q driver.LineageTrace, starts startNodes, ending [2]*compiledFilter, oneRef bool) (string, []any) {
 	var s sqlBuilder
 	s.add("WITH RECURSIVE ")
 	endCTE := [2]string{driver.KindExecution: "end_e", driver.KindArtifact: "end_a"}
@@ -305,12 +309,21 @@ func traceSQL(q driver.LineageTrace, starts startNodes, ending [2]*compiledFilte
 	} else {
 		s.add(" FROM "+tables[q.StartKind]+" AS n WHERE n.id IN ("+placeholders(len(starts.ids))+")", int64sAsArgs(starts.ids)...)
 	}
-	s.add(" UNION SELECT 0, ev.execution_id, w.d + 1, "+isEnding(driver.KindExecution, "ev.execution_id")+
-		" FROM walk AS w JOIN Event AS ev ON ev.artifact_id = w.id WHERE w.k = 1 AND w.e = 0 AND w.d < ?"+aTypes,
-		append([]any{maxHops}, aArgs...)...)
-	s.add(" UNION SELECT 1, ev.artifact_id, w.d + 1, "+isEnding(driver.KindArtifact, "ev.artifact_id")+
-		" FROM walk AS w JOIN Event AS ev ON ev.execution_id = w.id WHERE w.k = 0 AND w.e = 0 AND w.d < ?"+eTypes,
-		append([]any{maxHops}, eArgs...)...)
+	if oneRef {
+		s.add(" UNION SELECT x.k, x.id, w.d + 1, x.e FROM walk AS w CROSS JOIN LATERAL (" +
+			"SELECT 0 AS k, ev.execution_id AS id, " + isEnding(driver.KindExecution, "ev.execution_id") + " AS e" +
+			" FROM Event AS ev WHERE w.k = 1 AND ev.artifact_id = w.id" + aTypes)
+		s.add(" UNION ALL SELECT 1, ev.artifact_id, "+isEnding(driver.KindArtifact, "ev.artifact_id")+
+			" FROM Event AS ev WHERE w.k = 0 AND ev.execution_id = w.id"+eTypes, aArgs...)
+		s.add(") AS x WHERE w.e = 0 AND w.d < ?", append(slices.Clone(eArgs), maxHops)...)
+	} else {
+		s.add(" UNION SELECT 0, ev.execution_id, w.d + 1, "+isEnding(driver.KindExecution, "ev.execution_id")+
+			" FROM walk AS w JOIN Event AS ev ON ev.artifact_id = w.id WHERE w.k = 1 AND w.e = 0 AND w.d < ?"+aTypes,
+			append([]any{maxHops}, aArgs...)...)
+		s.add(" UNION SELECT 1, ev.artifact_id, w.d + 1, "+isEnding(driver.KindArtifact, "ev.artifact_id")+
+			" FROM walk AS w JOIN Event AS ev ON ev.execution_id = w.id WHERE w.k = 0 AND w.e = 0 AND w.d < ?"+eTypes,
+			append([]any{maxHops}, eArgs...)...)
+	}
 	s.add("), reached(k, id, d, e) AS (SELECT k, id, MIN(d), MAX(e) FROM walk GROUP BY k, id)")
 	s.add(" SELECT 0, k, id, d, e, 0 FROM reached")
 	if q.WithEvents {
@@ -322,4 +335,12 @@ func traceSQL(q driver.LineageTrace, starts startNodes, ending [2]*compiledFilte
 			append([]any{maxHops}, eArgs...)...)
 	}
 	return s.b.String(), s.args
+}
+
+// OneRecursiveReference is an optional interface of a Dialect whose
+// recursive CTEs may name themselves once only (PostgreSQL): the lineage
+// walk then takes both steps, artifact to execution and back, in one
+// recursive SELECT.
+type OneRecursiveReference interface {
+	OneRecursiveReference()
 }

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"slices"
 	"strings"
@@ -113,7 +114,7 @@ func (t *tx) UpdateNodes(ctx context.Context, kind driver.Kind, rows []driver.No
 
 // updateSQL builds one UPDATE that sets cols of every row of rows:
 //
-//	UPDATE T SET c1 = CASE id WHEN ? THEN ? ... END, ... WHERE id IN (...)
+//	UPDATE T SET c1 = CASE id WHEN ? THEN ? ... ELSE c1 END, ... WHERE id IN (...)
 func updateSQL(nt *nodeTable, cols []string, rows []driver.NodeRow) (string, []any) {
 	vals := make([][]any, len(rows))
 	for i := range rows {
@@ -131,7 +132,10 @@ func updateSQL(nt *nodeTable, cols []string, rows []driver.NodeRow) (string, []a
 			b.WriteString(" WHEN ? THEN ?")
 			args = append(args, rows[i].ID, vals[i][c])
 		}
-		b.WriteString(" END")
+		// ELSE keeps the column's own type for the CASE: PostgreSQL
+		// types a CASE of ? alone as text. The WHERE clause leaves no row
+		// to reach it.
+		b.WriteString(" ELSE " + col + " END")
 	}
 	b.WriteString(" WHERE id IN (" + placeholders(len(rows)) + ")")
 	for i := range rows {
@@ -204,7 +208,7 @@ func (t *tx) GetNodes(ctx context.Context, kind driver.Kind, ids []int64) ([]dri
 		return nil, dbError(t.d, err, "read %s properties", nt.noun)
 	}
 	for _, p := range props {
-		row, err := propertyRow(p)
+		row, err := propertyRow(t.d, p)
 		if err != nil {
 			return nil, errcode.Annotate(err, "sqlstore: %s %d", nt.noun, p.NodeID)
 		}
@@ -303,7 +307,7 @@ var valueCols = propertyCols[2:]
 
 // propertyValues returns the values of a property row for the columns
 // node id and propertyCols; the columns other than p.Column are NULL.
-func propertyValues(p *driver.PropertyRow) ([]any, error) {
+func propertyValues(d Dialect, p *driver.PropertyRow) ([]any, error) {
 	v := []any{p.NodeID, p.Name, p.IsCustom, nil, nil, nil, nil, nil, nil}
 	switch p.Column {
 	case driver.ColumnInt:
@@ -316,6 +320,13 @@ func propertyValues(p *driver.PropertyRow) ([]any, error) {
 		// MLMD stores the base64 text of the serialized Any; as text, so
 		// that the stored value is the one MLMD itself would store.
 		v[7] = string(p.Bytes)
+		if _, raw := d.(RawProtos); raw {
+			b, err := base64.StdEncoding.DecodeString(string(p.Bytes))
+			if err != nil {
+				return nil, errcode.New(errcode.InvalidArgument, "sqlstore: property %q of node %d: proto value is not base64: %v", p.Name, p.NodeID, err)
+			}
+			v[7] = b
+		}
 	case driver.ColumnBool:
 		v[8] = p.Bool
 	default:
@@ -326,7 +337,7 @@ func propertyValues(p *driver.PropertyRow) ([]any, error) {
 
 // propertyRow reads a property record the way MLMD does: the first set
 // column of int, double, string, proto and bool is the value.
-func propertyRow(r PropertyRecord) (driver.PropertyRow, error) {
+func propertyRow(d Dialect, r PropertyRecord) (driver.PropertyRow, error) {
 	p := driver.PropertyRow{NodeID: r.NodeID, Name: r.Name, IsCustom: r.IsCustomProperty}
 	switch {
 	case r.IntValue.Valid:
@@ -337,6 +348,9 @@ func propertyRow(r PropertyRecord) (driver.PropertyRow, error) {
 		p.Column, p.String = driver.ColumnString, r.StringValue.String
 	case r.ProtoValue != nil:
 		p.Column, p.Bytes = driver.ColumnProto, r.ProtoValue
+		if _, raw := d.(RawProtos); raw {
+			p.Bytes = base64.StdEncoding.AppendEncode(nil, r.ProtoValue)
+		}
 	case r.BoolValue.Valid:
 		p.Column, p.Bool = driver.ColumnBool, r.BoolValue.Bool
 	default:
@@ -352,7 +366,7 @@ func (t *tx) insertProperties(ctx context.Context, nt *nodeTable, props []driver
 	}
 	rows := make([][]any, len(props))
 	for i := range props {
-		v, err := propertyValues(&props[i])
+		v, err := propertyValues(t.d, &props[i])
 		if err != nil {
 			return err
 		}
@@ -396,4 +410,13 @@ func (t *tx) DeleteProperties(ctx context.Context, kind driver.Kind, keys []driv
 		}
 	}
 	return nil
+}
+
+// RawProtos is an optional interface of a Dialect whose proto_value column
+// holds the serialized Any itself, as MLMD stores it in PostgreSQL (BYTEA,
+// written with decode(..., 'base64')), rather than its base64 text (MLMD's
+// SQLite and MySQL schemas). driver.PropertyRow carries the base64 text
+// either way.
+type RawProtos interface {
+	RawProtos()
 }

@@ -3,8 +3,8 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"strconv"
-	"strings"
+
+	"github.com/gomlmd/gomlmd/internal/placeholder"
 )
 
 // DollarPlaceholders returns db with every statement's ? placeholders
@@ -32,59 +32,7 @@ func (d dollarDB) QueryRowContext(ctx context.Context, query string, args ...any
 }
 
 // ToDollar rewrites the ? placeholders of query to $1, $2, ..., skipping
-// '...' and "..." (with doubled quotes inside), -- line comments and /* */
-// comments.
-func ToDollar(query string) string {
-	if !strings.Contains(query, "?") {
-		return query
-	}
-	var b strings.Builder
-	b.Grow(len(query) + 16)
-	n := 0
-	for i := 0; i < len(query); i++ {
-		c := query[i]
-		switch {
-		case c == '?':
-			n++
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(n))
-			continue
-		case c == '\'' || c == '"':
-			end := i + 1
-			for end < len(query) {
-				if query[end] == c {
-					if end+1 < len(query) && query[end+1] == c {
-						end += 2
-						continue
-					}
-					break
-				}
-				end++
-			}
-			end = min(end+1, len(query))
-			b.WriteString(query[i:end])
-			i = end - 1
-			continue
-		case c == '-' && strings.HasPrefix(query[i:], "--"):
-			end := strings.IndexByte(query[i:], '\n')
-			if end < 0 {
-				end = len(query) - i
-			}
-			b.WriteString(query[i : i+end])
-			i += end - 1
-			continue
-		case c == '/' && strings.HasPrefix(query[i:], "/*"):
-			end := strings.Index(query[i+2:], "*/")
-			if end < 0 {
-				end = len(query) - i
-			} else {
-				end += 4
-			}
-			b.WriteString(query[i : i+end])
-			i += end - 1
-			continue
-		}
-		b.WriteByte(c)
-	}
-	return b.String()
-}
+// '...' and "..." (with doubled quotes inside), dollar-quoted strings, --
+// line comments and /* */ comments; see placeholder.Dollar, which caches
+// the rewritten texts.
+func ToDollar(query string) string { return placeholder.Dollar(query) }

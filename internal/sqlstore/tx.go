@@ -128,8 +128,15 @@ func (t *tx) InsertType(ctx context.Context, tr driver.TypeRow) (int64, error) {
 func (t *tx) checkNewType(ctx context.Context, tr driver.TypeRow) error {
 	lock := t.d.LockingRead()
 	if lock != "" {
+		lockEnv := "SELECT schema_version FROM MLMDEnv" + lock
+		if _, ok := t.d.(SnapshotLocks); ok {
+			// A locking read keeps the snapshot; an update of the row
+			// fails (serialization failure: run again) if another
+			// transaction updated it after the snapshot.
+			lockEnv = "UPDATE MLMDEnv SET schema_version = schema_version RETURNING schema_version"
+		}
 		var v int64
-		if err := t.tx.QueryRowContext(ctx, "SELECT schema_version FROM MLMDEnv"+lock).Scan(&v); err != nil {
+		if err := t.tx.QueryRowContext(ctx, lockEnv).Scan(&v); err != nil {
 			return dbError(t.d, err, "lock MLMDEnv to insert type %q", tr.Name)
 		}
 	}

@@ -40,6 +40,16 @@ func RunTxTests(t *testing.T, open Opener, names ...string) {
 	}
 }
 
+// CaseNames returns the names of the suite's cases, in order, for running
+// all but some with RunTxTests.
+func CaseNames() []string {
+	names := make([]string, len(cases))
+	for i, c := range cases {
+		names[i] = c.name
+	}
+	return names
+}
+
 // InsertCases are the cases that insert rows with ids (nodes and events),
 // for running the suite against each way a backend learns those ids.
 var InsertCases = []string{"InsertAndGetNodes", "InsertNodesConflicts", "InsertNodesBatch", "Events", "ManyIDs", "ListNodes"}
