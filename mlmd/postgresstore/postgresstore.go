@@ -4,7 +4,7 @@
 //
 //	import _ "github.com/gomlmd/gomlmd/mlmd/postgresstore"
 //
-//	store, err := mlmd.Open(ctx, "postgres", "host=db port=5432 user=mlmd dbname=mlmd")
+//	store, err := mlmd.Open(ctx, "postgres", "host=db port=5432 user=mlmd dbname=mlmd", nil)
 //
 // or, from the fields of MLMD's PostgreSQLDatabaseConfig, with Config and
 // Open.
