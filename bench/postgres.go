@@ -11,7 +11,8 @@ import (
 
 	"github.com/gomlmd/gomlmd/internal/placeholder"
 	"github.com/gomlmd/gomlmd/mlmd"
-	_ "github.com/gomlmd/gomlmd/mlmd/postgresstore" // registers "postgres"
+	"github.com/gomlmd/gomlmd/mlmd/driver"
+	"github.com/gomlmd/gomlmd/mlmd/postgresstore" // registers "postgres"
 )
 
 // defaultPostgresDSN is the server the PostgreSQL benchmarks use without
@@ -76,9 +77,75 @@ func pgDSN(dsn, name string) string {
 	return dsn + " dbname=" + name
 }
 
-// supported reports whether the pair runs on the driver: the lineage
-// fixture and its hand-written CTEs (several recursive references, which
-// PostgreSQL refuses) are not written for PostgreSQL yet.
-func supported(driverName, pair string) bool {
-	return driverName != "postgres" || !strings.HasPrefix(pair, "Lineage/")
+// openPostgresLineage opens the driver on a fresh database for the lineage
+// fixture, and a raw pool on it, as openPostgres does.
+func openPostgresLineage(ctx context.Context, dsn string) (driver.Conn, *sql.DB, string, error) {
+	if dsn == "" {
+		dsn = defaultPostgresDSN
+	}
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	name := "mlmd_bench_lineage_" + randomSuffix()
+	conn, err := (postgresstore.Driver{}).Open(ctx, pgDSN(dsn, name), &driver.OpenOptions{})
+	if err != nil {
+		return nil, nil, "", err
+	}
+	dbCfg := cfg.Copy()
+	dbCfg.Database = name
+	dbCfg.RuntimeParams["default_transaction_isolation"] = "repeatable read"
+	noBackquotes := func(q string) string { return strings.ReplaceAll(q, "`", "") }
+	return conn, sql.OpenDB(placeholder.Connector(stdlib.GetConnector(*dbCfg), noBackquotes)), name, nil
+}
+
+// dropPostgresLineage returns a closer that drops the lineage database.
+func dropPostgresLineage(dsn, name string) func() {
+	return func() {
+		if dsn == "" {
+			dsn = defaultPostgresDSN
+		}
+		cfg, err := pgx.ParseConfig(dsn)
+		if err != nil {
+			return
+		}
+		server := stdlib.OpenDB(*cfg)
+		defer server.Close()
+		if _, err := server.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); err != nil {
+			fmt.Printf("drop the lineage database: %v\n", err)
+		}
+	}
+}
+
+// The lineage CTEs for PostgreSQL: the same walks, with the two steps in
+// one recursive SELECT (a LATERAL union), as the backend writes its own.
+func init() {
+	upstreamQuery.pgCTE = func(le *lineageEnv) (string, []any) {
+		return `WITH RECURSIVE up(k, id, d) AS (
+  SELECT 1, id, 0 FROM Artifact WHERE id = ?
+  UNION SELECT x.k, x.id, up.d + 1 FROM up CROSS JOIN LATERAL (
+    SELECT 0 AS k, ev.execution_id AS id FROM Event AS ev WHERE up.k = 1 AND ev.artifact_id = up.id AND ev.type IN ` + cteOutputs + `
+    UNION ALL SELECT 1, ev.artifact_id FROM Event AS ev WHERE up.k = 0 AND ev.execution_id = up.id AND ev.type IN ` + cteInputs + `) AS x
+  WHERE up.d < 20)
+SELECT DISTINCT k, id FROM up`, []any{le.model}
+	}
+	tfxQuery.pgCTE = func(le *lineageEnv) (string, []any) {
+		return `WITH RECURSIVE w(k, id, d) AS (
+  SELECT 1, id, 0 FROM Artifact WHERE id = ? AND state = 2
+  UNION SELECT x.k, x.id, w.d + 1 FROM w CROSS JOIN LATERAL (
+    SELECT 0 AS k, ev.execution_id AS id FROM Event AS ev WHERE w.k = 1 AND ev.artifact_id = w.id AND NOT EXISTS (
+      SELECT 1 FROM Event AS r WHERE r.execution_id = ev.execution_id AND r.artifact_id = ? AND r.type = 3)
+    UNION ALL SELECT 1, ev.artifact_id FROM Event AS ev WHERE w.k = 0 AND ev.execution_id = w.id) AS x
+  WHERE w.d < 2)
+SELECT DISTINCT k, id FROM w`, []any{le.model, le.model}
+	}
+	fanoutQuery.pgCTE = func(le *lineageEnv) (string, []any) {
+		return `WITH RECURSIVE w(k, id, d) AS (
+  SELECT 1, id, 0 FROM Artifact WHERE id = ?
+  UNION SELECT x.k, x.id, w.d + 1 FROM w CROSS JOIN LATERAL (
+    SELECT 0 AS k, ev.execution_id AS id FROM Event AS ev WHERE w.k = 1 AND ev.artifact_id = w.id
+    UNION ALL SELECT 1, ev.artifact_id FROM Event AS ev WHERE w.k = 0 AND ev.execution_id = w.id) AS x
+  WHERE w.d < 2)
+SELECT DISTINCT k, id FROM w`, []any{le.shared}
+	}
 }
