@@ -200,11 +200,17 @@ func openLineage(ctx context.Context, driverName, dsn string) (*lineageEnv, erro
 			return nil, err
 		}
 		le.raw = sql.OpenDB(connector)
+	case "postgres":
+		if conn, le.raw, mysqlDB, err = openPostgresLineage(ctx, dsn); err != nil {
+			return nil, err
+		}
 	default:
 		return nil, fmt.Errorf("no lineage fixture for driver %q", driverName)
 	}
 	le.closers = append(le.closers, func() { conn.Close() }, func() { le.raw.Close() })
-	if mysqlDB != "" {
+	if mysqlDB != "" && driverName == "postgres" {
+		le.closers = append(le.closers, dropPostgresLineage(dsn, mysqlDB))
+	} else if mysqlDB != "" {
 		le.closers = append(le.closers, func() {
 			// Closers run last to first: this one before the pools close.
 			if _, err := le.raw.Exec("DROP DATABASE IF EXISTS `" + mysqlDB + "`"); err != nil {
@@ -214,7 +220,7 @@ func openLineage(ctx context.Context, driverName, dsn string) (*lineageEnv, erro
 	}
 	le.store = mlmd.NewStore(conn, nil)
 	le.portable = mlmd.NewStore(plainConn{conn}, nil)
-	if driverName == "mysql" {
+	if driverName == "mysql" || driverName == "postgres" {
 		if err := buildLineage(ctx, le.store); err != nil {
 			le.close()
 			return nil, err
@@ -382,6 +388,9 @@ func buildLineage(ctx context.Context, s *mlmd.Store) error {
 type lineageQuery struct {
 	store func(le *lineageEnv) mlmd.LineageSubgraphQuery
 	cte   func(le *lineageEnv) (string, []any)
+	// pgCTE is cte for PostgreSQL, whose recursive CTEs name themselves
+	// once (see postgres.go).
+	pgCTE func(le *lineageEnv) (string, []any)
 }
 
 func lineagePairs() []pair {
@@ -546,6 +555,14 @@ func runCTE(ctx context.Context, le *lineageEnv, query string, args []any) ([]no
 	return out, tx.Commit()
 }
 
+// cteOf returns the CTE of q for le's engine.
+func (le *lineageEnv) cteOf(q lineageQuery) (string, []any) {
+	if le.driver == "postgres" {
+		return q.pgCTE(le)
+	}
+	return q.cte(le)
+}
+
 // checkSameNodes runs both sides once and fails unless they find the same
 // nodes (the store's artifacts and, where its mask has them, executions).
 func checkSameNodes(b *testing.B, le *lineageEnv, q lineageQuery) {
@@ -556,7 +573,7 @@ func checkSameNodes(b *testing.B, le *lineageEnv, q lineageQuery) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	query, args := q.cte(le)
+	query, args := le.cteOf(q)
 	want, err := runCTE(ctx, le, query, args)
 	if err != nil {
 		b.Fatal(err)
@@ -591,7 +608,7 @@ func benchLineageStore(b *testing.B, le *lineageEnv, q lineageQuery, variant str
 
 func benchLineageCTE(b *testing.B, le *lineageEnv, q lineageQuery) {
 	ctx := context.Background()
-	query, args := q.cte(le)
+	query, args := le.cteOf(q)
 	var nodes int
 	b.ResetTimer()
 	before := le.wire.snapshot()

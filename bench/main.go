@@ -6,6 +6,7 @@
 //
 //	go run ./bench                                   # SQLite file in a temp dir
 //	go run ./bench -driver mysql -dsn 'root@tcp(127.0.0.1:3306)/'
+//	go run ./bench -driver postgres -dsn 'postgres://root@127.0.0.1:5432/postgres?sslmode=disable'
 //
 // The same pairs run as Go benchmarks: go test -bench . ./bench
 package main
@@ -22,8 +23,8 @@ import (
 )
 
 func main() {
-	driverName := flag.String("driver", "sqlite", "backend: sqlite or mysql")
-	dsn := flag.String("dsn", "", "mysql: server DSN without database (a fresh database is created and dropped); sqlite: ignored")
+	driverName := flag.String("driver", "sqlite", "backend: sqlite, mysql or postgres")
+	dsn := flag.String("dsn", "", "mysql, postgres: server DSN (a fresh database is created and dropped); sqlite: ignored")
 	filter := flag.String("run", "", "only run pairs whose name contains this")
 	flag.Parse()
 

@@ -48,7 +48,7 @@ func openMySQL(ctx context.Context, dsn string) (opened, error) {
 	}
 	dbCfg := cfg.Clone()
 	dbCfg.DBName = name
-	store, err := mlmd.Open(ctx, "mysql", dbCfg.FormatDSN()) // creates the database
+	store, err := mlmd.Open(ctx, "mysql", dbCfg.FormatDSN(), nil) // creates the database
 	if err != nil {
 		drop()
 		return opened{}, err

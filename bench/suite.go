@@ -40,7 +40,7 @@ func newEnv(ctx context.Context, driverName, dsn string) (*env, error) {
 			return nil, err
 		}
 		path := filepath.Join(dir, "bench.db")
-		e.store, err = mlmd.Open(ctx, "sqlite", "file:"+path)
+		e.store, err = mlmd.Open(ctx, "sqlite", "file:"+path, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -226,7 +226,7 @@ func rawPut(ctx context.Context, e *env, as []mlmd.Artifact) error {
 			if i > 0 {
 				sb.WriteString(", ")
 			}
-			sb.WriteString("(?, ?, 0, ?, ?, ?)")
+			sb.WriteString("(?, ?, ?, ?, ?, ?)")
 			var iv, sv, dv any
 			switch p.col {
 			case "int_value":
@@ -236,7 +236,7 @@ func rawPut(ctx context.Context, e *env, as []mlmd.Artifact) error {
 			default:
 				dv = p.v
 			}
-			args = append(args, p.id, p.name, iv, sv, dv)
+			args = append(args, p.id, p.name, false, iv, sv, dv)
 		}
 		if _, err := tx.ExecContext(ctx, sb.String(), args...); err != nil {
 			return err
@@ -248,7 +248,7 @@ func rawPut(ctx context.Context, e *env, as []mlmd.Artifact) error {
 // insertIDs runs a multi-row INSERT of n rows and returns their ids.
 func insertIDs(ctx context.Context, tx *sql.Tx, driver, query string, args []any, n int) ([]int64, error) {
 	ids := make([]int64, 0, n)
-	if driver == "sqlite" {
+	if driver == "sqlite" || driver == "postgres" {
 		rows, err := tx.QueryContext(ctx, query+" RETURNING `id`", args...)
 		if err != nil {
 			return nil, err

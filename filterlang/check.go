@@ -23,8 +23,10 @@ const (
 
 // Checked is a filter query resolved against a node kind: every name is
 // bound to a column of the node or of a neighbour, and every operand has a
-// type. Compile turns it into SQL.
+// type. Compile turns it into SQL, for any dialect; a Checked is never
+// changed, so it may be compiled many times, concurrently.
 type Checked struct {
+	src        string
 	kind       Kind
 	root       cexpr
 	neighbours []*neighbour // in order of first mention
@@ -32,6 +34,24 @@ type Checked struct {
 
 // Kind returns the node kind the query was checked against.
 func (c *Checked) Kind() Kind { return c.kind }
+
+// String returns the text of the query; "" for a nil *Checked.
+func (c *Checked) String() string {
+	if c == nil {
+		return ""
+	}
+	return c.src
+}
+
+// Prepare parses query and checks it against kind: Check(Parse(query)).
+// Its errors are *Error, with the code InvalidArgument.
+func Prepare(query string, kind Kind) (*Checked, error) {
+	expr, err := Parse(query)
+	if err != nil {
+		return nil, err
+	}
+	return Check(expr, kind)
+}
 
 // neighbour is something joined to the node: its type, a property, or an
 // aliased neighbour. Its number n names its tables in SQL.
@@ -161,7 +181,7 @@ func Check(expr *Expr, kind Kind) (*Checked, error) {
 	if root.typ() != tBool {
 		return nil, errorf(expr.Pos, "the query must be a condition, but %s is %s", c.text(expr.Pos, expr.EndPos), root.typ())
 	}
-	return &Checked{kind: kind, root: root, neighbours: c.neighbours}, nil
+	return &Checked{src: expr.src, kind: kind, root: root, neighbours: c.neighbours}, nil
 }
 
 type checker struct {

@@ -10,7 +10,7 @@ import (
 // Dialect is the SQL dialect Compile writes.
 type Dialect int
 
-// The dialects. PostgreSQL is reserved: Compile does not support it yet.
+// The dialects.
 const (
 	SQLite Dialect = iota
 	MySQL
@@ -87,24 +87,22 @@ func (s *SQL) From() string {
 
 // Build parses, checks and compiles a filter query in one step.
 func Build(query string, kind Kind, d Dialect) (*SQL, error) {
-	expr, err := Parse(query)
-	if err != nil {
-		return nil, err
-	}
-	checked, err := Check(expr, kind)
+	checked, err := Prepare(query, kind)
 	if err != nil {
 		return nil, err
 	}
 	return Compile(checked, d)
 }
 
-// Compile writes a checked query as SQL of the given dialect. It returns
-// an Unimplemented error for PostgreSQL.
+// Compile writes a checked query as SQL of the given dialect.
+//
+// The SQL marks arguments with ?, for every dialect; PostgreSQL's driver
+// numbers them. For PostgreSQL each argument is cast to its type (the
+// server cannot always infer it, as in ? = ?), booleans are TRUE and
+// FALSE, and dividing by zero gives NULL, as on the other engines.
 func Compile(c *Checked, d Dialect) (*SQL, error) {
 	switch d {
-	case SQLite, MySQL:
-	case PostgreSQL:
-		return nil, errcode.New(errcode.Unimplemented, "filterlang: the PostgreSQL dialect is not supported yet")
+	case SQLite, MySQL, PostgreSQL:
 	default:
 		return nil, errcode.New(errcode.Internal, "filterlang: unknown dialect %d", int(d))
 	}
@@ -357,12 +355,16 @@ func (w *writer) join(nb *neighbour, args *[]any) string {
 		return fmt.Sprintf("JOIN Type AS %s ON %s.id = %s.type_id", t, t, BaseAlias)
 	}
 	table, idCol := propertyTable(w.kind)
-	custom := 0
+	custom := "0"
 	if nb.custom {
-		custom = 1
+		custom = "1"
+	}
+	if w.d == PostgreSQL {
+		// MLMD's PostgreSQL schema makes is_custom_property a BOOLEAN.
+		custom = map[string]string{"0": "FALSE", "1": "TRUE"}[custom]
 	}
 	*args = append(*args, nb.key)
-	return fmt.Sprintf("JOIN %s AS %s ON %s.%s = %s.id AND %s.name = ? AND %s.is_custom_property = %d",
+	return fmt.Sprintf("JOIN %s AS %s ON %s.%s = %s.id AND %s.name = ? AND %s.is_custom_property = %s",
 		table, t, t, idCol, BaseAlias, t, t, custom)
 }
 
@@ -448,6 +450,9 @@ func (w *writer) column(c *column) string {
 	return t + "." + c.f.column
 }
 
+// pgTypes are the PostgreSQL types of literals.
+var pgTypes = map[valType]string{tInt: "BIGINT", tDouble: "DOUBLE PRECISION", tString: "TEXT", tBool: "BOOLEAN"}
+
 func (w *writer) arg(args *[]any, v any) string {
 	*args = append(*args, v)
 	return "?"
@@ -489,13 +494,21 @@ func (w *writer) expr(x cexpr, args *[]any) string {
 		if x.isNull() {
 			return "NULL"
 		}
+		if pg, ok := pgTypes[x.t]; ok && w.d == PostgreSQL {
+			return "CAST(" + w.arg(args, x.v) + " AS " + pg + ")"
+		}
 		return w.arg(args, x.v)
 	case *arith:
 		l := w.expr(x.l, args)
 		r := w.expr(x.r, args)
-		if x.op == "/" && w.d == SQLite {
+		switch {
+		case x.op == "/" && w.d == SQLite:
 			// Division of numbers is never integer division.
 			l = "CAST(" + l + " AS REAL)"
+		case x.op == "/" && w.d == PostgreSQL:
+			// Nor is it on PostgreSQL, where dividing by zero is an error
+			// rather than NULL.
+			l, r = "CAST("+l+" AS DOUBLE PRECISION)", "NULLIF("+r+", 0)"
 		}
 		return "(" + l + " " + x.op + " " + r + ")"
 	case *negate:

@@ -518,8 +518,8 @@ func TestCompileDialects(t *testing.T) {
 	if checked.Kind() != KindContext {
 		t.Errorf("Kind() = %v", checked.Kind())
 	}
-	if _, err := Compile(checked, PostgreSQL); errcode.Of(err) != errcode.Unimplemented {
-		t.Errorf("PostgreSQL: got %v, want Unimplemented", err)
+	if got, err := Compile(checked, PostgreSQL); err != nil || got.Where != "(table_0.id = CAST(? AS BIGINT))" {
+		t.Errorf("PostgreSQL: got %+v, %v", got, err)
 	}
 	if _, err := Compile(checked, Dialect(42)); errcode.Of(err) != errcode.Internal {
 		t.Errorf("Dialect(42): got %v, want Internal", err)
@@ -567,4 +567,39 @@ func TestConcurrentBuild(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestCompilePostgreSQL checks what the PostgreSQL dialect writes
+// differently: typed arguments, boolean is_custom_property, and division
+// that is neither integer division nor an error on zero. The tests on the
+// real server (TestWorld, TestMLMDCases) check that it runs.
+func TestCompilePostgreSQL(t *testing.T) {
+	tests := []struct {
+		query string
+		want  []string // substrings of the joins and the condition
+	}{
+		{"name = 'x' AND properties.p.int_value > 3", []string{
+			"table_0.name = CAST(? AS TEXT)", "table_1.int_value > CAST(? AS BIGINT)", "table_1.is_custom_property = FALSE"}},
+		{"custom_properties.p.double_value < 0.5", []string{"table_1.double_value < CAST(? AS DOUBLE PRECISION)", "is_custom_property = TRUE"}},
+		{"custom_properties.b.bool_value = TRUE", []string{"table_1.bool_value = CAST(? AS BOOLEAN)"}},
+		{"properties.p.int_value / 2 = 1", []string{"(CAST(table_1.int_value AS DOUBLE PRECISION) / NULLIF(CAST(? AS BIGINT), 0))"}},
+		{"uri LIKE 'a%'", []string{"table_0.uri LIKE CAST(? AS TEXT)"}},
+		{"name = NULL", []string{"table_0.name = NULL"}},
+	}
+	for _, tc := range tests {
+		got, err := Build(tc.query, KindArtifact, PostgreSQL)
+		if err != nil {
+			t.Errorf("%q: %v", tc.query, err)
+			continue
+		}
+		sql := got.Joins + " WHERE " + got.Where
+		for _, w := range tc.want {
+			if !strings.Contains(sql, w) {
+				t.Errorf("%q: SQL %s lacks %s", tc.query, sql, w)
+			}
+		}
+		if n := strings.Count(sql, "?"); n != len(got.Args()) {
+			t.Errorf("%q: %d placeholders, %d arguments", tc.query, n, len(got.Args()))
+		}
+	}
 }

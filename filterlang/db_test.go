@@ -14,9 +14,12 @@ import (
 	"testing"
 
 	_ "github.com/go-sql-driver/mysql"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	_ "modernc.org/sqlite"
 
+	"github.com/gomlmd/gomlmd/internal/placeholder"
 	"github.com/gomlmd/gomlmd/migrations"
 	"github.com/gomlmd/gomlmd/mlmd/errcode"
 )
@@ -63,7 +66,7 @@ func openSQLite(tb testing.TB) *testDB {
 }
 
 // mysqlDSNEnv names the variable with the DSN of the MySQL or MariaDB server
-// of the tests, as for the storage tests (internal/sqlstore/sqlstoretest,
+// of the tests, as for the storage tests (internal/testdb,
 // which this package's tests cannot import: it depends on this package).
 const mysqlDSNEnv = "MLMD_MYSQL_DSN"
 
@@ -129,10 +132,72 @@ func openMySQL(tb testing.TB) *testDB {
 	return &testDB{name: "mysql", d: MySQL, db: db}
 }
 
+// postgresDSNEnv names the variable with the DSN of the PostgreSQL server
+// of the tests, as for the storage tests.
+const postgresDSNEnv = "MLMD_POSTGRES_DSN"
+
+var (
+	pgOnce   sync.Once
+	pgServer *pgx.ConnConfig
+	pgErr    error
+)
+
+// openPostgres returns a new database, with the MLMD schema, on the test
+// server ($MLMD_POSTGRES_DSN, by default root on 127.0.0.1:5432), and
+// drops it when the test ends. Its connections take ? placeholders, as
+// the backend's do. Without a server the test is skipped, or fails if the
+// variable CI is set.
+func openPostgres(tb testing.TB) *testDB {
+	tb.Helper()
+	pgOnce.Do(func() {
+		dsn := os.Getenv(postgresDSNEnv)
+		if dsn == "" {
+			dsn = "postgres://root@127.0.0.1:5432/postgres?sslmode=disable"
+		}
+		if pgServer, pgErr = pgx.ParseConfig(dsn); pgErr == nil {
+			db := stdlib.OpenDB(*pgServer)
+			pgErr = db.Ping()
+			db.Close()
+		}
+	})
+	if pgErr != nil {
+		if os.Getenv("CI") != "" {
+			tb.Fatalf("PostgreSQL test server: %v", pgErr)
+		}
+		tb.Skipf("no PostgreSQL test server (set %s): %v", postgresDSNEnv, pgErr)
+	}
+	var b [6]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		tb.Fatal(err)
+	}
+	name := "mlmd_test_filterlang_" + hex.EncodeToString(b[:])
+	server := stdlib.OpenDB(*pgServer)
+	defer server.Close()
+	if _, err := server.Exec("CREATE DATABASE " + name); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		s := stdlib.OpenDB(*pgServer)
+		defer s.Close()
+		if _, err := s.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); err != nil {
+			tb.Errorf("drop database %s: %v", name, err)
+		}
+	})
+	cfg := pgServer.Copy()
+	cfg.Database = name
+	db := sql.OpenDB(placeholder.Connector(stdlib.GetConnector(*cfg)))
+	tb.Cleanup(func() { db.Close() })
+	if err := migrate(context.Background(), goose.DialectPostgres, db, migrations.PostgreSQL); err != nil {
+		tb.Fatalf("migrating PostgreSQL: %v", err)
+	}
+	return &testDB{name: "postgres", d: PostgreSQL, db: db}
+}
+
 // backends runs fn on each database.
 func backends(t *testing.T, fn func(t *testing.T, db *testDB)) {
 	t.Run("sqlite", func(t *testing.T) { fn(t, openSQLite(t)) })
 	t.Run("mysql", func(t *testing.T) { fn(t, openMySQL(t)) })
+	t.Run("postgres", func(t *testing.T) { fn(t, openPostgres(t)) })
 }
 
 // reset empties every table. Tests name rows by labels, not ids.
@@ -162,11 +227,32 @@ func newFixture(t testing.TB, db *testDB) *fixture {
 		label: map[Kind]map[int64]string{KindArtifact: {}, KindExecution: {}, KindContext: {}}, clock: 1000}
 }
 
+// withIDs are the tables whose rows have an id.
+var withIDs = map[string]bool{"Type": true, "Artifact": true, "Execution": true, "Context": true, "Event": true, "Attribution": true, "Association": true}
+
 func (f *fixture) exec(query string, args ...any) int64 {
 	f.t.Helper()
+	if table, ok := strings.CutPrefix(query, "INSERT INTO "); ok && f.db.d == PostgreSQL {
+		// PostgreSQL has no LastInsertId.
+		table, _, _ = strings.Cut(table, " ")
+		if !withIDs[table] {
+			if _, err := f.db.db.Exec(query, args...); err != nil {
+				f.t.Fatalf("%s %v: %v", query, args, err)
+			}
+			return 0
+		}
+		var id int64
+		if err := f.db.db.QueryRow(query+" RETURNING id", args...).Scan(&id); err != nil {
+			f.t.Fatalf("%s %v: %v", query, args, err)
+		}
+		return id
+	}
 	res, err := f.db.db.Exec(query, args...)
 	if err != nil {
 		f.t.Fatalf("%s %v: %v", query, args, err)
+	}
+	if !strings.HasPrefix(query, "INSERT") {
+		return 0
 	}
 	id, err := res.LastInsertId()
 	if err != nil {

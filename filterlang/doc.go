@@ -111,8 +111,8 @@
 //
 // LIKE patterns use % and _, with \ to escape them, on every dialect.
 // Whether LIKE and = ignore case is the database's choice (SQLite's LIKE
-// ignores the case of ASCII letters, MySQL follows the column's collation),
-// as in MLMD.
+// ignores the case of ASCII letters, MySQL follows the column's collation,
+// PostgreSQL's LIKE and = respect case), as in MLMD.
 //
 // # Differences from MLMD
 //

@@ -6,10 +6,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gomlmd/gomlmd/internal/sqlstore/sqlstoretest"
+	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/mlmd"
 	"github.com/gomlmd/gomlmd/mlmd/errcode"
 	_ "github.com/gomlmd/gomlmd/mlmd/mysqlstore"
+	_ "github.com/gomlmd/gomlmd/mlmd/sqlitestore" // registers the "sqlite" backend
 )
 
 // These tests run filter queries through mlmd.Store, on SQLite and on
@@ -18,7 +19,7 @@ import (
 func openStores(t *testing.T, fn func(t *testing.T, s *mlmd.Store)) {
 	ctx := context.Background()
 	t.Run("sqlite", func(t *testing.T) {
-		s, err := mlmd.Open(ctx, "sqlite", ":memory:")
+		s, err := mlmd.Open(ctx, "sqlite", ":memory:", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -26,8 +27,8 @@ func openStores(t *testing.T, fn func(t *testing.T, s *mlmd.Store)) {
 		fn(t, s)
 	})
 	t.Run("mysql", func(t *testing.T) {
-		dsn := sqlstoretest.MySQLStoreDatabase(t)
-		s, err := mlmd.Open(ctx, "mysql", dsn)
+		dsn := testdb.MySQLStoreDatabase(t)
+		s, err := mlmd.Open(ctx, "mysql", dsn, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -228,6 +228,11 @@ var worldCases = []struct {
 	{KindArtifact, "(properties.p0.int_value + 1) / 2 = 1", []string{"aIn"}},
 	{KindArtifact, "properties.p0.int_value / 2 = 0.5", []string{"aIn"}},
 	{KindArtifact, "-properties.p0.int_value * 3 = -3 AND - -1 = 1", []string{"aIn"}},
+	// Dividing by zero is NULL on every engine (PostgreSQL would fail).
+	{KindArtifact, "id = {aIn} AND properties.p0.int_value / 0 IS NULL", []string{"aIn"}},
+	{KindArtifact, "properties.p0.int_value / 0 = 1 OR properties.p0.int_value / 0 > 1", nil},
+	// Literals compared with literals (PostgreSQL needs their types).
+	{KindArtifact, "id = {aIn} AND 1 = 1.0 AND 'a' < 'b' AND 2.5 > 2 AND TRUE = TRUE", []string{"aIn"}},
 	// LIKE: _ and % are wildcards unless escaped with a backslash.
 	{KindArtifact, "name LIKE 'foo_%'", []string{"aIn", "aOut", "aFooX"}},
 	{KindArtifact, `name LIKE 'foo\\_%'`, []string{"aIn", "aOut"}},

@@ -1,7 +1,7 @@
-// Package gen holds the code that sqlc generates from queries/*.sql, one
-// package per database engine: gen/sqlite and gen/mysql. Nothing in these
-// packages is edited by hand; internal/sqlstore and the backend packages
-// (mlmd/sqlitestore, mlmd/mysqlstore) adapt them to the driver interface.
+// Package gen holds generated code: gen/queries, the engine-neutral
+// queries that sqlc generates from queries/*.sql (plain ? placeholders,
+// which every SQL backend runs through internal/sqlstore), and the
+// protobuf code in gen/mlmdpb. Nothing in these packages is edited by hand.
 //
 // Regenerate after changing sqlc.yaml, queries/ or migrations/ with
 //

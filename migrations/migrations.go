@@ -20,7 +20,7 @@ import (
 	"io/fs"
 )
 
-//go:embed sqlite/*.sql mysql/*.sql
+//go:embed sqlite/*.sql mysql/*.sql postgres/*.sql
 var files embed.FS
 
 // SQLite holds the migrations for SQLite, at the root of the file system.
@@ -29,6 +29,10 @@ var SQLite = sub("sqlite")
 // MySQL holds the migrations for MySQL and MariaDB, at the root of the file
 // system.
 var MySQL = sub("mysql")
+
+// PostgreSQL holds the migrations for PostgreSQL, at the root of the file
+// system.
+var PostgreSQL = sub("postgres")
 
 // SchemaVersion is the MLMD schema version the migrations create.
 const SchemaVersion = 10

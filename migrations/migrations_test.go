@@ -1,6 +1,7 @@
 package migrations_test
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"io/fs"
@@ -11,7 +12,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 	"github.com/pressly/goose/v3"
 
-	"github.com/gomlmd/gomlmd/internal/sqlstore/sqlstoretest"
+	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/migrations"
 	"github.com/gomlmd/gomlmd/mlmd/sqlitestore"
 	"github.com/gomlmd/gomlmd/schema"
@@ -28,6 +29,8 @@ type engine struct {
 	open    func(t *testing.T) *sql.DB
 	// gomlmdIndexes lists the names of the indexes named gomlmd_...
 	gomlmdIndexes string
+	// text is the type that CAST makes a value text with: "" for CHAR.
+	text string
 }
 
 var engines = []engine{
@@ -46,12 +49,12 @@ var engines = []engine{
 	{
 		name: "mysql", dialect: goose.DialectMySQL, fsys: migrations.MySQL,
 		open: func(t *testing.T) *sql.DB {
-			dsn := sqlstoretest.NewMySQLDatabase(t)
+			dsn := testdb.NewMySQLDatabase(t)
 			cfg, err := mysql.ParseDSN(dsn)
 			if err != nil {
 				t.Fatal(err)
 			}
-			sqlstoretest.MySQLExec(t, "CREATE DATABASE `"+cfg.DBName+"`")
+			testdb.MySQLExec(t, "CREATE DATABASE `"+cfg.DBName+"`")
 			db, err := sql.Open("mysql", dsn)
 			if err != nil {
 				t.Fatal(err)
@@ -61,6 +64,15 @@ var engines = []engine{
 		},
 		gomlmdIndexes: `SELECT DISTINCT index_name FROM information_schema.statistics
 			WHERE table_schema = DATABASE() AND index_name LIKE 'gomlmd%' ORDER BY index_name`,
+	},
+	{
+		name: "postgres", dialect: goose.DialectPostgres, fsys: migrations.PostgreSQL,
+		open: func(t *testing.T) *sql.DB {
+			_, db := testdb.CreatePostgresDatabase(t)
+			return db
+		},
+		gomlmdIndexes: "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND indexname LIKE 'gomlmd_idx%' ORDER BY indexname",
+		text:          "TEXT",
 	},
 }
 
@@ -97,7 +109,7 @@ func TestUpDown(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			indexes := func() []string { return sqlstoretest.QueryStrings(t, db, e.gomlmdIndexes) }
+			indexes := func() []string { return testdb.QueryStrings(t, db, e.gomlmdIndexes) }
 			check := func(step string, wantIndexes []string, wantVersion int64) {
 				t.Helper()
 				if got := indexes(); !slices.Equal(got, wantIndexes) {
@@ -106,12 +118,13 @@ func TestUpDown(t *testing.T) {
 				if v, err := p.GetDBVersion(ctx); err != nil || v != wantVersion {
 					t.Errorf("after %s: goose version %d (%v), want %d", step, v, err, wantVersion)
 				}
+				text := cmp.Or(e.text, "CHAR")
 				for q, want := range map[string]string{
-					"SELECT CAST(schema_version AS CHAR) FROM MLMDEnv":                            "10",
-					"SELECT CAST(COUNT(*) AS CHAR) FROM Attribution WHERE artifact_id IN (1, 2)":  "2",
-					"SELECT CAST(COUNT(*) AS CHAR) FROM Association WHERE execution_id IN (1, 2)": "2",
+					"SELECT CAST(schema_version AS " + text + ") FROM MLMDEnv":                            "10",
+					"SELECT CAST(COUNT(*) AS " + text + ") FROM Attribution WHERE artifact_id IN (1, 2)":  "2",
+					"SELECT CAST(COUNT(*) AS " + text + ") FROM Association WHERE execution_id IN (1, 2)": "2",
 				} {
-					if got := sqlstoretest.QueryStrings(t, db, q); !slices.Equal(got, []string{want}) {
+					if got := testdb.QueryStrings(t, db, q); !slices.Equal(got, []string{want}) {
 						t.Errorf("after %s: %s = %v, want %s", step, q, got, want)
 					}
 				}

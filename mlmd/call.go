@@ -8,9 +8,26 @@ import (
 	"github.com/gomlmd/gomlmd/mlmd/errcode"
 )
 
+// errClosed is the error of every call on a closed store.
+var errClosed = errcode.New(errcode.FailedPrecondition, "mlmd: the store is closed")
+
+// inTx runs fn in one transaction of the backend, unless the store is
+// closed: then, or if the store was closed while fn ran, it returns
+// FailedPrecondition.
+func (s *Store) inTx(ctx context.Context, opts driver.TxOptions, fn func(tx driver.Tx) error) error {
+	if s.closed.Load() {
+		return errClosed
+	}
+	err := s.conn.InTx(ctx, opts, fn)
+	if err != nil && s.closed.Load() {
+		return errClosed
+	}
+	return err
+}
+
 // read runs fn in one read-only transaction and wraps its error.
 func (s *Store) read(ctx context.Context, op string, fn func(tx driver.Tx) error) error {
-	err := s.conn.InTx(ctx, driver.TxOptions{ReadOnly: true}, fn)
+	err := s.inTx(ctx, driver.TxOptions{ReadOnly: true}, fn)
 	return wrapErr(op, err)
 }
 
@@ -18,7 +35,7 @@ func (s *Store) read(ctx context.Context, op string, fn func(tx driver.Tx) error
 // the store clock in milliseconds, read afresh for every attempt (InTx may
 // run fn more than once).
 func (s *Store) write(ctx context.Context, op string, fn func(tx driver.Tx, now int64) error) error {
-	err := s.conn.InTx(ctx, driver.TxOptions{}, func(tx driver.Tx) error {
+	err := s.inTx(ctx, driver.TxOptions{}, func(tx driver.Tx) error {
 		return fn(tx, s.nowMillis())
 	})
 	return wrapErr(op, err)

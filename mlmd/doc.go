@@ -7,12 +7,15 @@
 // same error codes, and MLMD's schema version 10 on disk, so databases move
 // freely between MLMD and gomlmd.
 //
-// A Store is opened with a registered backend, database/sql style:
+// A Store is opened with a registered backend, database/sql style: a
+// backend registers itself when imported, and this package depends on
+// none of them.
 //
-//	store, err := mlmd.Open(ctx, "sqlite", "file:mlmd.db")
+//	import _ "github.com/gomlmd/gomlmd/mlmd/sqlitestore" // embedded SQLite, pure Go
 //
-// SQLite (pure Go) is built in; other backends register themselves when
-// imported (e.g. _ "github.com/gomlmd/gomlmd/mlmd/mysqlstore").
+//	store, err := mlmd.Open(ctx, "sqlite", "file:mlmd.db", nil)
+//
+// The MySQL/MariaDB backend is _ "github.com/gomlmd/gomlmd/mlmd/mysqlstore".
 //
 // # Transactions
 //

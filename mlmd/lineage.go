@@ -149,6 +149,7 @@ func (s *Store) GetLineageSubgraph(ctx context.Context, q LineageSubgraphQuery) 
 	if err != nil {
 		return LineageGraph{}, wrapErr("GetLineageSubgraph", err)
 	}
+	plan.walk = s.walk
 	return s.readGraph(ctx, "GetLineageSubgraph", plan.run)
 }
 

@@ -15,17 +15,21 @@ import (
 
 // graphPlan is a checked LineageGraphQuery.
 type graphPlan struct {
-	list     *ListOptions
+	list     *listSpec // the query nodes
 	maxHops  int
-	boundary [2]string // by Kind (execution, artifact); "" for none
+	boundary [2]*driver.Filter // by Kind (execution, artifact); nil for none
 	// quota is the most nodes to return; math.MaxInt64 for no limit.
 	quota int64
 }
 
 func planGraph(q LineageGraphQuery) (*graphPlan, error) {
-	p := &graphPlan{list: q.Artifacts, maxHops: MaxLineageGraphHops, quota: DefaultLineageGraphNodeSize}
+	p := &graphPlan{maxHops: MaxLineageGraphHops, quota: DefaultLineageGraphNodeSize}
 	if q.Artifacts == nil {
 		return nil, invalid("Missing query_nodes conditions")
+	}
+	var err error
+	if p.list, err = planListing(KindArtifact, q.Artifacts); err != nil {
+		return nil, err
 	}
 	if q.MaxNumHops != nil {
 		if *q.MaxNumHops < 0 {
@@ -39,8 +43,14 @@ func planGraph(q LineageGraphQuery) (*graphPlan, error) {
 	if p.quota <= 0 {
 		p.quota = math.MaxInt64
 	}
-	p.boundary[KindArtifact] = q.BoundaryArtifacts
-	p.boundary[KindExecution] = q.BoundaryExecutions
+	for k, b := range map[Kind]string{KindArtifact: q.BoundaryArtifacts, KindExecution: q.BoundaryExecutions} {
+		if b == "" {
+			continue
+		}
+		if p.boundary[k], err = checkFilter(b, k); err != nil {
+			return nil, errcode.Annotate(err, "boundary %ss", k)
+		}
+	}
 	return p, nil
 }
 
@@ -86,7 +96,7 @@ func (p *graphPlan) run(ctx context.Context, tx driver.Tx) (LineageGraph, error)
 		}
 		slices.Sort(cands)
 		cands = slices.Compact(cands)
-		if b := p.boundary[to]; b != "" && len(cands) > 0 {
+		if b := p.boundary[to]; b != nil && len(cands) > 0 {
 			keep, err := m.match(ctx, to, b, cands)
 			if err != nil {
 				return g, errcode.Annotate(err, "boundary %ss", to)

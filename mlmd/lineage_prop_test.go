@@ -15,7 +15,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gomlmd/gomlmd/internal/sqlstore/sqlstoretest"
+	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/mlmd"
 	"github.com/gomlmd/gomlmd/mlmd/driver"
 	"github.com/gomlmd/gomlmd/mlmd/mysqlstore"
@@ -367,9 +367,8 @@ func checkRandomLineage(t *testing.T, open func(t *testing.T) driver.Conn, seeds
 							}
 							query.EndingArtifacts, query.EndingExecutions = endA.nodes(), endE.nodes()
 							for _, w := range walks {
-								restore := mlmd.ForceLineageWalk(w.force)
+								mlmd.ForceLineageWalk(stores[w.plain], w.force)
 								got, err := stores[w.plain].GetLineageSubgraph(t.Context(), query)
-								restore()
 								if err != nil {
 									t.Fatalf("query %d (%s walk): %v", q, w.name, err)
 								}
@@ -405,7 +404,7 @@ func TestLineageSubgraphMatchesBFSOnMariaDB(t *testing.T) {
 		t.Skip("short")
 	}
 	checkRandomLineage(t, func(t *testing.T) driver.Conn {
-		conn, err := mysqlstore.Driver{}.Open(context.Background(), sqlstoretest.MySQLStoreDatabase(t), &driver.OpenOptions{})
+		conn, err := mysqlstore.Driver{}.Open(context.Background(), testdb.MySQLStoreDatabase(t), &driver.OpenOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -72,23 +72,25 @@ func parseLineageMask(paths []string) lineageMask {
 // are always traced. A variable for tests.
 var traceBidirectionalMaxHops = 16
 
-// forcedWalk, if not "", makes every walk "traced" (where the driver can)
-// or "hops" (hop by hop), for tests that compare the two.
-var forcedWalk string
-
 // subgraphPlan is a checked LineageSubgraphQuery.
 type subgraphPlan struct {
 	startKind   Kind
-	startFilter string
+	startFilter *driver.Filter
 	// startIDs, if not nil, are the starting nodes in place of startFilter
 	// (the helpers start from one artifact by id: no filter to parse).
 	startIDs []int64
 	maxHops  int
 	dir      LineageDirection
 	// ending is indexed by Kind (execution, artifact); nil for none.
-	ending  [2]*EndingNodes
-	mask    lineageMask
-	idsOnly bool
+	ending [2]*EndingNodes
+	// endingFilter holds the checked filter queries of ending, nil where
+	// ending is nil or its query is empty.
+	endingFilter [2]*driver.Filter
+	mask         lineageMask
+	idsOnly      bool
+	// walk, if not "", makes the walk "traced" (where the driver can) or
+	// "hops" (hop by hop), for tests that compare the two (Store.walk).
+	walk string
 }
 
 // planSubgraph checks a query, with MLMD's messages.
@@ -99,18 +101,23 @@ func planSubgraph(q LineageSubgraphQuery) (*subgraphPlan, error) {
 		mask:    parseLineageMask(q.ReadMask),
 		idsOnly: q.NodeIDsOnly,
 	}
+	var startFilter string
 	switch {
 	case q.StartingArtifacts != nil && q.StartingExecutions != nil:
 		return nil, invalid("starting artifacts and starting executions are both given; give one")
 	case q.StartingArtifacts != nil:
-		p.startKind, p.startFilter = KindArtifact, q.StartingArtifacts.FilterQuery
+		p.startKind, startFilter = KindArtifact, q.StartingArtifacts.FilterQuery
 	case q.StartingExecutions != nil:
-		p.startKind, p.startFilter = KindExecution, q.StartingExecutions.FilterQuery
+		p.startKind, startFilter = KindExecution, q.StartingExecutions.FilterQuery
 	default:
 		return nil, invalid("Missing arguments for listing starting nodes.")
 	}
-	if p.startFilter == "" {
+	if startFilter == "" {
 		return nil, invalid("Cannot list starting nodes if `filter_query` is unspecified.")
+	}
+	var err error
+	if p.startFilter, err = checkFilter(startFilter, p.startKind); err != nil {
+		return nil, errcode.Annotate(err, "starting %ss", p.startKind)
 	}
 	if q.MaxNumHops != nil {
 		if *q.MaxNumHops < 0 {
@@ -126,6 +133,13 @@ func planSubgraph(q LineageSubgraphQuery) (*subgraphPlan, error) {
 	}
 	p.ending[KindArtifact] = q.EndingArtifacts
 	p.ending[KindExecution] = q.EndingExecutions
+	for k, e := range p.ending {
+		if e != nil && e.FilterQuery != "" {
+			if p.endingFilter[k], err = checkFilter(e.FilterQuery, Kind(k)); err != nil {
+				return nil, errcode.Annotate(err, "ending %ss", Kind(k))
+			}
+		}
+	}
 	return p, nil
 }
 
@@ -174,7 +188,7 @@ type walkResult struct {
 func (p *subgraphPlan) run(ctx context.Context, tx driver.Tx) (LineageGraph, error) {
 	lt, ok := tx.(driver.LineageTx)
 	trace := ok && p.traceable()
-	switch forcedWalk {
+	switch p.walk {
 	case "traced":
 		trace = ok && p.canTrace()
 	case "hops":
@@ -236,12 +250,8 @@ func (p *subgraphPlan) traced(ctx context.Context, tx driver.LineageTx) (walkRes
 		ExecutionEventTypes: followed(p.dir, KindExecution),
 		WithEvents:          p.mask.events,
 	}
-	if e := p.ending[KindArtifact]; e != nil {
-		q.EndingArtifacts = e.FilterQuery
-	}
-	if e := p.ending[KindExecution]; e != nil {
-		q.EndingExecutions = e.FilterQuery
-	}
+	q.EndingArtifacts = p.endingFilter[KindArtifact]
+	q.EndingExecutions = p.endingFilter[KindExecution]
 	res, err := tx.TraceLineage(ctx, q)
 	if err != nil {
 		return walkResult{}, err
@@ -302,19 +312,19 @@ type matcher struct {
 }
 
 // match returns those of ids whose node of kind k matches filter.
-func (m *matcher) match(ctx context.Context, k Kind, filter string, ids []int64) (map[int64]bool, error) {
+func (m *matcher) match(ctx context.Context, k Kind, filter *driver.Filter, ids []int64) (map[int64]bool, error) {
 	out := map[int64]bool{}
 	if len(ids) == 0 {
 		return out, nil
 	}
 	if lt, ok := m.tx.(driver.LineageTx); ok {
-		found, err := lt.MatchNodeIDs(ctx, driver.Kind(k), filter, ids)
+		found, err := lt.MatchNodeIDs(ctx, filter, ids)
 		for _, id := range found {
 			out[id] = true
 		}
 		return out, err
 	}
-	key := fmt.Sprintf("%d\x00%s", k, filter)
+	key := fmt.Sprintf("%d\x00%s", k, filter.String())
 	all, ok := m.listed[key]
 	if !ok {
 		keys, err := m.tx.ListNodes(ctx, driver.ListQuery{Kind: driver.Kind(k), Filter: filter, OrderBy: driver.OrderByID})
@@ -351,7 +361,7 @@ func (p *subgraphPlan) endingOf(ctx context.Context, m *matcher, k Kind, ids []i
 		}
 		return all, nil
 	}
-	found, err := m.match(ctx, k, e.FilterQuery, ids)
+	found, err := m.match(ctx, k, p.endingFilter[k], ids)
 	if err != nil {
 		return nil, errcode.Annotate(err, "ending %ss", k)
 	}
@@ -360,110 +370,141 @@ func (p *subgraphPlan) endingOf(ctx context.Context, m *matcher, k Kind, ids []i
 
 // hopByHop is MLMD's walk: from the frontier, one GetEvents call per hop.
 func (p *subgraphPlan) hopByHop(ctx context.Context, tx driver.Tx) (walkResult, error) {
-	var starts []int64
-	if p.startIDs != nil {
-		found, err := getNodes(ctx, tx, p.startKind, p.startIDs)
-		if err != nil {
-			return walkResult{}, err
-		}
-		for _, n := range found {
-			starts = append(starts, n.ID)
-		}
-	} else {
-		keys, err := tx.ListNodes(ctx, driver.ListQuery{
-			Kind:    driver.Kind(p.startKind),
-			Filter:  p.startFilter,
-			OrderBy: driver.OrderByID,
-			Limit:   MaxLineageStartingNodes,
-		})
-		if err != nil {
-			return walkResult{}, errcode.Annotate(err, "starting %ss", p.startKind)
-		}
-		for _, k := range keys {
-			starts = append(starts, k.ID)
-		}
+	starts, err := p.startNodes(ctx, tx)
+	if err != nil {
+		return walkResult{}, err
 	}
 	if len(starts) == 0 {
 		return walkResult{}, p.noStartErr()
 	}
-	m := &matcher{tx: tx}
-	visited := [2]map[int64]bool{{}, {}}
-	ending := [2]map[int64]bool{{}, {}}
+	w := &hopWalk{p: p, m: &matcher{tx: tx}, visited: [2]map[int64]bool{{}, {}}, ending: [2]map[int64]bool{{}, {}}, seen: map[int64]bool{}}
 	from := p.startKind
-	var err error
-	if ending[from], err = p.endingOf(ctx, m, from, starts); err != nil {
+	if w.ending[from], err = p.endingOf(ctx, w.m, from, starts); err != nil {
 		return walkResult{}, err
 	}
-	var frontier []int64
-	for _, id := range starts {
-		if !ending[from][id] {
-			frontier = append(frontier, id)
-			visited[from][id] = true
-		}
-	}
-	var events []driver.EventRow
-	seen := map[int64]bool{}
+	frontier := w.enter(from, starts)
 	for hop := 0; hop < p.maxHops && len(frontier) > 0; hop++ {
-		to := otherKind(from)
-		rows, err := tx.GetEvents(ctx, driver.Kind(from), frontier)
-		if err != nil {
+		if frontier, err = w.hop(ctx, tx, from, frontier); err != nil {
 			return walkResult{}, err
 		}
-		types := followed(p.dir, from)
-		var cands []int64
-		candSet := map[int64]bool{}
-		for _, ev := range rows {
-			y := endOf(ev, to)
-			if follows(types, ev.Type) && !visited[to][y] && !ending[to][y] && !candSet[y] {
-				candSet[y] = true
-				cands = append(cands, y)
-			}
-		}
-		newEnding, err := p.endingOf(ctx, m, to, cands)
-		if err != nil {
-			return walkResult{}, err
-		}
-		maps.Copy(ending[to], newEnding)
-		for _, ev := range rows {
-			if !follows(types, ev.Type) || seen[ev.ID] {
-				continue
-			}
-			y := endOf(ev, to)
-			var keep bool
-			switch {
-			case ending[to][y]:
-				keep = p.includes(to)
-			case visited[to][y]:
-				keep = p.dir != Bidirectional
-			default:
-				keep = true // new this hop
-			}
-			if keep {
-				seen[ev.ID] = true
-				events = append(events, ev)
-			}
-		}
-		frontier = frontier[:0:0]
-		for _, y := range cands {
-			if !ending[to][y] {
-				frontier = append(frontier, y)
-				visited[to][y] = true
-			}
-		}
-		from = to
+		from = otherKind(from)
 	}
-	var w walkResult
+	return w.result(), nil
+}
+
+// startNodes returns the ids of the starting nodes: those of startIDs that
+// exist, or the first MaxLineageStartingNodes matches of startFilter.
+func (p *subgraphPlan) startNodes(ctx context.Context, tx driver.Tx) ([]int64, error) {
+	var starts []int64
+	if p.startIDs != nil {
+		found, err := getNodes(ctx, tx, p.startKind, p.startIDs)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range found {
+			starts = append(starts, n.ID)
+		}
+		return starts, nil
+	}
+	keys, err := tx.ListNodes(ctx, driver.ListQuery{
+		Kind:    p.startKind,
+		Filter:  p.startFilter,
+		OrderBy: driver.OrderByID,
+		Limit:   MaxLineageStartingNodes,
+	})
+	if err != nil {
+		return nil, errcode.Annotate(err, "starting %ss", p.startKind)
+	}
+	for _, k := range keys {
+		starts = append(starts, k.ID)
+	}
+	return starts, nil
+}
+
+// hopWalk is the state of MLMD's hop-by-hop walk: the nodes reached, by
+// kind (execution, artifact), and the events kept.
+type hopWalk struct {
+	p       *subgraphPlan
+	m       *matcher
+	visited [2]map[int64]bool // reached and expanded (or to be)
+	ending  [2]map[int64]bool // reached ending nodes, never expanded
+	events  []driver.EventRow
+	seen    map[int64]bool // ids of events
+}
+
+// enter marks the nodes of kind k that are not ending nodes as visited and
+// returns them: the next frontier.
+func (w *hopWalk) enter(k Kind, ids []int64) []int64 {
+	var frontier []int64
+	for _, id := range ids {
+		if !w.ending[k][id] {
+			frontier = append(frontier, id)
+			w.visited[k][id] = true
+		}
+	}
+	return frontier
+}
+
+// hop expands the frontier, nodes of kind from, by one hop along the
+// followed events, keeps the events MLMD keeps, and returns the next
+// frontier.
+func (w *hopWalk) hop(ctx context.Context, tx driver.Tx, from Kind, frontier []int64) ([]int64, error) {
+	p, to := w.p, otherKind(from)
+	rows, err := tx.GetEvents(ctx, from, frontier)
+	if err != nil {
+		return nil, err
+	}
+	types := followed(p.dir, from)
+	var cands []int64
+	candSet := map[int64]bool{}
+	for _, ev := range rows {
+		y := endOf(ev, to)
+		if follows(types, ev.Type) && !w.visited[to][y] && !w.ending[to][y] && !candSet[y] {
+			candSet[y] = true
+			cands = append(cands, y)
+		}
+	}
+	newEnding, err := p.endingOf(ctx, w.m, to, cands)
+	if err != nil {
+		return nil, err
+	}
+	maps.Copy(w.ending[to], newEnding)
+	for _, ev := range rows {
+		if !follows(types, ev.Type) || w.seen[ev.ID] {
+			continue
+		}
+		y := endOf(ev, to)
+		var keep bool
+		switch {
+		case w.ending[to][y]:
+			keep = p.includes(to)
+		case w.visited[to][y]:
+			keep = p.dir != Bidirectional
+		default:
+			keep = true // new this hop
+		}
+		if keep {
+			w.seen[ev.ID] = true
+			w.events = append(w.events, ev)
+		}
+	}
+	return w.enter(to, cands), nil
+}
+
+// result returns the walk's nodes and events, ordered by id.
+func (w *hopWalk) result() walkResult {
+	var r walkResult
 	for _, k := range []Kind{KindExecution, KindArtifact} {
-		ids := slices.Collect(maps.Keys(visited[k]))
-		if p.includes(k) {
-			ids = append(ids, slices.Collect(maps.Keys(ending[k]))...)
+		ids := slices.Collect(maps.Keys(w.visited[k]))
+		if w.p.includes(k) {
+			ids = append(ids, slices.Collect(maps.Keys(w.ending[k]))...)
 		}
 		slices.Sort(ids)
-		w.ids[k] = ids
+		r.ids[k] = ids
 	}
-	slices.SortFunc(events, func(a, b driver.EventRow) int { return cmp.Compare(a.ID, b.ID) })
-	w.events = events
-	return w, nil
+	slices.SortFunc(w.events, func(a, b driver.EventRow) int { return cmp.Compare(a.ID, b.ID) })
+	r.events = w.events
+	return r
 }
 
 // assemble reads what the mask asks for about the walk's nodes.

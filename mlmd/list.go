@@ -91,37 +91,71 @@ type listing struct {
 // size may change between pages.
 func fingerprintOf(q driver.ListQuery) string {
 	h := sha256.Sum256([]byte(fmt.Sprintf("kind=%d\x00type=%d\x00context=%d\x00order=%d\x00desc=%t\x00filter=%s",
-		q.Kind, q.TypeID, q.ContextID, q.OrderBy, q.Desc, q.Filter)))
+		q.Kind, q.TypeID, q.ContextID, q.OrderBy, q.Desc, q.Filter.String())))
 	return base64.RawURLEncoding.EncodeToString(h[:12])
 }
 
-// newListing validates opts (which must not be nil) for a listing of kind
-// k, restricted to a type and/or a context when those are not 0.
-func newListing(k Kind, typeID, contextID int64, opts *ListOptions) (listing, error) {
-	l := listing{q: driver.ListQuery{Kind: driver.Kind(k), TypeID: typeID, ContextID: contextID, Filter: opts.FilterQuery, Desc: opts.Desc}}
+// listSpec is a ListOptions checked for a listing of one kind, before any
+// transaction: the page size, the order and the checked filter query. The
+// next-page token is checked against the listing in the transaction (see
+// listing), because a listing by type name learns its type id there.
+type listSpec struct {
+	kind      Kind
+	size      int
+	orderBy   driver.OrderField
+	desc      bool
+	filter    *driver.Filter
+	pageToken string
+}
+
+// planListing checks opts for a listing of kind k; nil opts (everything,
+// ordered by id) gives a nil *listSpec.
+func planListing(k Kind, opts *ListOptions) (*listSpec, error) {
+	if opts == nil {
+		return nil, nil
+	}
+	sp := &listSpec{kind: k, desc: opts.Desc, pageToken: opts.NextPageToken}
 	switch {
 	case opts.MaxResultSize < 0:
-		return l, errcode.New(errcode.InvalidArgument, "max_result_size must not be negative, got %d", opts.MaxResultSize)
+		return nil, errcode.New(errcode.InvalidArgument, "max_result_size must not be negative, got %d", opts.MaxResultSize)
 	case opts.MaxResultSize == 0:
-		l.size = DefaultListResultSize
+		sp.size = DefaultListResultSize
 	case opts.MaxResultSize > MaxListResultSize:
-		l.size = MaxListResultSize
+		sp.size = MaxListResultSize
 	default:
-		l.size = int(opts.MaxResultSize)
+		sp.size = int(opts.MaxResultSize)
 	}
 	switch opts.OrderBy {
 	case OrderUnspecified, OrderByID:
-		l.q.OrderBy = driver.OrderByID
+		sp.orderBy = driver.OrderByID
 	case OrderByCreateTime:
-		l.q.OrderBy = driver.OrderByCreateTime
+		sp.orderBy = driver.OrderByCreateTime
 	case OrderByUpdateTime:
-		l.q.OrderBy = driver.OrderByUpdateTime
+		sp.orderBy = driver.OrderByUpdateTime
 	default:
-		return l, errcode.New(errcode.InvalidArgument, "unsupported order field %d", int32(opts.OrderBy))
+		return nil, errcode.New(errcode.InvalidArgument, "unsupported order field %d", int32(opts.OrderBy))
+	}
+	if opts.FilterQuery != "" {
+		f, err := checkFilter(opts.FilterQuery, k)
+		if err != nil {
+			return nil, err
+		}
+		sp.filter = f
+	}
+	return sp, nil
+}
+
+// listing returns the listing of sp restricted to a type and/or a context
+// when those are not 0, positioned after the next-page token.
+func (sp *listSpec) listing(typeID, contextID int64) (listing, error) {
+	l := listing{
+		q: driver.ListQuery{Kind: sp.kind, TypeID: typeID, ContextID: contextID, Filter: sp.filter,
+			OrderBy: sp.orderBy, Desc: sp.desc},
+		size: sp.size,
 	}
 	l.fingerprint = fingerprintOf(l.q)
-	if opts.NextPageToken != "" {
-		key, err := decodePageToken(opts.NextPageToken, l.fingerprint)
+	if sp.pageToken != "" {
+		key, err := decodePageToken(sp.pageToken, l.fingerprint)
 		if err != nil {
 			return l, err
 		}
@@ -129,6 +163,15 @@ func newListing(k Kind, typeID, contextID int64, opts *ListOptions) (listing, er
 	}
 	l.q.Limit = l.size + 1
 	return l, nil
+}
+
+// newListing is planListing and listing in one step, for opts not nil.
+func newListing(k Kind, typeID, contextID int64, opts *ListOptions) (listing, error) {
+	sp, err := planListing(k, opts)
+	if err != nil {
+		return listing{}, err
+	}
+	return sp.listing(typeID, contextID)
 }
 
 // page runs the listing: it returns one page of nodes, in the listing's
@@ -160,24 +203,24 @@ func listAll(ctx context.Context, tx driver.Tx, k Kind, typeID, contextID int64)
 	return nodesOfKeys(ctx, tx, k, keys)
 }
 
-// listNodes answers a listing call: everything ordered by id when opts is
-// nil, else one page.
-func listNodes(ctx context.Context, tx driver.Tx, k Kind, typeID, contextID int64, opts *ListOptions) ([]node, string, error) {
+// listNodes answers a listing call of sp's kind (see planListing):
+// everything ordered by id when sp is nil, else one page.
+func listNodes(ctx context.Context, tx driver.Tx, k Kind, typeID, contextID int64, sp *listSpec) ([]node, string, error) {
 	if typeID < 0 || contextID < 0 {
 		// No node has a type or context with a negative id; 0 means "any"
 		// to the driver, so the by-context getters pass -1 for 0.
-		if opts != nil {
-			if _, err := newListing(k, typeID, contextID, opts); err != nil {
+		if sp != nil {
+			if _, err := sp.listing(typeID, contextID); err != nil {
 				return nil, "", err
 			}
 		}
 		return nil, "", nil
 	}
-	if opts == nil {
+	if sp == nil {
 		ns, err := listAll(ctx, tx, k, typeID, contextID)
 		return ns, "", err
 	}
-	l, err := newListing(k, typeID, contextID, opts)
+	l, err := sp.listing(typeID, contextID)
 	if err != nil {
 		return nil, "", err
 	}

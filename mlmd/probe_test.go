@@ -91,3 +91,82 @@ func TestPutTypeUnchangedTakesNoWriteTransaction(t *testing.T) {
 		t.Errorf("incompatible put opened a write transaction")
 	}
 }
+
+// TestBadFilterFailsBeforeTransaction checks that filter queries are
+// parsed and checked before any transaction begins: a query that does not
+// parse or check is InvalidArgument, and the store opens no transaction.
+func TestBadFilterFailsBeforeTransaction(t *testing.T) {
+	ctx := context.Background()
+	conn, err := sqlitestore.Driver{}.Open(ctx, ":memory:", &driver.OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reads, writes atomic.Int64
+	s := mlmd.NewStore(txKinds{conn, &reads, &writes}, nil)
+	defer s.Close()
+
+	starting := &mlmd.StartingNodes{FilterQuery: "id > 0"}
+	calls := []struct {
+		name string
+		call func() error
+	}{
+		{"does not parse", func() error {
+			_, _, err := s.GetArtifacts(ctx, &mlmd.ListOptions{FilterQuery: "name ="})
+			return err
+		}},
+		{"unknown field", func() error {
+			_, _, err := s.GetExecutions(ctx, &mlmd.ListOptions{FilterQuery: "uri = 'x'"})
+			return err
+		}},
+		{"starting nodes", func() error {
+			_, err := s.GetLineageSubgraph(ctx, mlmd.LineageSubgraphQuery{StartingArtifacts: &mlmd.StartingNodes{FilterQuery: "nope nope"}})
+			return err
+		}},
+		{"ending nodes", func() error {
+			_, err := s.GetLineageSubgraph(ctx, mlmd.LineageSubgraphQuery{StartingArtifacts: starting,
+				EndingExecutions: &mlmd.EndingNodes{FilterQuery: "uri = 'x'"}})
+			return err
+		}},
+		{"boundary", func() error {
+			_, err := s.GetLineageGraph(ctx, mlmd.LineageGraphQuery{Artifacts: &mlmd.ListOptions{}, BoundaryArtifacts: "id >"})
+			return err
+		}},
+	}
+	for _, c := range calls {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.call()
+			if mlmd.CodeOf(err) != mlmd.InvalidArgument {
+				t.Fatalf("got %v, want InvalidArgument", err)
+			}
+			if n := reads.Load() + writes.Load(); n != 0 {
+				t.Errorf("%d transactions begun before the query was refused", n)
+			}
+		})
+	}
+}
+
+// TestClosedStore checks that every call on a closed store, Close
+// included, is FailedPrecondition.
+func TestClosedStore(t *testing.T) {
+	ctx := context.Background()
+	s, err := mlmd.Open(ctx, "sqlite", ":memory:", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for name, call := range map[string]func() error{
+		"read": func() error { _, err := s.GetArtifactTypes(ctx); return err },
+		"write": func() error {
+			_, err := s.PutArtifactType(ctx, mlmd.ArtifactType{Name: "T"}, nil)
+			return err
+		},
+		"list":  func() error { _, _, err := s.GetArtifacts(ctx, &mlmd.ListOptions{}); return err },
+		"close": s.Close,
+	} {
+		if err := call(); mlmd.CodeOf(err) != mlmd.FailedPrecondition {
+			t.Errorf("%s on a closed store: %v, want FailedPrecondition", name, err)
+		}
+	}
+}

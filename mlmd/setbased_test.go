@@ -331,7 +331,7 @@ func TestDriverCallsDoNotGrowWithBatchSize(t *testing.T) {
 		t.Run(w.name, func(t *testing.T) {
 			var results []string
 			for _, n := range []int{2, 60} {
-				s, err := mlmd.Open(t.Context(), "counting-sqlite", ":memory:")
+				s, err := mlmd.Open(t.Context(), "counting-sqlite", ":memory:", nil)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -1,8 +1,9 @@
 package mlmd_test
 
 // Statements per call: each RPC shape below sends at most the pinned
-// number of statements (BEGIN and COMMIT included) to SQLite and to
-// MariaDB. Round trips are what a call costs on a database server, so the
+// number of statements (BEGIN and COMMIT included) to SQLite, MariaDB and
+// PostgreSQL (whose pins count the savepoint around each INSERT and
+// UPDATE, see postgresstore). Round trips are what a call costs on a database server, so the
 // pins may only go down: lower one when a change saves statements.
 
 import (
@@ -11,10 +12,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gomlmd/gomlmd/internal/sqlstore/sqlstoretest"
+	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/mlmd"
 	"github.com/gomlmd/gomlmd/mlmd/driver"
 	"github.com/gomlmd/gomlmd/mlmd/mysqlstore"
+	"github.com/gomlmd/gomlmd/mlmd/postgresstore"
 	"github.com/gomlmd/gomlmd/mlmd/sqlitestore"
 )
 
@@ -57,13 +59,13 @@ func newStmtWorld(t *testing.T, s *mlmd.Store) *stmtWorld {
 // stmtShape is one kind of call, and the most statements it may send on
 // each backend.
 type stmtShape struct {
-	name          string
-	sqlite, mysql int
-	run           func(t *testing.T, s *mlmd.Store, w *stmtWorld)
+	name                    string
+	sqlite, mysql, postgres int
+	run                     func(t *testing.T, s *mlmd.Store, w *stmtWorld)
 }
 
 var stmtShapes = []stmtShape{
-	{"PutExecution", 12, 12, func(t *testing.T, s *mlmd.Store, w *stmtWorld) {
+	{"PutExecution", 12, 12, 25, func(t *testing.T, s *mlmd.Store, w *stmtWorld) {
 		// Kubeflow's shape: a new execution with properties, an input
 		// event of a stored artifact, a new output artifact, the stored
 		// contexts passed whole.
@@ -79,7 +81,7 @@ var stmtShapes = []stmtShape{
 			nil)
 		must(t, err)
 	}},
-	{"PutExecution update", 11, 11, func(t *testing.T, s *mlmd.Store, w *stmtWorld) {
+	{"PutExecution update", 11, 11, 20, func(t *testing.T, s *mlmd.Store, w *stmtWorld) {
 		// Kubeflow's publish: the stored execution with a new state and
 		// custom property, an output event of a stored artifact.
 		_, err := s.PutExecution(t.Context(),
@@ -90,12 +92,12 @@ var stmtShapes = []stmtShape{
 			nil)
 		must(t, err)
 	}},
-	{"PutArtifacts new", 5, 5, func(t *testing.T, s *mlmd.Store, w *stmtWorld) {
+	{"PutArtifacts new", 5, 5, 8, func(t *testing.T, s *mlmd.Store, w *stmtWorld) {
 		_, err := s.PutArtifacts(t.Context(), []mlmd.Artifact{{TypeID: w.artifactType, URI: "n",
 			Properties: mlmd.Properties{"p": mlmd.IntValue(1), "q": mlmd.StringValue("y")}, CustomProperties: mlmd.Properties{"c": mlmd.DoubleValue(1)}}}, nil)
 		must(t, err)
 	}},
-	{"PutArtifacts 1000x3", 11, 11, func(t *testing.T, s *mlmd.Store, w *stmtWorld) {
+	{"PutArtifacts 1000x3", 11, 11, 26, func(t *testing.T, s *mlmd.Store, w *stmtWorld) {
 		as := make([]mlmd.Artifact, 1000)
 		for i := range as {
 			as[i] = mlmd.Artifact{TypeID: w.artifactType, URI: fmt.Sprint("bulk", i),
@@ -104,42 +106,42 @@ var stmtShapes = []stmtShape{
 		_, err := s.PutArtifacts(t.Context(), as, nil)
 		must(t, err)
 	}},
-	{"PutArtifacts update", 6, 6, func(t *testing.T, s *mlmd.Store, w *stmtWorld) {
+	{"PutArtifacts update", 6, 6, 9, func(t *testing.T, s *mlmd.Store, w *stmtWorld) {
 		_, err := s.PutArtifacts(t.Context(), []mlmd.Artifact{{ID: w.artifacts[2], TypeID: w.artifactType, URI: "u2", State: mlmd.ArtifactStateLive,
 			Properties: mlmd.Properties{"p": mlmd.IntValue(7), "q": mlmd.StringValue("x")}}}, nil)
 		must(t, err)
 	}},
-	{"PutContexts", 5, 5, func(t *testing.T, s *mlmd.Store, w *stmtWorld) {
+	{"PutContexts", 5, 5, 8, func(t *testing.T, s *mlmd.Store, w *stmtWorld) {
 		_, err := s.PutContexts(t.Context(), []mlmd.Context{{TypeID: w.contextType, Name: "new",
 			Properties: mlmd.Properties{"k": mlmd.StringValue("v")}, CustomProperties: mlmd.Properties{"ns": mlmd.StringValue("kubeflow")}}}, nil)
 		must(t, err)
 	}},
-	{"PutEvents", 5, 5, func(t *testing.T, s *mlmd.Store, w *stmtWorld) {
+	{"PutEvents", 5, 5, 6, func(t *testing.T, s *mlmd.Store, w *stmtWorld) {
 		must(t, s.PutEvents(t.Context(), []mlmd.Event{
 			{ArtifactID: w.artifacts[0], ExecutionID: w.executions[1], Type: mlmd.EventInput},
 			{ArtifactID: w.artifacts[1], ExecutionID: w.executions[1], Type: mlmd.EventOutput},
 		}))
 	}},
-	{"PutAttributionsAndAssociations", 7, 7, func(t *testing.T, s *mlmd.Store, w *stmtWorld) {
+	{"PutAttributionsAndAssociations", 7, 7, 10, func(t *testing.T, s *mlmd.Store, w *stmtWorld) {
 		must(t, s.PutAttributionsAndAssociations(t.Context(),
 			[]mlmd.Attribution{{ArtifactID: w.artifacts[0], ContextID: w.contexts[1]}},
 			[]mlmd.Association{{ExecutionID: w.executions[0], ContextID: w.contexts[1]}}))
 	}},
-	{"GetArtifactsByContext", 4, 4, func(t *testing.T, s *mlmd.Store, w *stmtWorld) {
+	{"GetArtifactsByContext", 4, 4, 4, func(t *testing.T, s *mlmd.Store, w *stmtWorld) {
 		as, _, err := s.GetArtifactsByContext(t.Context(), w.contexts[0], nil)
 		must(t, err)
 		if len(as) != 3 {
 			t.Fatalf("GetArtifactsByContext: %d artifacts, want 3", len(as))
 		}
 	}},
-	{"GetArtifactsByID", 3, 3, func(t *testing.T, s *mlmd.Store, w *stmtWorld) {
+	{"GetArtifactsByID", 3, 3, 3, func(t *testing.T, s *mlmd.Store, w *stmtWorld) {
 		as, err := s.GetArtifactsByID(t.Context(), w.artifacts)
 		must(t, err)
 		if len(as) != 3 || len(as[0].Properties) != 2 {
 			t.Fatalf("GetArtifactsByID: %v", as)
 		}
 	}},
-	{"PutLineageSubgraph", 10, 10, func(t *testing.T, s *mlmd.Store, w *stmtWorld) {
+	{"PutLineageSubgraph", 10, 10, 23, func(t *testing.T, s *mlmd.Store, w *stmtWorld) {
 		g := mlmd.LineageSubgraph{
 			Executions: []mlmd.Execution{{TypeID: w.executionType, Properties: mlmd.Properties{"p": mlmd.IntValue(1)}}},
 			Artifacts:  []mlmd.Artifact{{TypeID: w.artifactType, URI: "in"}, {TypeID: w.artifactType, URI: "out"}},
@@ -157,15 +159,18 @@ var stmtShapes = []stmtShape{
 // stmtBackends opens a store on each backend whose statements c counts.
 var stmtBackends = []struct {
 	name string
-	open func(t *testing.T, c *sqlstoretest.StatementCounter) *mlmd.Store
+	open func(t *testing.T, c *testdb.StatementCounter) *mlmd.Store
 	pin  func(s stmtShape) int
 }{
-	{"sqlite", func(t *testing.T, c *sqlstoretest.StatementCounter) *mlmd.Store {
+	{"sqlite", func(t *testing.T, c *testdb.StatementCounter) *mlmd.Store {
 		return openCounted(t, c.Driver(sqlitestore.Driver{}), "file:"+t.TempDir()+"/mlmd.db")
 	}, func(s stmtShape) int { return s.sqlite }},
-	{"mariadb", func(t *testing.T, c *sqlstoretest.StatementCounter) *mlmd.Store {
-		return openCounted(t, c.Driver(mysqlstore.Driver{}), sqlstoretest.MySQLStoreDatabase(t))
+	{"mariadb", func(t *testing.T, c *testdb.StatementCounter) *mlmd.Store {
+		return openCounted(t, c.Driver(mysqlstore.Driver{}), testdb.MySQLStoreDatabase(t))
 	}, func(s stmtShape) int { return s.mysql }},
+	{"postgres", func(t *testing.T, c *testdb.StatementCounter) *mlmd.Store {
+		return openCounted(t, c.Driver(postgresstore.Driver{}), testdb.PostgresStoreDatabase(t))
+	}, func(s stmtShape) int { return s.postgres }},
 }
 
 func openCounted(t *testing.T, d driver.Driver, dsn string) *mlmd.Store {
@@ -184,7 +189,7 @@ func TestStatementsPerCall(t *testing.T) {
 		t.Run(b.name, func(t *testing.T) {
 			for _, shape := range stmtShapes {
 				t.Run(shape.name, func(t *testing.T) {
-					var c sqlstoretest.StatementCounter
+					var c testdb.StatementCounter
 					s := b.open(t, &c)
 					w := newStmtWorld(t, s)
 					c.Take()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gomlmd/gomlmd/mlmd/driver"
@@ -17,7 +18,8 @@ var (
 
 // Register makes a backend available under name to Open. It panics if d is
 // nil, if name is empty, or if name is registered already. Backends call it
-// from their init function; "sqlite" is registered by this package.
+// from their init function, so a program opens the backends it imports
+// (e.g. _ "github.com/gomlmd/gomlmd/mlmd/sqlitestore" for "sqlite").
 func Register(name string, d driver.Driver) {
 	driversMu.Lock()
 	defer driversMu.Unlock()
@@ -45,7 +47,8 @@ func Drivers() []string {
 	return names
 }
 
-// Options are the options of OpenWith. The zero value is what Open uses.
+// Options are the options of Open and of the backends' own constructors;
+// nil means the zero value, the defaults.
 type Options struct {
 	// SkipMigrations makes Open leave the schema alone. By default Open
 	// creates MLMD's schema (version 10) in an empty database and adopts an
@@ -66,35 +69,59 @@ type Options struct {
 // Store is an ML Metadata store: the portable type over a backend. It is
 // safe for concurrent use by many goroutines.
 type Store struct {
-	conn driver.Conn
-	now  func() time.Time
+	conn   driver.Conn
+	now    func() time.Time
+	closed atomic.Bool
+	// walk, if not "", forces the lineage walk of GetLineageSubgraph:
+	// "traced" or "hops" (see subgraphPlan.run), for tests.
+	walk string
 }
 
 // Open opens the store that dsn names with the backend registered as
 // driverName, e.g.
 //
-//	mlmd.Open(ctx, "sqlite", "file:mlmd.db")   // a SQLite file
-//	mlmd.Open(ctx, "sqlite", ":memory:")       // in memory, like MLMD's fake_database
+//	mlmd.Open(ctx, "sqlite", "file:mlmd.db", nil)   // a SQLite file
+//	mlmd.Open(ctx, "sqlite", ":memory:", nil)       // in memory, like MLMD's fake_database
 //
-// and creates or adopts MLMD's schema (see Options.SkipMigrations).
-func Open(ctx context.Context, driverName, dsn string) (*Store, error) {
-	return OpenWith(ctx, driverName, dsn, nil)
-}
-
-// OpenWith is Open with options; nil opts means the defaults.
-func OpenWith(ctx context.Context, driverName, dsn string, opts *Options) (*Store, error) {
-	if opts == nil {
-		opts = &Options{}
-	}
+// and creates or adopts MLMD's schema (see Options.SkipMigrations); nil
+// opts means the defaults. The backend must be registered, which its
+// package does when imported (_ "github.com/gomlmd/gomlmd/mlmd/sqlitestore").
+// The backends also have typed constructors of their own (e.g.
+// mysqlstore.Open, from the fields of MLMD's MySQLDatabaseConfig).
+func Open(ctx context.Context, driverName, dsn string, opts *Options) (*Store, error) {
 	driversMu.RLock()
 	d, ok := drivers[driverName]
 	driversMu.RUnlock()
 	if !ok {
 		return nil, errcode.New(errcode.InvalidArgument, "mlmd: unknown driver %q (available: %v)", driverName, Drivers())
 	}
-	conn, err := d.Open(ctx, dsn, &driver.OpenOptions{SkipMigrations: opts.SkipMigrations, MaxRetries: opts.MaxRetries})
+	s, err := OpenConnector(ctx, dsnConnector{d, dsn}, opts)
 	if err != nil {
 		return nil, errcode.Annotate(err, "mlmd: open %s store", driverName)
+	}
+	return s, nil
+}
+
+// dsnConnector is the driver.Connector of a registered driver and a DSN.
+type dsnConnector struct {
+	d   driver.Driver
+	dsn string
+}
+
+func (c dsnConnector) Connect(ctx context.Context, opts *driver.OpenOptions) (driver.Conn, error) {
+	return c.d.Open(ctx, c.dsn, opts)
+}
+
+// OpenConnector opens the store of a backend connection that c makes, as
+// Open does (c gets the backend's part of opts). It is how a backend's
+// typed constructor, which needs no DSN, returns a *Store.
+func OpenConnector(ctx context.Context, c driver.Connector, opts *Options) (*Store, error) {
+	if opts == nil {
+		opts = &Options{}
+	}
+	conn, err := c.Connect(ctx, &driver.OpenOptions{SkipMigrations: opts.SkipMigrations, MaxRetries: opts.MaxRetries})
+	if err != nil {
+		return nil, err
 	}
 	s := NewStore(conn, opts)
 	if !opts.SkipMigrations {
@@ -120,8 +147,14 @@ func NewStore(conn driver.Conn, opts *Options) *Store {
 	return s
 }
 
-// Close closes the store's backend.
-func (s *Store) Close() error { return s.conn.Close() }
+// Close closes the store's backend. Every later call, Close included,
+// returns FailedPrecondition.
+func (s *Store) Close() error {
+	if s.closed.Swap(true) {
+		return errClosed
+	}
+	return s.conn.Close()
+}
 
 // nowMillis returns the store clock in milliseconds since the epoch.
 func (s *Store) nowMillis() int64 { return s.now().UnixMilli() }

@@ -464,12 +464,12 @@ func typeIDByName(ctx context.Context, tx driver.Tx, k Kind, name, version strin
 
 // nodesByType lists the nodes of a type given by name; none when the type
 // does not exist.
-func nodesByType(ctx context.Context, tx driver.Tx, k Kind, typeName, typeVersion string, opts *ListOptions) ([]node, string, error) {
+func nodesByType(ctx context.Context, tx driver.Tx, k Kind, typeName, typeVersion string, sp *listSpec) ([]node, string, error) {
 	typeID, ok, err := typeIDByName(ctx, tx, k, typeName, typeVersion)
 	if err != nil || !ok {
 		return nil, "", err
 	}
-	return listNodes(ctx, tx, k, typeID, 0, opts)
+	return listNodes(ctx, tx, k, typeID, 0, sp)
 }
 
 // nodeByTypeAndName finds the node of kind k with a name in a type.
@@ -574,11 +574,19 @@ func readNodes[T any](ctx context.Context, s *Store, op string, to func([]node) 
 
 // readPage is readNodes for listings, which also return the next page
 // token.
-func readPage[T any](ctx context.Context, s *Store, op string, to func([]node) []T, find func(tx driver.Tx) ([]node, string, error)) ([]T, string, error) {
+//
+// The listing options of kind k, opts, are checked before the transaction
+// begins (see planListing); find gets them checked.
+func readPage[T any](ctx context.Context, s *Store, op string, to func([]node) []T, k Kind, opts *ListOptions,
+	find func(tx driver.Tx, sp *listSpec) ([]node, string, error)) ([]T, string, error) {
+	sp, err := planListing(k, opts)
+	if err != nil {
+		return nil, "", wrapErr(op, err)
+	}
 	var ns []node
 	var token string
-	err := s.read(ctx, op, func(tx driver.Tx) (err error) {
-		ns, token, err = find(tx)
+	err = s.read(ctx, op, func(tx driver.Tx) (err error) {
+		ns, token, err = find(tx, sp)
 		return err
 	})
 	if err != nil {
@@ -628,44 +636,44 @@ func (s *Store) GetContextsByID(ctx context.Context, ids []int64) ([]Context, er
 // GetArtifacts lists artifacts, one page at a time (see ListOptions), and
 // returns the next page token ("" after the last page).
 func (s *Store) GetArtifacts(ctx context.Context, opts *ListOptions) ([]Artifact, string, error) {
-	return readPage(ctx, s, "GetArtifacts", toArtifacts, func(tx driver.Tx) ([]node, string, error) {
-		return listNodes(ctx, tx, KindArtifact, 0, 0, opts)
+	return readPage(ctx, s, "GetArtifacts", toArtifacts, KindArtifact, opts, func(tx driver.Tx, sp *listSpec) ([]node, string, error) {
+		return listNodes(ctx, tx, KindArtifact, 0, 0, sp)
 	})
 }
 
 // GetExecutions lists executions, as GetArtifacts.
 func (s *Store) GetExecutions(ctx context.Context, opts *ListOptions) ([]Execution, string, error) {
-	return readPage(ctx, s, "GetExecutions", toExecutions, func(tx driver.Tx) ([]node, string, error) {
-		return listNodes(ctx, tx, KindExecution, 0, 0, opts)
+	return readPage(ctx, s, "GetExecutions", toExecutions, KindExecution, opts, func(tx driver.Tx, sp *listSpec) ([]node, string, error) {
+		return listNodes(ctx, tx, KindExecution, 0, 0, sp)
 	})
 }
 
 // GetContexts lists contexts, as GetArtifacts.
 func (s *Store) GetContexts(ctx context.Context, opts *ListOptions) ([]Context, string, error) {
-	return readPage(ctx, s, "GetContexts", toContexts, func(tx driver.Tx) ([]node, string, error) {
-		return listNodes(ctx, tx, KindContext, 0, 0, opts)
+	return readPage(ctx, s, "GetContexts", toContexts, KindContext, opts, func(tx driver.Tx, sp *listSpec) ([]node, string, error) {
+		return listNodes(ctx, tx, KindContext, 0, 0, sp)
 	})
 }
 
 // GetArtifactsByType lists the artifacts of the type with the given name
 // and version; none (and no error) when the type does not exist.
 func (s *Store) GetArtifactsByType(ctx context.Context, typeName, typeVersion string, opts *ListOptions) ([]Artifact, string, error) {
-	return readPage(ctx, s, "GetArtifactsByType", toArtifacts, func(tx driver.Tx) ([]node, string, error) {
-		return nodesByType(ctx, tx, KindArtifact, typeName, typeVersion, opts)
+	return readPage(ctx, s, "GetArtifactsByType", toArtifacts, KindArtifact, opts, func(tx driver.Tx, sp *listSpec) ([]node, string, error) {
+		return nodesByType(ctx, tx, KindArtifact, typeName, typeVersion, sp)
 	})
 }
 
 // GetExecutionsByType lists the executions of a type, as GetArtifactsByType.
 func (s *Store) GetExecutionsByType(ctx context.Context, typeName, typeVersion string, opts *ListOptions) ([]Execution, string, error) {
-	return readPage(ctx, s, "GetExecutionsByType", toExecutions, func(tx driver.Tx) ([]node, string, error) {
-		return nodesByType(ctx, tx, KindExecution, typeName, typeVersion, opts)
+	return readPage(ctx, s, "GetExecutionsByType", toExecutions, KindExecution, opts, func(tx driver.Tx, sp *listSpec) ([]node, string, error) {
+		return nodesByType(ctx, tx, KindExecution, typeName, typeVersion, sp)
 	})
 }
 
 // GetContextsByType lists the contexts of a type, as GetArtifactsByType.
 func (s *Store) GetContextsByType(ctx context.Context, typeName, typeVersion string, opts *ListOptions) ([]Context, string, error) {
-	return readPage(ctx, s, "GetContextsByType", toContexts, func(tx driver.Tx) ([]node, string, error) {
-		return nodesByType(ctx, tx, KindContext, typeName, typeVersion, opts)
+	return readPage(ctx, s, "GetContextsByType", toContexts, KindContext, opts, func(tx driver.Tx, sp *listSpec) ([]node, string, error) {
+		return nodesByType(ctx, tx, KindContext, typeName, typeVersion, sp)
 	})
 }
 

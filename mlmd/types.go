@@ -1,30 +1,24 @@
 package mlmd
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/gomlmd/gomlmd/mlmd/driver"
+)
 
 // Kind names one of the three kinds of node, and so also the kind of a type.
-// The numeric values are MLMD's TypeKind, the value of Type.type_kind.
-type Kind int8
+// The numeric values are MLMD's TypeKind, the value of Type.type_kind. Its
+// String method returns "execution", "artifact" or "context". It is the
+// one node kind of gomlmd: driver.Kind and filterlang.Kind are the same
+// type.
+type Kind = driver.Kind
 
 // The kinds.
 const (
-	KindExecution Kind = 0
-	KindArtifact  Kind = 1
-	KindContext   Kind = 2
+	KindExecution = driver.KindExecution
+	KindArtifact  = driver.KindArtifact
+	KindContext   = driver.KindContext
 )
-
-// String returns "execution", "artifact" or "context".
-func (k Kind) String() string {
-	switch k {
-	case KindExecution:
-		return "execution"
-	case KindArtifact:
-		return "artifact"
-	case KindContext:
-		return "context"
-	}
-	return fmt.Sprintf("Kind(%d)", int8(k))
-}
 
 // ArtifactBaseType is a system-defined base type of an artifact type
 // (MLMD's ArtifactType.SystemDefinedBaseType).

@@ -153,7 +153,7 @@ func readStore(ctx context.Context, driverName, dsn, typeNames string) (*Spec, e
 		}
 		dsn += sep + "skip_db_creation=true"
 	}
-	store, err := mlmd.OpenWith(ctx, driverName, dsn, &mlmd.Options{SkipMigrations: true})
+	store, err := mlmd.Open(ctx, driverName, dsn, &mlmd.Options{SkipMigrations: true})
 	if err != nil {
 		return nil, err
 	}

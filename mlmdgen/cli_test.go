@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gomlmd/gomlmd/mlmd"
+	_ "github.com/gomlmd/gomlmd/mlmd/sqlitestore" // registers the "sqlite" backend
 )
 
 // storeDecl declares what a store can hold: no go_name and no optional
@@ -62,7 +63,7 @@ func newStoreFile(t *testing.T) (string, *Spec) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "mlmd.db")
-	s, err := mlmd.Open(context.Background(), "sqlite", "file:"+path)
+	s, err := mlmd.Open(context.Background(), "sqlite", "file:"+path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +77,7 @@ func newStoreFile(t *testing.T) (string, *Spec) {
 func TestFromStore(t *testing.T) {
 	ctx := context.Background()
 	path, spec := newStoreFile(t)
-	s, err := mlmd.Open(ctx, "sqlite", "file:"+path)
+	s, err := mlmd.Open(ctx, "sqlite", "file:"+path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +118,7 @@ func TestFromStore(t *testing.T) {
 	if err == nil || err.Error() != `the store has no type named "Absent", "Nope"` {
 		t.Errorf("missing names: %v", err)
 	}
-	empty, err := mlmd.Open(ctx, "sqlite", ":memory:")
+	empty, err := mlmd.Open(ctx, "sqlite", ":memory:", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,23 +7,23 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
-	"github.com/gomlmd/gomlmd/internal/sqlstore/sqlstoretest"
+	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/mlmd"
 	_ "github.com/gomlmd/gomlmd/mlmd/mysqlstore"
 )
 
 // TestMainDSNMySQL reads types from a MariaDB store on the test server of
-// sqlstoretest (MLMD_MYSQL_DSN, e.g. root@tcp(127.0.0.1:3306)/). Without a
+// internal/testdb (MLMD_MYSQL_DSN, e.g. root@tcp(127.0.0.1:3306)/). Without a
 // server it is skipped, or fails in CI (CI set).
 func TestMainDSNMySQL(t *testing.T) {
 	ctx := context.Background()
-	dsn := sqlstoretest.NewMySQLDatabase(t)
+	dsn := testdb.NewMySQLDatabase(t)
 
 	spec, err := ParseYAML("store.yaml", []byte(storeDecl))
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := mlmd.Open(ctx, "mysql", dsn)
+	s, err := mlmd.Open(ctx, "mysql", dsn, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestMainDSNMySQL(t *testing.T) {
 	}
 
 	// A database that does not exist is an error, and is not created.
-	absent := sqlstoretest.NewMySQLDatabase(t) // dropped if created after all
+	absent := testdb.NewMySQLDatabase(t) // dropped if created after all
 	code, _, errOut = runMain(t, "-pkg", "p", "-o", "-", "-driver", "mysql", "-dsn", absent)
 	if code != 1 {
 		t.Errorf("absent database: exit %d, %s", code, errOut)

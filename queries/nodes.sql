@@ -2,19 +2,6 @@
 -- property tables. One block per kind; the blocks differ only in names and
 -- in the columns each kind has.
 
--- name: ArtifactsByID :many
-SELECT n.id, n.type_id, n.uri, n.state, n.name, n.external_id, n.create_time_since_epoch, n.last_update_time_since_epoch, t.name AS type_name
-FROM Artifact AS n LEFT JOIN Type AS t ON t.id = n.type_id
-WHERE n.id IN (sqlc.slice('ids'))
-ORDER BY n.id;
-
--- name: ArtifactPropertiesByIDs :many
-SELECT artifact_id AS node_id, name, is_custom_property, int_value, double_value,
-       string_value, byte_value, proto_value, bool_value
-FROM ArtifactProperty
-WHERE artifact_id IN (sqlc.slice('ids'))
-ORDER BY artifact_id, name, is_custom_property;
-
 -- name: ArtifactIDsByID :many
 SELECT id FROM Artifact WHERE id IN (sqlc.slice('ids')) ORDER BY id;
 
@@ -46,19 +33,6 @@ SELECT id FROM Artifact
 WHERE uri IS NULL OR uri = ''
 ORDER BY id;
 
--- name: ExecutionsByID :many
-SELECT n.id, n.type_id, n.last_known_state, n.name, n.external_id, n.create_time_since_epoch, n.last_update_time_since_epoch, t.name AS type_name
-FROM Execution AS n LEFT JOIN Type AS t ON t.id = n.type_id
-WHERE n.id IN (sqlc.slice('ids'))
-ORDER BY n.id;
-
--- name: ExecutionPropertiesByIDs :many
-SELECT execution_id AS node_id, name, is_custom_property, int_value, double_value,
-       string_value, byte_value, proto_value, bool_value
-FROM ExecutionProperty
-WHERE execution_id IN (sqlc.slice('ids'))
-ORDER BY execution_id, name, is_custom_property;
-
 -- name: ExecutionIDsByID :many
 SELECT id FROM Execution WHERE id IN (sqlc.slice('ids')) ORDER BY id;
 
@@ -79,19 +53,6 @@ ORDER BY id;
 SELECT id, type_id, name FROM Execution
 WHERE type_id IN (sqlc.slice('type_ids')) AND name IN (sqlc.slice('names'))
 ORDER BY id;
-
--- name: ContextsByID :many
-SELECT n.id, n.type_id, n.name, n.external_id, n.create_time_since_epoch, n.last_update_time_since_epoch, t.name AS type_name
-FROM Context AS n LEFT JOIN Type AS t ON t.id = n.type_id
-WHERE n.id IN (sqlc.slice('ids'))
-ORDER BY n.id;
-
--- name: ContextPropertiesByIDs :many
-SELECT context_id AS node_id, name, is_custom_property, int_value, double_value,
-       string_value, byte_value, proto_value, bool_value
-FROM ContextProperty
-WHERE context_id IN (sqlc.slice('ids'))
-ORDER BY context_id, name, is_custom_property;
 
 -- name: ContextIDsByID :many
 SELECT id FROM Context WHERE id IN (sqlc.slice('ids')) ORDER BY id;

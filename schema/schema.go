@@ -20,6 +20,12 @@ var SQLite string
 //go:embed mysql/mlmd_v10.sql
 var MySQL string
 
+// PostgreSQL is MLMD's schema version 10 for PostgreSQL, with its MLMDEnv
+// row.
+//
+//go:embed postgres/mlmd_v10.sql
+var PostgreSQL string
+
 // Index is a plain (not unique) secondary index.
 type Index struct {
 	Name    string
@@ -39,11 +45,12 @@ var GomlmdIndexes = []Index{
 	{Name: "gomlmd_idx_association_execution_id", Table: "Association", Columns: []string{"execution_id"}},
 }
 
-// CreateSQL returns the statement that creates the index, valid in SQLite
-// and MySQL. Tests add GomlmdIndexes to MLMD's DDL with it to describe the
-// schema the migrations should produce.
+// CreateSQL returns the statement that creates the index, valid in
+// SQLite, MySQL and PostgreSQL (the names are unquoted, as in MLMD's DDL).
+// Tests add GomlmdIndexes to MLMD's DDL with it to describe the schema the
+// migrations should produce.
 func (ix Index) CreateSQL() string {
-	return "CREATE INDEX `" + ix.Name + "` ON `" + ix.Table + "` (`" + strings.Join(ix.Columns, "`, `") + "`);"
+	return "CREATE INDEX " + ix.Name + " ON " + ix.Table + " (" + strings.Join(ix.Columns, ", ") + ");"
 }
 
 // Statements splits a DDL script into its statements: it drops "--"

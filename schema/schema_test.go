@@ -18,6 +18,7 @@ func TestStatements(t *testing.T) {
 	}{
 		{"sqlite", SQLite, map[string]int{"CREATE TABLE": 15, "CREATE INDEX": 24, "INSERT": 1}},
 		{"mysql", MySQL, map[string]int{"CREATE TABLE": 15, "ALTER TABLE": 20, "INSERT": 1}},
+		{"postgres", PostgreSQL, map[string]int{"CREATE TABLE": 15, "CREATE INDEX": 24, "INSERT": 1}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -68,18 +69,18 @@ func TestGomlmdIndexes(t *testing.T) {
 	}
 	slices.Sort(names)
 
-	for _, ref := range []struct{ engine, ddl string }{{"sqlite", SQLite}, {"mysql", MySQL}} {
+	for _, ref := range []struct{ engine, ddl, quote string }{{"sqlite", SQLite, "`"}, {"mysql", MySQL, "`"}, {"postgres", PostgreSQL, ""}} {
 		if strings.Contains(strings.ToLower(ref.ddl), "gomlmd") {
 			t.Errorf("%s: MLMD's DDL mentions gomlmd", ref.engine)
 		}
 		for _, ix := range GomlmdIndexes {
-			table := createTable(ref.ddl, ix.Table)
+			table := createTable(ref.ddl, ref.quote+ix.Table+ref.quote)
 			if table == "" {
 				t.Errorf("%s: index %s is on %s, which MLMD's DDL does not create", ref.engine, ix.Name, ix.Table)
 				continue
 			}
 			for _, c := range ix.Columns {
-				if !strings.Contains(table, "\n  `"+c+"` ") {
+				if !strings.Contains(table, "\n  "+ref.quote+c+ref.quote+" ") {
 					t.Errorf("%s: index %s: table %s has no column %s", ref.engine, ix.Name, ix.Table, c)
 				}
 			}
@@ -90,7 +91,7 @@ func TestGomlmdIndexes(t *testing.T) {
 	for _, m := range []struct {
 		engine string
 		fsys   fs.FS
-	}{{"sqlite", migrations.SQLite}, {"mysql", migrations.MySQL}} {
+	}{{"sqlite", migrations.SQLite}, {"mysql", migrations.MySQL}, {"postgres", migrations.PostgreSQL}} {
 		b, err := fs.ReadFile(m.fsys, "00002_link_indexes.sql")
 		if err != nil {
 			t.Fatal(err)
@@ -112,7 +113,7 @@ func TestGomlmdIndexes(t *testing.T) {
 // createTable returns the CREATE TABLE statement of a table in a script.
 func createTable(script, table string) string {
 	for _, s := range Statements(script) {
-		if strings.HasPrefix(s, "CREATE TABLE `"+table+"` (") {
+		if strings.HasPrefix(s, "CREATE TABLE "+table+" (") {
 			return s
 		}
 	}
@@ -121,7 +122,7 @@ func createTable(script, table string) string {
 
 func TestCreateSQL(t *testing.T) {
 	ix := Index{Name: "gomlmd_idx_x", Table: "T", Columns: []string{"a", "b"}}
-	if got, want := ix.CreateSQL(), "CREATE INDEX `gomlmd_idx_x` ON `T` (`a`, `b`);"; got != want {
+	if got, want := ix.CreateSQL(), "CREATE INDEX gomlmd_idx_x ON T (a, b);"; got != want {
 		t.Errorf("CreateSQL = %q, want %q", got, want)
 	}
 }

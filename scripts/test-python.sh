@@ -24,7 +24,10 @@ trap cleanup EXIT
 
 go build -o "$work/mlmd-server" ./cmd/mlmd-server
 port="$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
-"$work/mlmd-server" --listen_address="127.0.0.1:$port" --log_level=warn 2>"$work/server.log" &
+# MLMD_SERVER_FLAGS adds flags, e.g. the --postgres_config_* flags of a
+# database to use instead of the in-memory one.
+# shellcheck disable=SC2086
+"$work/mlmd-server" --listen_address="127.0.0.1:$port" --log_level=warn ${MLMD_SERVER_FLAGS:-} 2>"$work/server.log" &
 pid=$!
 
 for _ in $(seq 1 100); do

@@ -3,7 +3,7 @@
 // MetadataStore, TFX, Kubeflow Pipelines - work against gomlmd unchanged.
 // Command mlmd-server wraps it with MLMD's command line.
 //
-//	store, _ := mlmd.Open(ctx, "sqlite", "file:mlmd.db")
+//	store, _ := mlmd.Open(ctx, "sqlite", "file:mlmd.db", nil)
 //	srv := server.NewGRPCServer(server.New(store), nil)
 //	lis, _ := net.Listen("tcp", ":8080")
 //	err := srv.Serve(ctx, lis, 30*time.Second) // until ctx is done

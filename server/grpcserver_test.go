@@ -29,7 +29,7 @@ import (
 // shutdown and returns Serve's result.
 func startRaw(t *testing.T, logger *slog.Logger, shutdownTimeout time.Duration, extra ...grpc.ServerOption) (*grpc.ClientConn, func() error) {
 	t.Helper()
-	store, err := mlmd.Open(context.Background(), "sqlite", ":memory:")
+	store, err := mlmd.Open(context.Background(), "sqlite", ":memory:", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,9 +18,11 @@ import (
 	"google.golang.org/grpc/status"
 
 	pb "github.com/gomlmd/gomlmd/gen/mlmdpb"
-	"github.com/gomlmd/gomlmd/internal/sqlstore/sqlstoretest"
+	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/mlmd"
-	_ "github.com/gomlmd/gomlmd/mlmd/mysqlstore" // registers the "mysql" backend
+	_ "github.com/gomlmd/gomlmd/mlmd/mysqlstore"    // registers the "mysql" backend
+	_ "github.com/gomlmd/gomlmd/mlmd/postgresstore" // registers the "postgres" backend
+	_ "github.com/gomlmd/gomlmd/mlmd/sqlitestore"   // registers the "sqlite" backend
 	"github.com/gomlmd/gomlmd/server"
 )
 
@@ -34,8 +36,9 @@ type backend struct {
 // backends returns SQLite (a file per test) and MariaDB (a fresh database
 // per test on the server of MLMD_MYSQL_DSN, e.g.
 // "root@tcp(127.0.0.1:3306)/", dropped afterwards; see
-// sqlstoretest.MySQLServer). Without a MariaDB server its tests are
-// skipped, or fail in CI (CI set).
+// testdb.MySQLServer) and PostgreSQL (likewise, on the server of
+// MLMD_POSTGRES_DSN). Without a server their tests are skipped, or fail
+// in CI (CI set).
 func backends() []backend {
 	return []backend{{
 		name:   "sqlite",
@@ -46,7 +49,11 @@ func backends() []backend {
 	}, {
 		name:   "mariadb",
 		driver: "mysql",
-		dsn:    func(t *testing.T) string { return sqlstoretest.NewMySQLDatabase(t) },
+		dsn:    func(t *testing.T) string { return testdb.NewMySQLDatabase(t) },
+	}, {
+		name:   "postgres",
+		driver: "postgres",
+		dsn:    func(t *testing.T) string { return testdb.NewPostgresDatabase(t) },
 	}}
 }
 
@@ -67,7 +74,7 @@ type served struct {
 func serve(t *testing.T, driver, dsn string) *served {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	store, err := mlmd.Open(ctx, driver, dsn)
+	store, err := mlmd.Open(ctx, driver, dsn, nil)
 	if err != nil {
 		cancel()
 		t.Fatalf("open %s store: %v", driver, err)

@@ -17,22 +17,24 @@ import (
 	"google.golang.org/protobuf/types/known/structpb"
 
 	pb "github.com/gomlmd/gomlmd/gen/mlmdpb"
-	"github.com/gomlmd/gomlmd/internal/sqlstore/sqlstoretest"
+	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/mlmd"
 	"github.com/gomlmd/gomlmd/mlmd/mysqlstore"
+	"github.com/gomlmd/gomlmd/mlmd/postgresstore"
 	"github.com/gomlmd/gomlmd/mlmd/sqlitestore"
 )
 
-var kfpStatements sqlstoretest.StatementCounter
+var kfpStatements testdb.StatementCounter
 
 func init() {
 	mlmd.Register("stmtcount-sqlite", kfpStatements.Driver(sqlitestore.Driver{}))
 	mlmd.Register("stmtcount-mysql", kfpStatements.Driver(mysqlstore.Driver{}))
+	mlmd.Register("stmtcount-postgres", kfpStatements.Driver(postgresstore.Driver{}))
 }
 
 func TestKubeflowStatementsPerCall(t *testing.T) {
 	// The most statements the sequence below may send, per backend.
-	pins := map[string]int{"sqlite": 201, "mariadb": 201}
+	pins := map[string]int{"sqlite": 201, "mariadb": 201, "postgres": 329}
 	for _, b := range backends() {
 		t.Run(b.name, func(t *testing.T) {
 			s := serve(t, "stmtcount-"+b.driver, b.dsn(t))

@@ -289,7 +289,7 @@ func target(ctx context.Context, c config) (addr, label string, svc api, stop fu
 	if c.backend == "mysql" {
 		d = mysqlstore.Driver{}
 	}
-	conn, err := d.Open(ctx, dsn, nil)
+	conn, err := d.Open(ctx, dsn, &driver.OpenOptions{})
 	if err != nil {
 		cleanup()
 		return "", "", nil, nil, nil, err

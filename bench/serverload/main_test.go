@@ -6,11 +6,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomlmd/gomlmd/internal/sqlstore/sqlstoretest"
+	"github.com/gomlmd/gomlmd/internal/testdb"
 )
 
 // TestSmallLoad runs a small load on SQLite and on MariaDB (the test server
-// of sqlstoretest, MLMD_MYSQL_DSN; skipped without one, except in CI) and
+// of internal/testdb, MLMD_MYSQL_DSN; skipped without one, except in CI) and
 // checks that every call succeeded and every method of the workload was
 // measured.
 func TestSmallLoad(t *testing.T) {
@@ -21,7 +21,7 @@ func TestSmallLoad(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			if c.backend == "mysql" {
-				c.dsn = sqlstoretest.MySQLServer(t).FormatDSN()
+				c.dsn = testdb.MySQLServer(t).FormatDSN()
 			}
 			c.clients, c.tasks, c.runs, c.duration = 4, 3, 2, time.Minute
 			rep, err := run(context.Background(), c)

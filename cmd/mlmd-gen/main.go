@@ -16,8 +16,9 @@ import (
 	"context"
 	"os"
 
-	// SQLite is built into package mlmd; -driver mysql needs this.
+	// The backends -driver may name.
 	_ "github.com/gomlmd/gomlmd/mlmd/mysqlstore"
+	_ "github.com/gomlmd/gomlmd/mlmd/sqlitestore"
 	"github.com/gomlmd/gomlmd/mlmdgen"
 )
 

@@ -20,7 +20,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	pb "github.com/gomlmd/gomlmd/gen/mlmdpb"
-	"github.com/gomlmd/gomlmd/internal/sqlstore/sqlstoretest"
+	"github.com/gomlmd/gomlmd/internal/testdb"
 )
 
 // buildServer builds the binary once per test run.
@@ -86,15 +86,15 @@ func TestServeAndStopOnSIGTERM(t *testing.T) {
 
 // TestServeMySQL serves a MariaDB database named by the --mysql_config_*
 // flags, as Kubeflow starts MLMD's server, on the test server of
-// sqlstoretest (MLMD_MYSQL_DSN, e.g. "root@tcp(127.0.0.1:3306)/"); the
+// internal/testdb (MLMD_MYSQL_DSN, e.g. "root@tcp(127.0.0.1:3306)/"); the
 // server creates the database.
 func TestServeMySQL(t *testing.T) {
-	cfg := sqlstoretest.MySQLServer(t)
+	cfg := testdb.MySQLServer(t)
 	host, port, err := net.SplitHostPort(cfg.Addr)
 	if err != nil || cfg.Net != "tcp" {
-		t.Fatalf("%s: want a tcp address, got %s(%s)", sqlstoretest.MySQLDSNEnv, cfg.Net, cfg.Addr)
+		t.Fatalf("%s: want a tcp address, got %s(%s)", testdb.MySQLDSNEnv, cfg.Net, cfg.Addr)
 	}
-	dbCfg, err := mysql.ParseDSN(sqlstoretest.NewMySQLDatabase(t))
+	dbCfg, err := mysql.ParseDSN(testdb.NewMySQLDatabase(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/gomlmd/gomlmd/mlmd"
 	"github.com/gomlmd/gomlmd/mlmd/lineageviz"
+	_ "github.com/gomlmd/gomlmd/mlmd/sqlitestore" // registers the "sqlite" backend
 )
 
 func main() {
@@ -37,7 +38,7 @@ func main() {
 }
 
 func run(ctx context.Context, w io.Writer, path string) error {
-	store, err := mlmd.Open(ctx, "sqlite", "file:"+path)
+	store, err := mlmd.Open(ctx, "sqlite", "file:"+path, nil)
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 
 	"github.com/gomlmd/gomlmd/mlmd"
+	_ "github.com/gomlmd/gomlmd/mlmd/sqlitestore" // registers the "sqlite" backend
 )
 
 func main() {
@@ -36,7 +37,7 @@ func main() {
 }
 
 func run(ctx context.Context, w io.Writer, path string) error {
-	store, err := mlmd.Open(ctx, "sqlite", "file:"+path)
+	store, err := mlmd.Open(ctx, "sqlite", "file:"+path, nil)
 	if err != nil {
 		return err
 	}

@@ -70,6 +70,9 @@ func (t *tx) writeError(ctx context.Context, err error, table string, cols []str
 // key values match more stored rows in a locking read (the newest
 // committed rows) than in a plain read (the transaction's snapshot).
 func (t *tx) staleConflict(ctx context.Context, table string, cols []string, rows [][]any) (bool, error) {
+	if _, ok := t.d.(SnapshotLocks); ok {
+		return t.invisibleConflict(ctx, table, cols, rows)
+	}
 	for _, key := range uniqueKeys[table] {
 		idx := make([]int, len(key))
 		for i, k := range key {
@@ -138,4 +141,63 @@ func keyProbeSQL(table string, key []string, tuples [][]any) (string, []any) {
 	}
 	b.WriteString(")")
 	return b.String(), args
+}
+
+// SnapshotLocks is an optional interface of a Dialect whose locking reads
+// do not see rows committed after the transaction's snapshot either
+// (PostgreSQL under REPEATABLE READ), so that they cannot tell a stale
+// conflict. For such a dialect a unique key violation is stale when no
+// row of the statement collides, on any of the table's unique keys, with
+// a row of the snapshot or with another row of the statement: the row it
+// collided with is then one the snapshot does not show. And the
+// transactions that insert types take turns by updating the MLMDEnv row
+// rather than locking it (see checkNewType), which fails, to be run
+// again, when another one did so after the snapshot.
+type SnapshotLocks interface {
+	SnapshotLocks()
+}
+
+// invisibleConflict is staleConflict for SnapshotLocks dialects.
+func (t *tx) invisibleConflict(ctx context.Context, table string, cols []string, rows [][]any) (bool, error) {
+	probed := false
+	for _, key := range uniqueKeys[table] {
+		idx := make([]int, len(key))
+		for i, k := range key {
+			if idx[i] = slices.Index(cols, k); idx[i] < 0 {
+				break
+			}
+		}
+		if slices.Contains(idx, -1) {
+			continue
+		}
+		seen := map[string]bool{}
+		var tuples [][]any
+		for _, r := range rows {
+			tuple := make([]any, len(idx))
+			for i, j := range idx {
+				tuple[i] = r[j]
+			}
+			if slices.Contains(tuple, nil) {
+				continue // NULLs never collide
+			}
+			k := fmt.Sprintf("%#v", tuple)
+			if seen[k] {
+				return false, nil
+			}
+			seen[k] = true
+			tuples = append(tuples, tuple)
+		}
+		for start := 0; start < len(tuples); start += keyTuplesPerQuery {
+			query, args := keyProbeSQL(table, key, tuples[start:min(start+keyTuplesPerQuery, len(tuples))])
+			var n int64
+			if err := t.tx.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
+				return false, err
+			}
+			if n > 0 {
+				return false, nil
+			}
+			probed = true
+		}
+	}
+	return probed, nil
 }

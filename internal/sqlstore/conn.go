@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	sqldriver "database/sql/driver"
-	"errors"
 	"math/rand/v2"
 	"time"
 
@@ -20,9 +19,8 @@ const DefaultMaxRetries = 8
 type Config struct {
 	// DB is the connection pool. Conn.Close closes it.
 	DB *sql.DB
-	// Dialect and Engine describe the database engine.
+	// Dialect describes the database engine.
 	Dialect Dialect
-	Engine  Engine
 	// MaxRetries is how often InTx reruns a transaction after a transient
 	// conflict or a broken connection; 0 means DefaultMaxRetries.
 	MaxRetries int
@@ -36,9 +34,6 @@ type Config struct {
 	// one COMMIT (see group.go). It implies SerializeWrites. For SQLite,
 	// whose writers take turns anyway.
 	GroupCommit bool
-	// OnClose, if set, runs after the pool is closed; its error is
-	// returned by Close.
-	OnClose func() error
 }
 
 // Conn is the driver.Conn shared by the SQL backends. It is safe for
@@ -46,10 +41,9 @@ type Config struct {
 type Conn struct {
 	db         *sql.DB
 	dialect    Dialect
-	engine     Engine
+	wrap       func(DBTX) DBTX // the statements' way to the database, see DBWrapper
 	maxRetries int
 	writers    chan struct{} // a one-slot semaphore when writes are serialized
-	onClose    func() error
 	// observe, if set, is told about every statement that a transaction
 	// sends, BEGIN and COMMIT included (see ObserveStatements).
 	observe func(query string, args []any)
@@ -64,9 +58,11 @@ func New(cfg Config) *Conn {
 	c := &Conn{
 		db:         cfg.DB,
 		dialect:    cfg.Dialect,
-		engine:     cfg.Engine,
+		wrap:       func(db DBTX) DBTX { return db },
 		maxRetries: cfg.MaxRetries,
-		onClose:    cfg.OnClose,
+	}
+	if w, ok := cfg.Dialect.(DBWrapper); ok {
+		c.wrap = w.WrapDB
 	}
 	if c.maxRetries <= 0 {
 		c.maxRetries = DefaultMaxRetries
@@ -89,17 +85,13 @@ func (c *Conn) Close() error {
 	if c.group != nil {
 		c.group.close()
 	}
-	err := c.db.Close()
-	if c.onClose != nil {
-		err = errors.Join(err, c.onClose())
-	}
-	return err
+	return c.db.Close()
 }
 
 // SchemaVersion returns the schema version stored in MLMDEnv. It returns
 // FailedPrecondition if MLMDEnv does not hold exactly one row.
 func (c *Conn) SchemaVersion(ctx context.Context) (int64, error) {
-	vs, err := c.engine(c.db).SchemaVersions(ctx)
+	vs, err := newQueries(c.wrap(c.db)).SchemaVersions(ctx)
 	if err != nil {
 		return 0, dbError(c.dialect, err, "read MLMDEnv")
 	}
@@ -185,7 +177,8 @@ func (c *Conn) runTx(ctx context.Context, opts driver.TxOptions, fn func(tx driv
 		c.observe("BEGIN", nil)
 		db = observingDBTX{sqlTx, c.observe}
 	}
-	if err := fn(&tx{tx: db, d: c.dialect, q: c.engine(db)}); err != nil {
+	db = c.wrap(db)
+	if err := fn(&tx{tx: db, d: c.dialect, q: newQueries(db)}); err != nil {
 		return err
 	}
 	if c.observe != nil {
@@ -203,12 +196,15 @@ func (c *Conn) runTx(ctx context.Context, opts driver.TxOptions, fn func(tx driv
 
 var errBadConn = sqldriver.ErrBadConn
 
-// ObserveStatements returns a Conn over c's pool, dialect and engine that
-// tells observe about every statement its transactions send to the
-// database, as its SQL text and arguments (nil for BEGIN and COMMIT), with "BEGIN" and "COMMIT" for the
-// transaction's own round trips. It is meant for tests and benchmarks that
-// count statements per call; observe is called from the goroutines that
-// run the transactions. Closing either Conn closes the pool.
+// ObserveStatements returns a Conn over c's pool and dialect that tells
+// observe about every statement its transactions send to the database, as
+// its SQL text and arguments, with "BEGIN" and "COMMIT" (and nil
+// arguments) for the transaction's own round trips. The statements are
+// observed as the database gets them, after the dialect's DBWrapper (so
+// with PostgreSQL's savepoints and numbered placeholders). It is meant
+// for tests and benchmarks that count statements per call; observe is
+// called from the goroutines that run the transactions. Closing either
+// Conn closes the pool.
 func ObserveStatements(c *Conn, observe func(query string, args []any)) *Conn {
 	o := *c
 	o.observe = observe
@@ -219,6 +215,19 @@ func ObserveStatements(c *Conn, observe func(query string, args []any)) *Conn {
 type observingDBTX struct {
 	db      DBTX
 	observe func(query string, args []any)
+}
+
+// IsTx reports whether db runs its statements in one transaction: a
+// *sql.Tx, or what sqlstore puts between a transaction and the dialect's
+// DBWrapper (see WrapDB).
+func IsTx(db DBTX) bool {
+	switch d := db.(type) {
+	case *sql.Tx, callDBTX:
+		return true
+	case observingDBTX:
+		return IsTx(d.db)
+	}
+	return false
 }
 
 func (o observingDBTX) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {

@@ -6,6 +6,8 @@ import (
 	"io/fs"
 
 	"github.com/pressly/goose/v3"
+
+	"github.com/gomlmd/gomlmd/filterlang"
 )
 
 // Dialect is what the shared implementation needs to know about one SQL
@@ -51,6 +53,9 @@ type Dialect interface {
 	// (SQLite's write lock); sqlstore then skips the checks that need it.
 	LockingRead() string
 
+	// FilterDialect is the dialect that filter queries are compiled to.
+	FilterDialect() filterlang.Dialect
+
 	// Classify sorts an error returned by the database.
 	Classify(err error) ErrorClass
 
@@ -89,6 +94,9 @@ const (
 	// IDsReturning appends RETURNING id. The engine assigns ids in the
 	// order of the VALUES rows and ever increasing, so the returned ids,
 	// sorted, are the rows' ids in order (SQLite's AUTOINCREMENT, MariaDB).
+	// It is also how the id of a single inserted row (a new type, a node
+	// inserted alone) is read, so an engine with RETURNING need not
+	// implement sql.Result.LastInsertId.
 	IDsReturning IDStrategy = iota
 	// IDsConsecutive reads the first id of the statement (LAST_INSERT_ID)
 	// and counts on from it by a fixed step: the engine gives the rows of
@@ -126,3 +134,13 @@ const (
 	// column, out of range, too long): InvalidArgument.
 	ClassInvalid
 )
+
+// DBWrapper is an optional interface of a Dialect whose database needs the
+// statements that sqlstore runs (generated and built alike, all written
+// with ? placeholders) changed on their way, e.g. ? rewritten to $1, $2,
+// ... (see DollarPlaceholders). Conn calls WrapDB on every transaction and
+// on its pool, and runs every statement through what it returns. What
+// WrapDB gets may itself wrap a transaction (see IsTx).
+type DBWrapper interface {
+	WrapDB(db DBTX) DBTX
+}

@@ -1,12 +1,14 @@
 // Package sqlstore is the one implementation of driver.Conn and driver.Tx
 // shared by gomlmd's SQL backends (mlmd/sqlitestore, mlmd/mysqlstore).
 //
-// A backend supplies three things: a *sql.DB, a Dialect (the few places
-// where the engines' SQL differs, error classification, migrations), and
-// an Engine, which exposes the sqlc-generated queries of its gen package
-// through the Queries interface with engine-neutral record types.
+// A backend supplies two things: a *sql.DB and a Dialect (the few places
+// where the engines' SQL differs, error classification, migrations, and,
+// optionally, a wrapper of the statements' way to the database, e.g. to
+// rewrite ? placeholders, see DBWrapper).
 //
-// Fixed-shape queries come from sqlc (queries/*.sql). What sqlc cannot
+// Fixed-shape queries come from sqlc (queries/*.sql), generated once, into
+// gen/queries, for every engine: they use plain ? placeholders and SQL
+// that every engine accepts. What sqlc cannot
 // express is built here, always with bound parameters and never with user
 // text in the SQL: multi-row INSERTs (split into chunks that respect the
 // engines' parameter limits), multi-row UPDATEs, upserts, and the

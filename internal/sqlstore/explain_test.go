@@ -17,7 +17,7 @@ import (
 	"testing"
 
 	"github.com/gomlmd/gomlmd/internal/sqlstore"
-	"github.com/gomlmd/gomlmd/internal/sqlstore/sqlstoretest"
+	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/mlmd/driver"
 	"github.com/gomlmd/gomlmd/mlmd/mysqlstore"
 	"github.com/gomlmd/gomlmd/mlmd/sqlitestore"
@@ -56,7 +56,7 @@ var explainEngines = []explainEngine{
 		name: "mysql",
 		open: func(t *testing.T) *sqlstore.Conn {
 			// A database of its own: the test drops an index.
-			return openConn(t, mysqlstore.Driver{}, sqlstoretest.NewMySQLDatabase(t))
+			return openConn(t, mysqlstore.Driver{}, testdb.NewMySQLDatabase(t))
 		},
 		analyze: "ANALYZE TABLE Attribution, Association",
 		explain: explainMySQL,

@@ -6,7 +6,7 @@ import (
 	"github.com/gomlmd/gomlmd/mlmd/driver"
 )
 
-// TraceQueries returns a Conn over c's pool, dialect and engine that
+// TraceQueries returns a Conn over c's pool and dialect that
 // reports the SQL text and arguments of every statement of its
 // transactions to trace, as they go to the database.
 func TraceQueries(c *Conn, trace func(query string, args []any)) *Conn {

@@ -10,7 +10,11 @@ package sqlstore
 //
 // The rules:
 //   - A call whose fn fails (or whose caller's context ends) is rolled back
-//     to its savepoint; the others of the group go on.
+//     to its savepoint; the others of the group go on. Its error is
+//     answered after the group's COMMIT, not before: it may come from the
+//     writes of another call of the group (a unique key it inserted), and
+//     the caller, told, must find them committed. When the group does not
+//     commit, the call runs again in the next group.
 //   - A panic in fn rolls the call back to its savepoint and is raised
 //     again on the caller's goroutine.
 //   - The statements of a call run with the leader's context, never the
@@ -206,7 +210,18 @@ func (g *committer) runGroup(ctx context.Context, calls []*groupCall) (again []*
 	}
 	g.groups.Add(1)
 	var ok []*groupCall // calls whose savepoint was released
-	aborted := false
+	type failure struct {
+		call *groupCall
+		res  groupResult
+	}
+	var failed []failure // calls rolled back to their savepoint, answered after the COMMIT
+	failedCalls := func() []*groupCall {
+		out := make([]*groupCall, len(failed))
+		for i, f := range failed {
+			out[i] = f.call
+		}
+		return out
+	}
 	for i, call := range calls {
 		if err := call.ctx.Err(); err != nil {
 			answer(call, groupResult{err: err})
@@ -215,22 +230,18 @@ func (g *committer) runGroup(ctx context.Context, calls []*groupCall) (again []*
 		whole, res := g.runCall(ctx, sqlTx, call)
 		if whole {
 			// SQLite rolled the transaction back: this call failed, the
-			// ones that succeeded run again, and so do those not run yet.
+			// others that ran run again, and so do those not run yet.
 			_ = sqlTx.Rollback()
 			answer(call, res)
 			again = append(again, ok...)
-			again = append(again, calls[i+1:]...)
-			aborted = true
-			break
+			again = append(again, failedCalls()...)
+			return append(again, calls[i+1:]...)
 		}
 		if res.err != nil || res.panic != nil {
-			answer(call, res)
+			failed = append(failed, failure{call, res})
 			continue
 		}
 		ok = append(ok, call)
-	}
-	if aborted {
-		return again
 	}
 	for _, call := range ok {
 		if call.conn.observe != nil {
@@ -243,11 +254,14 @@ func (g *committer) runGroup(ctx context.Context, calls []*groupCall) (again []*
 		for _, call := range ok {
 			answer(call, groupResult{err: err})
 		}
-		return nil
+		return failedCalls()
 	}
 	g.committed.Add(int64(len(ok)))
 	for _, call := range ok {
 		answer(call, groupResult{})
+	}
+	for _, f := range failed {
+		answer(f.call, f.res)
 	}
 	return nil
 }
@@ -265,7 +279,8 @@ func (g *committer) runCall(ctx context.Context, sqlTx *sql.Tx, call *groupCall)
 		c.observe("BEGIN", nil)
 		db = observingDBTX{db, c.observe}
 	}
-	err, p := runFn(call.fn, &tx{tx: db, d: c.dialect, q: c.engine(db)})
+	db = c.wrap(db)
+	p, err := runFn(call.fn, &tx{tx: db, d: c.dialect, q: newQueries(db)})
 	if err == nil && p == nil {
 		if _, err := sqlTx.ExecContext(ctx, "RELEASE call"); err != nil {
 			return true, groupResult{err: dbError(c.dialect, err, "release savepoint")}
@@ -285,7 +300,7 @@ func (g *committer) runCall(ctx context.Context, sqlTx *sql.Tx, call *groupCall)
 }
 
 // runFn calls fn, recovering a panic.
-func runFn(fn func(driver.Tx) error, t *tx) (err error, p any) {
+func runFn(fn func(driver.Tx) error, t *tx) (p any, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			p = r
@@ -294,7 +309,7 @@ func runFn(fn func(driver.Tx) error, t *tx) (err error, p any) {
 			}
 		}
 	}()
-	return fn(t), nil
+	return nil, fn(t)
 }
 
 // callDBTX runs one call's statements on the group's transaction with the

@@ -35,6 +35,7 @@ func openGroup(t *testing.T) *sqlstore.Conn {
 type groupCall struct {
 	ctx   context.Context
 	fn    func(ctx context.Context, tx driver.Tx) error
+	then  func() // if set, runs on the caller's goroutine once InTx returns
 	err   error
 	panic any
 }
@@ -83,6 +84,9 @@ func runGroupThen(t *testing.T, c *sqlstore.Conn, calls []*groupCall, queued fun
 				cctx = ctx
 			}
 			call.err = c.InTx(cctx, driver.TxOptions{}, func(tx driver.Tx) error { return call.fn(cctx, tx) })
+			if call.then != nil {
+				call.then()
+			}
 		}()
 	}
 	waitFor(t, func() bool { return sqlstore.QueuedCalls(c) == len(calls) })
@@ -163,6 +167,54 @@ func TestGroupCommitIsolatesCalls(t *testing.T) {
 	// The holding call's group, then one for the six calls.
 	if groups, committed := sqlstore.GroupStats(c); groups != 2 || committed != 4 {
 		t.Errorf("%d groups committed %d calls, want 2 groups, 4 calls", groups, committed)
+	}
+}
+
+// A call that fails on another call's write of the same group (a
+// duplicate key) is answered after the group's COMMIT: its caller, told
+// of the duplicate, finds the row that collided (Kubeflow's drivers race to
+// create a context, and read it on AlreadyExists).
+func TestGroupCommitFailedCallSeesTheGroupCommitted(t *testing.T) {
+	c := openGroup(t)
+	// Both calls insert "b"; whichever runs second fails, and reads the
+	// table as soon as it is told.
+	seen := make([][]string, 2)
+	seenErr := make([]error, 2)
+	calls := make([]*groupCall, 2)
+	for i := range calls {
+		calls[i] = &groupCall{
+			fn: func(ctx context.Context, tx driver.Tx) error { return insert(ctx, tx, "b") },
+			then: func() {
+				rows, err := c.DB().Query("SELECT k FROM g ORDER BY k")
+				if err != nil {
+					seenErr[i] = err
+					return
+				}
+				defer rows.Close()
+				for rows.Next() {
+					var k string
+					if seenErr[i] = rows.Scan(&k); seenErr[i] != nil {
+						return
+					}
+					seen[i] = append(seen[i], k)
+				}
+				seenErr[i] = rows.Err()
+			},
+		}
+	}
+	runGroup(t, c, calls)
+	failed := slices.IndexFunc(calls, func(c *groupCall) bool { return c.err != nil })
+	if failed < 0 || calls[1-failed].err != nil {
+		t.Fatalf("want one of the two inserts to fail: %v, %v", calls[0].err, calls[1].err)
+	}
+	if !strings.Contains(calls[failed].err.Error(), "UNIQUE") {
+		t.Fatalf("the duplicate: %v, want a unique key violation", calls[failed].err)
+	}
+	if seenErr[failed] != nil {
+		t.Fatal(seenErr[failed])
+	}
+	if !slices.Contains(seen[failed], "b") {
+		t.Errorf("the caller told of the duplicate read %v, without the row it collided with", seen[failed])
 	}
 }
 

@@ -19,13 +19,14 @@ var _ driver.LineageTx = (*tx)(nil)
 
 // MatchNodeIDs returns those of ids whose node matches filter, one query
 // per chunk of ids.
-func (t *tx) MatchNodeIDs(ctx context.Context, kind driver.Kind, filter string, ids []int64) ([]int64, error) {
+func (t *tx) MatchNodeIDs(ctx context.Context, filter *driver.Filter, ids []int64) ([]int64, error) {
+	if filter == nil {
+		return nil, errcode.New(errcode.InvalidArgument, "sqlstore: MatchNodeIDs needs a filter query")
+	}
+	kind := filter.Kind()
 	nt, err := tableOf(kind)
 	if err != nil {
 		return nil, err
-	}
-	if filter == "" {
-		return nil, errcode.New(errcode.InvalidArgument, "sqlstore: MatchNodeIDs needs a filter query")
 	}
 	ids = uniqueIDs(ids)
 	if len(ids) == 0 {
@@ -113,7 +114,7 @@ func (t *tx) TraceLineage(ctx context.Context, q driver.LineageTrace) (driver.Li
 	}
 	// The start nodes: chunks of StartIDs, or one filter query.
 	var startParts []startNodes
-	if q.StartFilter != "" {
+	if q.StartFilter != nil {
 		joins, where, args, err := compileFilter(t.d, q.StartKind, q.StartFilter)
 		if err != nil {
 			return res, err
@@ -129,8 +130,8 @@ func (t *tx) TraceLineage(ctx context.Context, q driver.LineageTrace) (driver.Li
 		return res, nil
 	}
 	var ending [2]*compiledFilter // by kind: execution, artifact
-	for k, f := range map[driver.Kind]string{driver.KindArtifact: q.EndingArtifacts, driver.KindExecution: q.EndingExecutions} {
-		if f == "" {
+	for k, f := range map[driver.Kind]*driver.Filter{driver.KindArtifact: q.EndingArtifacts, driver.KindExecution: q.EndingExecutions} {
+		if f == nil {
 			continue
 		}
 		joins, where, args, err := compileFilter(t.d, k, f)
@@ -146,7 +147,8 @@ func (t *tx) TraceLineage(ctx context.Context, q driver.LineageTrace) (driver.Li
 	nodes := map[nodeKey]*driver.TracedNode{}
 	events := map[int64]*driver.EventRow{}
 	for _, part := range startParts {
-		query, args := traceSQL(q, part, ending)
+		_, oneRef := t.d.(OneRecursiveReference)
+		query, args := traceSQL(q, part, ending, oneRef)
 		rows, err := t.tx.QueryContext(ctx, query, args...)
 		if err != nil {
 			return res, dbError(t.d, err, "trace lineage")
@@ -243,7 +245,10 @@ func (s *sqlBuilder) add(text string, args ...any) {
 
 // traceSQL builds the query of TraceLineage for some start nodes, see
 // there.
-func traceSQL(q driver.LineageTrace, starts startNodes, ending [2]*compiledFilter) (string, []any) {
+//
+// With oneRef (see OneRecursiveReference) the two steps are one SELECT
+// that names walk once and joins a LATERAL union of both steps.
+func traceSQL(q driver.LineageTrace, starts startNodes, ending [2]*compiledFilter, oneRef bool) (string, []any) {
 	var s sqlBuilder
 	s.add("WITH RECURSIVE ")
 	endCTE := [2]string{driver.KindExecution: "end_e", driver.KindArtifact: "end_a"}
@@ -304,12 +309,21 @@ func traceSQL(q driver.LineageTrace, starts startNodes, ending [2]*compiledFilte
 	} else {
 		s.add(" FROM "+tables[q.StartKind]+" AS n WHERE n.id IN ("+placeholders(len(starts.ids))+")", int64sAsArgs(starts.ids)...)
 	}
-	s.add(" UNION SELECT 0, ev.execution_id, w.d + 1, "+isEnding(driver.KindExecution, "ev.execution_id")+
-		" FROM walk AS w JOIN Event AS ev ON ev.artifact_id = w.id WHERE w.k = 1 AND w.e = 0 AND w.d < ?"+aTypes,
-		append([]any{maxHops}, aArgs...)...)
-	s.add(" UNION SELECT 1, ev.artifact_id, w.d + 1, "+isEnding(driver.KindArtifact, "ev.artifact_id")+
-		" FROM walk AS w JOIN Event AS ev ON ev.execution_id = w.id WHERE w.k = 0 AND w.e = 0 AND w.d < ?"+eTypes,
-		append([]any{maxHops}, eArgs...)...)
+	if oneRef {
+		s.add(" UNION SELECT x.k, x.id, w.d + 1, x.e FROM walk AS w CROSS JOIN LATERAL (" +
+			"SELECT 0 AS k, ev.execution_id AS id, " + isEnding(driver.KindExecution, "ev.execution_id") + " AS e" +
+			" FROM Event AS ev WHERE w.k = 1 AND ev.artifact_id = w.id" + aTypes)
+		s.add(" UNION ALL SELECT 1, ev.artifact_id, "+isEnding(driver.KindArtifact, "ev.artifact_id")+
+			" FROM Event AS ev WHERE w.k = 0 AND ev.execution_id = w.id"+eTypes, aArgs...)
+		s.add(") AS x WHERE w.e = 0 AND w.d < ?", append(slices.Clone(eArgs), maxHops)...)
+	} else {
+		s.add(" UNION SELECT 0, ev.execution_id, w.d + 1, "+isEnding(driver.KindExecution, "ev.execution_id")+
+			" FROM walk AS w JOIN Event AS ev ON ev.artifact_id = w.id WHERE w.k = 1 AND w.e = 0 AND w.d < ?"+aTypes,
+			append([]any{maxHops}, aArgs...)...)
+		s.add(" UNION SELECT 1, ev.artifact_id, w.d + 1, "+isEnding(driver.KindArtifact, "ev.artifact_id")+
+			" FROM walk AS w JOIN Event AS ev ON ev.execution_id = w.id WHERE w.k = 0 AND w.e = 0 AND w.d < ?"+eTypes,
+			append([]any{maxHops}, eArgs...)...)
+	}
 	s.add("), reached(k, id, d, e) AS (SELECT k, id, MIN(d), MAX(e) FROM walk GROUP BY k, id)")
 	s.add(" SELECT 0, k, id, d, e, 0 FROM reached")
 	if q.WithEvents {
@@ -321,4 +335,12 @@ func traceSQL(q driver.LineageTrace, starts startNodes, ending [2]*compiledFilte
 			append([]any{maxHops}, eArgs...)...)
 	}
 	return s.b.String(), s.args
+}
+
+// OneRecursiveReference is an optional interface of a Dialect whose
+// recursive CTEs may name themselves once only (PostgreSQL): the lineage
+// walk then takes both steps, artifact to execution and back, in one
+// recursive SELECT.
+type OneRecursiveReference interface {
+	OneRecursiveReference()
 }

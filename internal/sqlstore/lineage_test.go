@@ -12,9 +12,10 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/gomlmd/gomlmd/internal/sqlstore/sqlstoretest"
+	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/mlmd"
 	"github.com/gomlmd/gomlmd/mlmd/driver"
+	"github.com/gomlmd/gomlmd/mlmd/drivertest/txtest"
 	"github.com/gomlmd/gomlmd/mlmd/errcode"
 	"github.com/gomlmd/gomlmd/mlmd/mysqlstore"
 	"github.com/gomlmd/gomlmd/mlmd/sqlitestore"
@@ -31,7 +32,7 @@ func lineageConns(t *testing.T) map[string]func(t *testing.T) driver.Conn {
 			return c
 		},
 		"mysql": func(t *testing.T) driver.Conn {
-			c, err := mysqlstore.Driver{}.Open(context.Background(), sqlstoretest.MySQLStoreDatabase(t), &driver.OpenOptions{})
+			c, err := mysqlstore.Driver{}.Open(context.Background(), testdb.MySQLStoreDatabase(t), &driver.OpenOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -105,7 +106,7 @@ func TestLineageTx(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				q.StartIDs, q.StartFilter = nil, fmt.Sprintf("id <= %d", inputs[n-1])
+				q.StartIDs, q.StartFilter = nil, txtest.Filter(t, fmt.Sprintf("id <= %d", inputs[n-1]), driver.KindArtifact)
 				byFilter, err = tx.TraceLineage(ctx, q)
 				return err
 			})
@@ -131,7 +132,7 @@ func TestLineageTx(t *testing.T) {
 
 			// A start limit, an ending filter, and type lists.
 			err = read(func(tx driver.LineageTx) error {
-				res, err := tx.TraceLineage(ctx, driver.LineageTrace{StartKind: driver.KindArtifact, StartFilter: "id > 0",
+				res, err := tx.TraceLineage(ctx, driver.LineageTrace{StartKind: driver.KindArtifact, StartFilter: txtest.Filter(t, "id > 0", driver.KindArtifact),
 					StartLimit: 3, MaxHops: 0})
 				if err != nil {
 					return err
@@ -140,7 +141,7 @@ func TestLineageTx(t *testing.T) {
 					t.Errorf("the 3 lowest start ids: %+v", res.Nodes)
 				}
 				res, err = tx.TraceLineage(ctx, driver.LineageTrace{StartKind: driver.KindArtifact, StartIDs: inputs[:1], MaxHops: 5,
-					EndingExecutions: fmt.Sprintf("id = %d", exec), WithEvents: true})
+					EndingExecutions: txtest.Filter(t, fmt.Sprintf("id = %d", exec), driver.KindExecution), WithEvents: true})
 				if err != nil {
 					return err
 				}
@@ -163,7 +164,7 @@ func TestLineageTx(t *testing.T) {
 
 			// MatchNodeIDs, over three chunks of ids.
 			err = read(func(tx driver.LineageTx) error {
-				got, err := tx.MatchNodeIDs(ctx, driver.KindArtifact, "name != 'a0'", append(slices.Clone(inputs), output, output, -1))
+				got, err := tx.MatchNodeIDs(ctx, txtest.Filter(t, "name != 'a0'", driver.KindArtifact), append(slices.Clone(inputs), output, output, -1))
 				if err != nil {
 					return err
 				}
@@ -180,20 +181,18 @@ func TestLineageTx(t *testing.T) {
 				what string
 				call func(tx driver.LineageTx) error
 			}{
-				{"bad filter", func(tx driver.LineageTx) error {
-					_, err := tx.MatchNodeIDs(ctx, driver.KindArtifact, "name =", inputs)
+				{"no filter", func(tx driver.LineageTx) error {
+					_, err := tx.MatchNodeIDs(ctx, nil, inputs)
 					return err
 				}},
-				{"empty filter", func(tx driver.LineageTx) error {
-					_, err := tx.MatchNodeIDs(ctx, driver.KindArtifact, "", inputs)
+				{"ending filter of another kind", func(tx driver.LineageTx) error {
+					_, err := tx.TraceLineage(ctx, driver.LineageTrace{StartKind: driver.KindArtifact, StartIDs: inputs[:1],
+						EndingArtifacts: txtest.Filter(t, "id > 0", driver.KindExecution)})
 					return err
 				}},
-				{"bad ending filter", func(tx driver.LineageTx) error {
-					_, err := tx.TraceLineage(ctx, driver.LineageTrace{StartKind: driver.KindArtifact, StartIDs: inputs[:1], EndingArtifacts: "nope nope"})
-					return err
-				}},
-				{"bad start filter", func(tx driver.LineageTx) error {
-					_, err := tx.TraceLineage(ctx, driver.LineageTrace{StartKind: driver.KindExecution, StartFilter: "uri = 'x'"})
+				{"start filter of another kind", func(tx driver.LineageTx) error {
+					_, err := tx.TraceLineage(ctx, driver.LineageTrace{StartKind: driver.KindExecution,
+						StartFilter: txtest.Filter(t, "uri = 'x'", driver.KindArtifact)})
 					return err
 				}},
 				{"contexts", func(tx driver.LineageTx) error {

@@ -114,12 +114,8 @@ func (t *tx) GetLinks(ctx context.Context, kind driver.Kind, nodeIDs, contextIDs
 	if err != nil {
 		return nil, err
 	}
-	query := t.q.Attributions
-	if kind == driver.KindExecution {
-		query = t.q.Associations
-	}
 	recs, err := eitherIn(uniqueIDs(nodeIDs), uniqueIDs(contextIDs), func(nodes, contexts []int64) ([]LinkRecord, error) {
-		return query(ctx, nodes, contexts)
+		return t.q.links(ctx, kind, nodes, contexts)
 	})
 	if err != nil {
 		return nil, dbError(t.d, err, "read %s rows", nt.linkTable)
@@ -184,7 +180,7 @@ func (t *tx) InsertParentContexts(ctx context.Context, rows []driver.ParentConte
 
 func (t *tx) GetParentContexts(ctx context.Context, childIDs, parentIDs []int64) ([]driver.ParentContextRow, error) {
 	recs, err := eitherIn(uniqueIDs(childIDs), uniqueIDs(parentIDs), func(children, parents []int64) ([]ParentContextRecord, error) {
-		return t.q.ParentContexts(ctx, children, parents)
+		return t.q.parentContexts(ctx, children, parents)
 	})
 	if err != nil {
 		return nil, dbError(t.d, err, "read parent contexts")

@@ -43,7 +43,7 @@ func listSQL(d Dialect, q driver.ListQuery) (string, []any, error) {
 	var joins string
 	var conds []string
 	var joinArgs, args []any
-	if q.Filter != "" {
+	if q.Filter != nil {
 		j, w, fargs, err := compileFilter(d, q.Kind, q.Filter)
 		if err != nil {
 			return "", nil, err

@@ -86,7 +86,7 @@ func (t *tx) loadNodes(ctx context.Context, nt *nodeTable, ids []int64) ([]drive
 		if !ok {
 			continue // a property row of a node deleted meanwhile
 		}
-		p, err := propertyRow(r)
+		p, err := propertyRow(t.d, r)
 		if err != nil {
 			return nil, errcode.Annotate(err, "sqlstore: %s %d", nt.noun, r.NodeID)
 		}

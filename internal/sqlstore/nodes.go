@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"slices"
 	"strings"
@@ -117,7 +118,7 @@ func (t *tx) UpdateNodes(ctx context.Context, kind driver.Kind, rows []driver.No
 
 // missingNode returns NotFound for the first of ids that names no node.
 func (t *tx) missingNode(ctx context.Context, kind driver.Kind, nt *nodeTable, ids []int64) error {
-	found, err := t.q.NodeIDsByID(ctx, kind, ids)
+	found, err := t.q.nodeIDsByID(ctx, kind, ids)
 	if err != nil {
 		return dbError(t.d, err, "find %ss", nt.noun)
 	}
@@ -131,7 +132,7 @@ func (t *tx) missingNode(ctx context.Context, kind driver.Kind, nt *nodeTable, i
 
 // updateSQL builds one UPDATE that sets cols of every row of rows:
 //
-//	UPDATE T SET c1 = CASE id WHEN ? THEN ? ... END, ... WHERE id IN (...)
+//	UPDATE T SET c1 = CASE id WHEN ? THEN ? ... ELSE c1 END, ... WHERE id IN (...)
 func updateSQL(nt *nodeTable, cols []string, rows []driver.NodeRow) (string, []any) {
 	vals := make([][]any, len(rows))
 	for i := range rows {
@@ -149,7 +150,10 @@ func updateSQL(nt *nodeTable, cols []string, rows []driver.NodeRow) (string, []a
 			b.WriteString(" WHEN ? THEN ?")
 			args = append(args, rows[i].ID, vals[i][c])
 		}
-		b.WriteString(" END")
+		// ELSE keeps the column's own type for the CASE: PostgreSQL
+		// types a CASE of ? alone as text. The WHERE clause leaves no row
+		// to reach it.
+		b.WriteString(" ELSE " + col + " END")
 	}
 	b.WriteString(" WHERE id IN (" + placeholders(len(rows)) + ")")
 	for i := range rows {
@@ -188,13 +192,13 @@ func (t *tx) FindNodeIDs(ctx context.Context, kind driver.Kind, q driver.NodeQue
 	switch {
 	case len(q.IDs) > 0:
 		ids, err = inChunks(uniqueIDs(q.IDs), func(ids []int64) ([]int64, error) {
-			return t.q.NodeIDsByID(ctx, kind, ids)
+			return t.q.nodeIDsByID(ctx, kind, ids)
 		})
 	case len(q.TypeNames) > 0:
 		ids, err = t.findByTypeNames(ctx, kind, q.TypeNames)
 	case len(q.Names) > 0:
 		ids, err = inChunks(uniqueStrings(q.Names), func(names []string) ([]int64, error) {
-			return t.q.NodeIDsByTypeAndNames(ctx, kind, q.TypeID, names)
+			return t.q.nodeIDsByTypeAndNames(ctx, kind, q.TypeID, names)
 		})
 	case len(q.URIs) > 0:
 		if !nt.hasURI {
@@ -209,15 +213,15 @@ func (t *tx) FindNodeIDs(ctx context.Context, kind driver.Kind, q driver.NodeQue
 			uris = uris[1:]
 		}
 		more, err2 := inChunks(uris, func(uris []string) ([]int64, error) {
-			return t.q.ArtifactIDsByURIs(ctx, uris)
+			return t.q.ArtifactIDsByURIs(ctx, nullStrings(uris))
 		})
 		ids, err = append(ids, more...), err2
 	case len(q.ExternalIDs) > 0:
 		ids, err = inChunks(uniqueStrings(q.ExternalIDs), func(ext []string) ([]int64, error) {
-			return t.q.NodeIDsByExternalIDs(ctx, kind, ext)
+			return t.q.nodeIDsByExternalIDs(ctx, kind, ext)
 		})
 	case q.TypeID != 0:
-		ids, err = t.q.NodeIDsByType(ctx, kind, q.TypeID)
+		ids, err = t.q.nodeIDsByType(ctx, kind, q.TypeID)
 	default:
 		return nil, errcode.New(errcode.InvalidArgument, "sqlstore: find %ss: no selector set", nt.noun)
 	}
@@ -244,7 +248,7 @@ func (t *tx) findByTypeNames(ctx context.Context, kind driver.Kind, pairs []driv
 	for start := 0; start < len(typeIDs); start += idsPerQuery {
 		types := typeIDs[start:min(start+idsPerQuery, len(typeIDs))]
 		keys, err := inChunks(names, func(names []string) ([]NodeKeyRecord, error) {
-			return t.q.NodeKeysByTypesAndNames(ctx, kind, types, names)
+			return t.q.nodeKeysByTypesAndNames(ctx, kind, types, names)
 		})
 		if err != nil {
 			return nil, err
@@ -268,7 +272,7 @@ var valueCols = propertyCols[2:]
 
 // propertyValue returns the index in valueCols of the column that holds
 // p's value, and the value.
-func propertyValue(p *driver.PropertyRow) (int, any, error) {
+func propertyValue(d Dialect, p *driver.PropertyRow) (int, any, error) {
 	switch p.Column {
 	case driver.ColumnInt:
 		return 0, p.Int, nil
@@ -279,6 +283,13 @@ func propertyValue(p *driver.PropertyRow) (int, any, error) {
 	case driver.ColumnProto:
 		// MLMD stores the base64 text of the serialized Any; as text, so
 		// that the stored value is the one MLMD itself would store.
+		if _, raw := d.(RawProtos); raw {
+			b, err := base64.StdEncoding.DecodeString(string(p.Bytes))
+			if err != nil {
+				return 0, nil, errcode.New(errcode.InvalidArgument, "sqlstore: property %q of node %d: proto value is not base64: %v", p.Name, p.NodeID, err)
+			}
+			return 4, b, nil
+		}
 		return 4, string(p.Bytes), nil
 	case driver.ColumnBool:
 		return 5, p.Bool, nil
@@ -289,8 +300,8 @@ func propertyValue(p *driver.PropertyRow) (int, any, error) {
 
 // propertyValues returns the values of a property row for the columns
 // node id and propertyCols; the columns other than p.Column are NULL.
-func propertyValues(p *driver.PropertyRow) ([]any, error) {
-	c, v, err := propertyValue(p)
+func propertyValues(d Dialect, p *driver.PropertyRow) ([]any, error) {
+	c, v, err := propertyValue(d, p)
 	if err != nil {
 		return nil, err
 	}
@@ -301,7 +312,7 @@ func propertyValues(p *driver.PropertyRow) ([]any, error) {
 
 // propertyRow reads a property record the way MLMD does: the first set
 // column of int, double, string, proto and bool is the value.
-func propertyRow(r PropertyRecord) (driver.PropertyRow, error) {
+func propertyRow(d Dialect, r PropertyRecord) (driver.PropertyRow, error) {
 	p := driver.PropertyRow{NodeID: r.NodeID, Name: r.Name, IsCustom: r.IsCustomProperty}
 	switch {
 	case r.IntValue.Valid:
@@ -312,6 +323,9 @@ func propertyRow(r PropertyRecord) (driver.PropertyRow, error) {
 		p.Column, p.String = driver.ColumnString, r.StringValue.String
 	case r.ProtoValue != nil:
 		p.Column, p.Bytes = driver.ColumnProto, r.ProtoValue
+		if _, raw := d.(RawProtos); raw {
+			p.Bytes = base64.StdEncoding.AppendEncode(nil, r.ProtoValue)
+		}
 	case r.BoolValue.Valid:
 		p.Column, p.Bool = driver.ColumnBool, r.BoolValue.Bool
 	default:
@@ -339,7 +353,7 @@ func (t *tx) insertProperties(ctx context.Context, nt *nodeTable, props []driver
 	vals := make([]any, len(props))
 	var used [6]int // rows per value column
 	for i := range props {
-		c, v, err := propertyValue(&props[i])
+		c, v, err := propertyValue(t.d, &props[i])
 		if err != nil {
 			return err
 		}
@@ -418,4 +432,13 @@ func (t *tx) DeleteProperties(ctx context.Context, kind driver.Kind, keys []driv
 		}
 	}
 	return nil
+}
+
+// RawProtos is an optional interface of a Dialect whose proto_value column
+// holds the serialized Any itself, as MLMD stores it in PostgreSQL (BYTEA,
+// written with decode(..., 'base64')), rather than its base64 text (MLMD's
+// SQLite and MySQL schemas). driver.PropertyRow carries the base64 text
+// either way.
+type RawProtos interface {
+	RawProtos()
 }

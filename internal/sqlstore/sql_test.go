@@ -76,11 +76,11 @@ func TestUpdateSQL(t *testing.T) {
 		{ID: 7, TypeID: 1, Name: "a", ExternalID: "", State: 3, LastUpdateTimeSinceEpoch: 70},
 		{ID: 9, TypeID: 2, Name: "", ExternalID: "x", LastUpdateTimeSinceEpoch: 90},
 	})
-	wantQ := "UPDATE Execution SET type_id = CASE id WHEN ? THEN ? WHEN ? THEN ? END, " +
-		"name = CASE id WHEN ? THEN ? WHEN ? THEN ? END, " +
-		"external_id = CASE id WHEN ? THEN ? WHEN ? THEN ? END, " +
-		"last_known_state = CASE id WHEN ? THEN ? WHEN ? THEN ? END, " +
-		"last_update_time_since_epoch = CASE id WHEN ? THEN ? WHEN ? THEN ? END WHERE id IN (?, ?)"
+	wantQ := "UPDATE Execution SET type_id = CASE id WHEN ? THEN ? WHEN ? THEN ? ELSE type_id END, " +
+		"name = CASE id WHEN ? THEN ? WHEN ? THEN ? ELSE name END, " +
+		"external_id = CASE id WHEN ? THEN ? WHEN ? THEN ? ELSE external_id END, " +
+		"last_known_state = CASE id WHEN ? THEN ? WHEN ? THEN ? ELSE last_known_state END, " +
+		"last_update_time_since_epoch = CASE id WHEN ? THEN ? WHEN ? THEN ? ELSE last_update_time_since_epoch END WHERE id IN (?, ?)"
 	wantArgs := []any{
 		int64(7), int64(1), int64(9), int64(2),
 		int64(7), "a", int64(9), nil,
@@ -141,7 +141,26 @@ func TestListSQL(t *testing.T) {
 	}
 }
 
+// rawProtos is a Dialect that stores serialized protos (RawProtos); its
+// other methods are not called.
+type rawProtos struct{ Dialect }
+
+func (rawProtos) RawProtos() {}
+
 func TestPropertyRowRoundTrip(t *testing.T) {
+	for _, d := range []Dialect{nil, rawProtos{}} {
+		testPropertyRowRoundTrip(t, d)
+	}
+	raw, err := propertyValues(rawProtos{}, &driver.PropertyRow{Name: "p", Column: driver.ColumnProto, Bytes: []byte("YWJj")})
+	if err != nil || string(raw[7].([]byte)) != "abc" {
+		t.Errorf("a raw proto is stored as %q (%v), want the decoded bytes", raw, err)
+	}
+	if _, err := propertyValues(rawProtos{}, &driver.PropertyRow{Name: "p", Column: driver.ColumnProto, Bytes: []byte("not base64!")}); errcode.Of(err) != errcode.InvalidArgument {
+		t.Errorf("a proto value that is not base64: %v, want InvalidArgument", err)
+	}
+}
+
+func testPropertyRowRoundTrip(t *testing.T, d Dialect) {
 	for _, p := range []driver.PropertyRow{
 		{NodeID: 1, Name: "i", Column: driver.ColumnInt, Int: -5},
 		{NodeID: 1, Name: "d", Column: driver.ColumnDouble, Double: 2.5},
@@ -149,7 +168,7 @@ func TestPropertyRowRoundTrip(t *testing.T) {
 		{NodeID: 1, Name: "p", Column: driver.ColumnProto, Bytes: []byte("YWJj")},
 		{NodeID: 1, Name: "b", IsCustom: true, Column: driver.ColumnBool, Bool: true},
 	} {
-		vals, err := propertyValues(&p)
+		vals, err := propertyValues(d, &p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -166,6 +185,9 @@ func TestPropertyRowRoundTrip(t *testing.T) {
 		if v, ok := vals[7].(string); ok {
 			rec.ProtoValue = []byte(v)
 		}
+		if v, ok := vals[7].([]byte); ok {
+			rec.ProtoValue = v
+		}
 		if v, ok := vals[8].(bool); ok {
 			rec.BoolValue.Bool, rec.BoolValue.Valid = v, true
 		}
@@ -178,23 +200,23 @@ func TestPropertyRowRoundTrip(t *testing.T) {
 		if set != 1 {
 			t.Errorf("%s: %d value columns set, want 1", p.Name, set)
 		}
-		got, err := propertyRow(rec)
+		got, err := propertyRow(d, rec)
 		if err != nil || !reflect.DeepEqual(got, p) {
 			t.Errorf("round trip of %+v: %+v, %v", p, got, err)
 		}
 	}
-	if _, err := propertyRow(PropertyRecord{Name: "empty"}); errcode.Of(err) != errcode.Internal {
+	if _, err := propertyRow(d, PropertyRecord{Name: "empty"}); errcode.Of(err) != errcode.Internal {
 		t.Errorf("a row without a value: %v, want Internal", err)
 	}
-	if _, err := propertyValues(&driver.PropertyRow{Name: "bad", Column: 4}); errcode.Of(err) != errcode.InvalidArgument {
+	if _, err := propertyValues(d, &driver.PropertyRow{Name: "bad", Column: 4}); errcode.Of(err) != errcode.InvalidArgument {
 		t.Errorf("an unknown column: %v, want InvalidArgument", err)
 	}
 }
 
-func ExampleConvert() {
+func Example_convert() {
 	type genRow struct{ ID, TypeID int64 }
 	type record struct{ ID, TypeID int64 }
-	recs, err := Convert([]genRow{{1, 2}}, nil, func(r genRow) record { return record(r) })
+	recs, err := convert([]genRow{{1, 2}}, nil, func(r genRow) record { return record(r) })
 	fmt.Println(recs, err)
 	// Output: [{1 2}] <nil>
 }

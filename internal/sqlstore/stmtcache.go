@@ -17,6 +17,11 @@ import (
 // bucketSize), so a bounded cache per connection holds all of them in
 // practice; a text beyond the bound runs as before, prepared for the one
 // use.
+//
+// The cache sits under database/sql, so it keys the texts as the database
+// gets them, after a dialect's DBWrapper. Only the SQLite backend uses it:
+// pgx keeps prepared statements per connection itself, and the MySQL
+// backend sends its statements unprepared.
 
 // DefaultStatementsPerConn is the most statements CachingConnector keeps
 // per connection when given 0.
@@ -159,7 +164,8 @@ func (c *cachingConn) BeginTx(ctx context.Context, opts sqldriver.TxOptions) (sq
 	if b, ok := c.Conn.(sqldriver.ConnBeginTx); ok {
 		return b.BeginTx(ctx, opts)
 	}
-	return c.Conn.Begin() //nolint:staticcheck // the fallback database/sql uses too
+	//lint:ignore SA1019 the fallback database/sql uses too
+	return c.Conn.Begin()
 }
 
 func (c *cachingConn) ResetSession(ctx context.Context) error {

@@ -8,16 +8,18 @@ import (
 	"maps"
 	"slices"
 
+	gen "github.com/gomlmd/gomlmd/gen/queries"
 	"github.com/gomlmd/gomlmd/mlmd/driver"
 	"github.com/gomlmd/gomlmd/mlmd/errcode"
 )
 
 // tx is the driver.Tx of Conn: the generated queries and the statements
-// sqlstore builds, run on one *sql.Tx (through tx, which may wrap it).
+// sqlstore builds, run on one *sql.Tx (wrapped as the dialect says, see
+// DBWrapper).
 type tx struct {
 	tx DBTX
 	d  Dialect
-	q  Queries
+	q  queries
 
 	// The id strategy of this transaction's session, once SessionIDs has
 	// been asked (see insertIDs).
@@ -89,19 +91,14 @@ func (t *tx) InsertType(ctx context.Context, tr driver.TypeRow) (int64, error) {
 	if err := t.checkNewType(ctx, tr); err != nil {
 		return 0, err
 	}
-	id, err := t.q.InsertType(ctx, TypeRecord{
-		Name:        tr.Name,
-		Version:     nullString(tr.Version),
-		TypeKind:    int64(tr.Kind),
-		Description: nullString(tr.Description),
-		InputType:   nullString(tr.InputType),
-		OutputType:  nullString(tr.OutputType),
-		ExternalID:  nullString(tr.ExternalID),
-	})
+	ids, err := t.insertRowsIDs(ctx, fmt.Sprintf("insert type %q", tr.Name), "Type",
+		[]string{"name", "version", "type_kind", "description", "input_type", "output_type", "external_id"},
+		[][]any{{tr.Name, nullable(tr.Version), int64(tr.Kind), nullable(tr.Description),
+			nullable(tr.InputType), nullable(tr.OutputType), nullable(tr.ExternalID)}})
 	if err != nil {
-		return 0, t.writeError(ctx, err, "Type", []string{"external_id"}, [][]any{{nullable(tr.ExternalID)}},
-			fmt.Sprintf("insert type %q", tr.Name))
+		return 0, err
 	}
+	id := ids[0]
 	if err := t.AddTypeProperties(ctx, id, tr.Properties); err != nil {
 		return 0, err
 	}
@@ -131,8 +128,15 @@ func (t *tx) InsertType(ctx context.Context, tr driver.TypeRow) (int64, error) {
 func (t *tx) checkNewType(ctx context.Context, tr driver.TypeRow) error {
 	lock := t.d.LockingRead()
 	if lock != "" {
+		lockEnv := "SELECT schema_version FROM MLMDEnv" + lock
+		if _, ok := t.d.(SnapshotLocks); ok {
+			// A locking read keeps the snapshot; an update of the row
+			// fails (serialization failure: run again) if another
+			// transaction updated it after the snapshot.
+			lockEnv = "UPDATE MLMDEnv SET schema_version = schema_version RETURNING schema_version"
+		}
 		var v int64
-		if err := t.tx.QueryRowContext(ctx, "SELECT schema_version FROM MLMDEnv"+lock).Scan(&v); err != nil {
+		if err := t.tx.QueryRowContext(ctx, lockEnv).Scan(&v); err != nil {
 			return dbError(t.d, err, "lock MLMDEnv to insert type %q", tr.Name)
 		}
 	}
@@ -184,7 +188,7 @@ func kindNoun(k driver.Kind) string {
 }
 
 func (t *tx) UpdateType(ctx context.Context, tr driver.TypeRow) error {
-	n, err := t.q.UpdateType(ctx, TypeRecord{
+	n, err := t.q.UpdateType(ctx, gen.UpdateTypeParams{
 		ID:          tr.ID,
 		Description: nullString(tr.Description),
 		InputType:   nullString(tr.InputType),

@@ -26,9 +26,14 @@ const (
 // typesSQL returns the statement that reads the types that match cond
 // (an SQL condition on the columns of Type) with their properties and
 // parents.
+//
+// The first branch's NULLs of the two integer columns are NULLIF(0, 0),
+// an integer NULL: PostgreSQL types a UNION column pair by pair, and two
+// untyped NULLs would make the column text, which the third branch's
+// integers then cannot join.
 func typesSQL(cond string) string {
 	return "WITH s AS (SELECT id FROM Type WHERE " + cond + ")" +
-		" SELECT 0, t.id, t.name, t.version, t.type_kind, t.description, t.input_type, t.output_type, t.external_id, NULL, NULL" +
+		" SELECT 0, t.id, t.name, t.version, t.type_kind, t.description, t.input_type, t.output_type, t.external_id, NULLIF(0, 0), NULLIF(0, 0)" +
 		" FROM Type t JOIN s ON s.id = t.id" +
 		" UNION ALL SELECT 1, p.type_id, p.name, NULL, NULL, NULL, NULL, NULL, NULL, p.data_type, NULL" +
 		" FROM TypeProperty p JOIN s ON s.id = p.type_id" +

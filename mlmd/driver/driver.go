@@ -32,6 +32,8 @@ package driver
 
 import (
 	"context"
+
+	"github.com/gomlmd/gomlmd/filterlang"
 )
 
 // Driver opens connections to one kind of database. Drivers register
@@ -47,6 +49,13 @@ type Driver interface {
 	// and the schema is missing; InvalidArgument if the dsn cannot be
 	// parsed; Unavailable if the database cannot be reached.
 	Open(ctx context.Context, dsn string, opts *OpenOptions) (Conn, error)
+}
+
+// Connector opens connections to one database that it was configured for
+// without a DSN, e.g. from a backend's typed configuration; see
+// mlmd.OpenConnector. Connect has the contract of Driver.Open.
+type Connector interface {
+	Connect(ctx context.Context, opts *OpenOptions) (Conn, error)
 }
 
 // OpenOptions are the options of Driver.Open. The portable type fills them
@@ -94,15 +103,22 @@ type TxOptions struct {
 }
 
 // Kind selects the node table a method works on: the values are MLMD's
-// TypeKind, the value of Type.type_kind.
-type Kind int8
+// TypeKind, the value of Type.type_kind. It is the one node kind of
+// gomlmd, shared with package mlmd and the filter language.
+type Kind = filterlang.Kind
 
 // The kinds.
 const (
-	KindExecution Kind = 0
-	KindArtifact  Kind = 1
-	KindContext   Kind = 2
+	KindExecution = filterlang.KindExecution
+	KindArtifact  = filterlang.KindArtifact
+	KindContext   = filterlang.KindContext
 )
+
+// Filter is a filter query in MLMD's filter language, parsed and checked
+// against a node kind by package mlmd before the transaction begins. A
+// driver only compiles it, for its SQL dialect (filterlang.Compile); its
+// String method returns the query's text, e.g. for messages.
+type Filter = filterlang.Checked
 
 // Tx is the set of operations a backend performs inside one transaction.
 // All methods are set-based: a method is a bounded number of statements
@@ -301,9 +317,9 @@ type ListQuery struct {
 	// ContextID, if not 0, keeps only artifacts attributed to (or
 	// executions associated with) that context.
 	ContextID int64
-	// Filter, if not empty, is a filter query in MLMD's filter language
-	// over the nodes of Kind.
-	Filter  string
+	// Filter, if not nil, keeps only the nodes that match it; it was
+	// checked against Kind.
+	Filter  *Filter
 	OrderBy OrderField
 	Desc    bool
 	// After, if not nil, starts the page after this key: rows whose
@@ -396,11 +412,10 @@ type ParentContextRow struct {
 type LineageTx interface {
 	Tx
 
-	// MatchNodeIDs returns, ordered by id, those of ids whose node of kind
-	// matches the filter query filter (MLMD's filter language; never
-	// empty). Ids that name no node are left out. Returns InvalidArgument
-	// for a filter query that does not parse or check.
-	MatchNodeIDs(ctx context.Context, kind Kind, filter string, ids []int64) ([]int64, error)
+	// MatchNodeIDs returns, ordered by id, those of ids whose node (of
+	// filter's kind) matches filter (never nil). Ids that name no node are
+	// left out.
+	MatchNodeIDs(ctx context.Context, filter *Filter, ids []int64) ([]int64, error)
 
 	// TraceLineage walks the lineage graph as q describes and returns the
 	// nodes it reaches and, if q.WithEvents, the events it follows; see
@@ -427,10 +442,10 @@ type LineageTrace struct {
 	StartKind Kind
 	// StartIDs are the start nodes; ids that name no node are ignored.
 	StartIDs []int64
-	// StartFilter, if not empty, replaces StartIDs: the start nodes are
+	// StartFilter, if not nil, replaces StartIDs: the start nodes are
 	// the nodes of StartKind that match this filter query, at most
 	// StartLimit of them (0 for no limit), those with the lowest ids.
-	StartFilter string
+	StartFilter *Filter
 	StartLimit  int
 	// MaxHops is the greatest distance reached (0 or more).
 	MaxHops int
@@ -439,11 +454,12 @@ type LineageTrace struct {
 	// type.
 	ArtifactEventTypes  []int32
 	ExecutionEventTypes []int32
-	// EndingArtifacts and EndingExecutions, if not empty, are filter
-	// queries: the nodes of the kind that match are ending nodes, which
-	// are reached but never expanded (start nodes included).
-	EndingArtifacts  string
-	EndingExecutions string
+	// EndingArtifacts and EndingExecutions, if not nil, are filter
+	// queries over artifacts and executions: the nodes that match are
+	// ending nodes, which are reached but never expanded (start nodes
+	// included).
+	EndingArtifacts  *Filter
+	EndingExecutions *Filter
 	// WithEvents asks for the followed events in the result.
 	WithEvents bool
 }

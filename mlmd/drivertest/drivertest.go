@@ -2,10 +2,9 @@
 // runs. A backend's whole test of MLMD behaviour is a Harness and one call:
 //
 //	func TestConformance(t *testing.T) {
-//		drivertest.RunConformanceTests(t, drivertest.Harness{
-//			Name: "sqlite-memory",
-//			Open: func(t *testing.T) *mlmd.Store { ... },
-//		})
+//		drivertest.RunConformanceTests(t, drivertest.DSNHarness("sqlite", func(testing.TB) string {
+//			return ":memory:"
+//		}))
 //	}
 //
 // The cases are MLMD's own store behaviour tests (metadata_store_test_suite.cc
@@ -14,6 +13,7 @@
 package drivertest
 
 import (
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -23,36 +23,56 @@ import (
 
 // Harness tells the suite how to get stores of one backend.
 type Harness struct {
-	// Name names the backend in test output.
-	Name string
-	// Open returns a store over a new, empty database, opened with
-	// mlmd.Open or mlmd.OpenWith (which store MLMD's system base types).
-	// The harness closes it (t.Cleanup) and removes the database when the
-	// test ends.
-	Open func(t *testing.T) *mlmd.Store
-	// OpenWithOptions, if set, is Open with store options; the suite uses
-	// it to give a store a clock the test controls (Options.Now). The
-	// cases that need it are skipped when it is nil.
-	OpenWithOptions func(t *testing.T, opts *mlmd.Options) *mlmd.Store
+	// Open returns a store with options opts (nil for the defaults) over
+	// a new, empty database, opened as mlmd.Open does (which stores MLMD's
+	// system base types). The harness closes it and removes the database
+	// when the test ends (t.Cleanup). The suite passes options to give a
+	// store a clock the test controls (Options.Now).
+	Open func(t *testing.T, opts *mlmd.Options) *mlmd.Store
 }
 
-// RunConformanceTests runs the whole suite against h, each case as a
-// subtest with a fresh store.
+// DSNHarness is the Harness of a registered backend: each store is
+// mlmd.Open(ctx, driverName, dsn(t), opts), closed when the test ends. dsn
+// names a new, empty database and removes it when the test ends.
+func DSNHarness(driverName string, dsn func(t testing.TB) string) Harness {
+	return Harness{Open: func(t *testing.T, opts *mlmd.Options) *mlmd.Store {
+		t.Helper()
+		s, err := mlmd.Open(t.Context(), driverName, dsn(t), opts)
+		if err != nil {
+			t.Fatalf("open %s store: %v", driverName, err)
+		}
+		t.Cleanup(func() {
+			if err := s.Close(); err != nil {
+				t.Errorf("close %s store: %v", driverName, err)
+			}
+		})
+		return s
+	}}
+}
+
+// RunConformanceTests runs the whole suite (Cases) against h, each case
+// as a subtest with a fresh store.
 func RunConformanceTests(t *testing.T, h Harness) {
 	t.Helper()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			if c.runWithClock != nil {
-				if h.OpenWithOptions == nil {
-					t.Skip("the harness has no OpenWithOptions, needed for a controlled clock")
-				}
 				clock := newClock()
-				c.runWithClock(t, h.OpenWithOptions(t, &mlmd.Options{Now: clock.Now}), clock)
+				c.runWithClock(t, h.Open(t, &mlmd.Options{Now: clock.Now}), clock)
 				return
 			}
-			c.run(t, h.Open(t))
+			c.run(t, h.Open(t, nil))
 		})
 	}
+}
+
+// Cases returns the names of the suite's cases, in the order they run.
+func Cases() []string {
+	names := make([]string, len(cases))
+	for i, c := range cases {
+		names[i] = c.name
+	}
+	return names
 }
 
 // testCase is one conformance case: run, or runWithClock for the cases
@@ -63,11 +83,19 @@ type testCase struct {
 	runWithClock func(t *testing.T, s *mlmd.Store, clock *Clock)
 }
 
-// cases is filled by the files of this package, one per area.
-var cases []testCase
-
-// register adds cases to the suite.
-func register(cs ...testCase) { cases = append(cases, cs...) }
+// cases is the suite: the cases of each area, from the file of that area.
+var cases = slices.Concat(
+	typesCases,
+	nodesCases,
+	edgesCases,
+	txCases,
+	listsCases,
+	filterCases,
+	filterErrorsCases,
+	filterWorldCases,
+	lineageCases,
+	masksCases,
+)
 
 // Clock is a store clock that stands still until the test moves it.
 type Clock struct {

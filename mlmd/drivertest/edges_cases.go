@@ -11,18 +11,16 @@ import (
 	"github.com/gomlmd/gomlmd/mlmd"
 )
 
-func init() {
-	register(
-		testCase{name: "Edges/Events", run: testEvents},
-		testCase{name: "Edges/EventsBadInput", run: testEventsBadInput},
-		testCase{name: "Edges/EventPathsAndTimes", runWithClock: testEventPathsAndTimes},
-		testCase{name: "Edges/AttributionsAndAssociations", run: testAttributionsAndAssociations},
-		testCase{name: "Edges/LinksBadInput", run: testLinksBadInput},
-		testCase{name: "Edges/ParentContextsAlreadyExists", run: testParentContextsAlreadyExists},
-		testCase{name: "Edges/ParentContextsInvalid", run: testParentContextsInvalid},
-		testCase{name: "Edges/ParentContextCycles", run: testParentContextCycles},
-		testCase{name: "Edges/ParentContextsLinked", run: testParentContextsLinked},
-	)
+var edgesCases = []testCase{
+	{name: "Edges/Events", run: testEvents},
+	{name: "Edges/EventsBadInput", run: testEventsBadInput},
+	{name: "Edges/EventPathsAndTimes", runWithClock: testEventPathsAndTimes},
+	{name: "Edges/AttributionsAndAssociations", run: testAttributionsAndAssociations},
+	{name: "Edges/LinksBadInput", run: testLinksBadInput},
+	{name: "Edges/ParentContextsAlreadyExists", run: testParentContextsAlreadyExists},
+	{name: "Edges/ParentContextsInvalid", run: testParentContextsInvalid},
+	{name: "Edges/ParentContextCycles", run: testParentContextCycles},
+	{name: "Edges/ParentContextsLinked", run: testParentContextsLinked},
 }
 
 // oneOfEach stores an artifact, an execution and a context and returns

@@ -24,26 +24,24 @@ import (
 	"github.com/gomlmd/gomlmd/mlmd"
 )
 
-func init() {
-	register(
-		testCase{name: "Filters/ExecutionsByContextWithStateFilter", runWithClock: testFilterExecutionsByContextWithState},
-		testCase{name: "Filters/SpecialCharacters", runWithClock: testFilterSpecialChars},
-		testCase{name: "Filters/ContextNameLikeAPropertyPath", runWithClock: testFilterContextNameLikePath},
-		testCase{name: "Filters/ArtifactAttributes", runWithClock: testFilterArtifactAttributes},
-		testCase{name: "Filters/ExecutionAttributes", runWithClock: testFilterExecutionAttributes},
-		testCase{name: "Filters/ContextAttributes", runWithClock: testFilterContextAttributes},
-		testCase{name: "Filters/EventNeighbours", runWithClock: testFilterEventNeighbours},
-		testCase{name: "Filters/ContextNeighbours", runWithClock: testFilterContextNeighbours},
-		testCase{name: "Filters/ParentAndChildContexts", runWithClock: testFilterParentChildContexts},
-		testCase{name: "Filters/ParentContextAndProperty", runWithClock: testFilterParentContextAndProperty},
-		testCase{name: "Filters/Properties", runWithClock: testFilterProperties},
-		testCase{name: "Filters/ByTypeWithCustomProperty", runWithClock: testFilterByTypeWithCustomProperty},
-		testCase{name: "Filters/ByContextPagesOfOne", runWithClock: testFilterByContextPagesOfOne},
-		testCase{name: "Filters/ManyNodes", runWithClock: testFilterManyNodes},
-		testCase{name: "Filters/EmptyQuery", runWithClock: testFilterEmptyQuery},
-		testCase{name: "Filters/TokenBoundToFilter", runWithClock: testFilterTokenBoundToFilter},
-		testCase{name: "Filters/WritesBetweenPages", runWithClock: testFilterWritesBetweenPages},
-	)
+var filterCases = []testCase{
+	{name: "Filters/ExecutionsByContextWithStateFilter", runWithClock: testFilterExecutionsByContextWithState},
+	{name: "Filters/SpecialCharacters", runWithClock: testFilterSpecialChars},
+	{name: "Filters/ContextNameLikeAPropertyPath", runWithClock: testFilterContextNameLikePath},
+	{name: "Filters/ArtifactAttributes", runWithClock: testFilterArtifactAttributes},
+	{name: "Filters/ExecutionAttributes", runWithClock: testFilterExecutionAttributes},
+	{name: "Filters/ContextAttributes", runWithClock: testFilterContextAttributes},
+	{name: "Filters/EventNeighbours", runWithClock: testFilterEventNeighbours},
+	{name: "Filters/ContextNeighbours", runWithClock: testFilterContextNeighbours},
+	{name: "Filters/ParentAndChildContexts", runWithClock: testFilterParentChildContexts},
+	{name: "Filters/ParentContextAndProperty", runWithClock: testFilterParentContextAndProperty},
+	{name: "Filters/Properties", runWithClock: testFilterProperties},
+	{name: "Filters/ByTypeWithCustomProperty", runWithClock: testFilterByTypeWithCustomProperty},
+	{name: "Filters/ByContextPagesOfOne", runWithClock: testFilterByContextPagesOfOne},
+	{name: "Filters/ManyNodes", runWithClock: testFilterManyNodes},
+	{name: "Filters/EmptyQuery", runWithClock: testFilterEmptyQuery},
+	{name: "Filters/TokenBoundToFilter", runWithClock: testFilterTokenBoundToFilter},
+	{name: "Filters/WritesBetweenPages", runWithClock: testFilterWritesBetweenPages},
 }
 
 // ---- the graph ---------------------------------------------------------------

@@ -12,9 +12,7 @@ import (
 	"github.com/gomlmd/gomlmd/mlmd"
 )
 
-func init() {
-	register(testCase{name: "Filters/Errors", runWithClock: testFilterErrors})
-}
+var filterErrorsCases = []testCase{{name: "Filters/Errors", runWithClock: testFilterErrors}}
 
 // filterError is a rejected query, the kinds (A, E, C) it is rejected
 // for, and a part of the message.

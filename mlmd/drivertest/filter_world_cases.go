@@ -11,15 +11,13 @@ import (
 	"github.com/gomlmd/gomlmd/mlmd"
 )
 
-func init() {
-	register(
-		testCase{name: "Filters/QueryBuilder", runWithClock: func(t *testing.T, s *mlmd.Store, clock *Clock) {
-			buildFilterWorld(t, s, clock).checkRows(builderRows)
-		}},
-		testCase{name: "Filters/QueryResolver", runWithClock: func(t *testing.T, s *mlmd.Store, clock *Clock) {
-			buildFilterWorld(t, s, clock).checkRows(resolverRows)
-		}},
-	)
+var filterWorldCases = []testCase{
+	{name: "Filters/QueryBuilder", runWithClock: func(t *testing.T, s *mlmd.Store, clock *Clock) {
+		buildFilterWorld(t, s, clock).checkRows(builderRows)
+	}},
+	{name: "Filters/QueryResolver", runWithClock: func(t *testing.T, s *mlmd.Store, clock *Clock) {
+		buildFilterWorld(t, s, clock).checkRows(resolverRows)
+	}},
 }
 
 // buildFilterWorld builds the graph of the builder and resolver cases.

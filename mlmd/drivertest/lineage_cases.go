@@ -14,32 +14,30 @@ import (
 	"github.com/gomlmd/gomlmd/mlmd"
 )
 
-func init() {
-	register(
-		testCase{name: "Lineage/SubgraphFromArtifactsByHops", run: testSubgraphFromArtifactsByHops},
-		testCase{name: "Lineage/SubgraphFromExecutionsByHops", run: testSubgraphFromExecutionsByHops},
-		testCase{name: "Lineage/SubgraphFromArtifactsByDirection", run: testSubgraphFromArtifactsByDirection},
-		testCase{name: "Lineage/SubgraphFromExecutionsByDirection", run: testSubgraphFromExecutionsByDirection},
-		testCase{name: "Lineage/SubgraphEndingNodes", run: testSubgraphEndingNodes},
-		testCase{name: "Lineage/SubgraphContexts", run: testSubgraphContexts},
-		testCase{name: "Lineage/SubgraphLargeFanOut", run: testSubgraphLargeFanOut},
-		testCase{name: "Lineage/SubgraphErrors", run: testSubgraphErrors},
-		testCase{name: "Lineage/SubgraphDiamond", run: testSubgraphDiamond},
-		testCase{name: "Lineage/SubgraphDiamondEndingNodes", run: testSubgraphDiamondEndingNodes},
-		testCase{name: "Lineage/SubgraphArtifactsOnly", run: testSubgraphArtifactsOnly},
-		testCase{name: "Lineage/SubgraphReadMask", run: testSubgraphReadMask},
-		testCase{name: "Lineage/SubgraphDirectional", run: testSubgraphDirectional},
-		testCase{name: "Lineage/SubgraphNodesAndTypes", run: testSubgraphNodesAndTypes},
-		testCase{name: "Lineage/ProvenanceAndDescendants", run: testProvenanceAndDescendants},
-		testCase{name: "Lineage/GraphByHops", run: testGraphByHops},
-		testCase{name: "Lineage/GraphNodeSize", run: testGraphNodeSize},
-		testCase{name: "Lineage/GraphBoundaries", run: testGraphBoundaries},
-		testCase{name: "Lineage/GraphErrors", run: testGraphErrors},
-		testCase{name: "Lineage/GraphDiamond", run: testGraphDiamond},
-		testCase{name: "Lineage/GraphBoundaryAliases", run: testGraphBoundaryAliases},
-		testCase{name: "Lineage/GraphArtifactsOnly", run: testGraphArtifactsOnly},
-		testCase{name: "Lineage/GraphBoundaryFanOut", run: testGraphBoundaryFanOut},
-	)
+var lineageCases = []testCase{
+	{name: "Lineage/SubgraphFromArtifactsByHops", run: testSubgraphFromArtifactsByHops},
+	{name: "Lineage/SubgraphFromExecutionsByHops", run: testSubgraphFromExecutionsByHops},
+	{name: "Lineage/SubgraphFromArtifactsByDirection", run: testSubgraphFromArtifactsByDirection},
+	{name: "Lineage/SubgraphFromExecutionsByDirection", run: testSubgraphFromExecutionsByDirection},
+	{name: "Lineage/SubgraphEndingNodes", run: testSubgraphEndingNodes},
+	{name: "Lineage/SubgraphContexts", run: testSubgraphContexts},
+	{name: "Lineage/SubgraphLargeFanOut", run: testSubgraphLargeFanOut},
+	{name: "Lineage/SubgraphErrors", run: testSubgraphErrors},
+	{name: "Lineage/SubgraphDiamond", run: testSubgraphDiamond},
+	{name: "Lineage/SubgraphDiamondEndingNodes", run: testSubgraphDiamondEndingNodes},
+	{name: "Lineage/SubgraphArtifactsOnly", run: testSubgraphArtifactsOnly},
+	{name: "Lineage/SubgraphReadMask", run: testSubgraphReadMask},
+	{name: "Lineage/SubgraphDirectional", run: testSubgraphDirectional},
+	{name: "Lineage/SubgraphNodesAndTypes", run: testSubgraphNodesAndTypes},
+	{name: "Lineage/ProvenanceAndDescendants", run: testProvenanceAndDescendants},
+	{name: "Lineage/GraphByHops", run: testGraphByHops},
+	{name: "Lineage/GraphNodeSize", run: testGraphNodeSize},
+	{name: "Lineage/GraphBoundaries", run: testGraphBoundaries},
+	{name: "Lineage/GraphErrors", run: testGraphErrors},
+	{name: "Lineage/GraphDiamond", run: testGraphDiamond},
+	{name: "Lineage/GraphBoundaryAliases", run: testGraphBoundaryAliases},
+	{name: "Lineage/GraphArtifactsOnly", run: testGraphArtifactsOnly},
+	{name: "Lineage/GraphBoundaryFanOut", run: testGraphBoundaryFanOut},
 }
 
 // ---- fixtures ----------------------------------------------------------------

@@ -12,15 +12,13 @@ import (
 	"github.com/gomlmd/gomlmd/mlmd"
 )
 
-func init() {
-	register(
-		testCase{name: "Lists/CreateTimeDesc", run: testListCreateTimeDesc},
-		testCase{name: "Lists/ByContextWithListOptions", run: testListByContext},
-		testCase{name: "Lists/TiesInOneCall", run: testListTiesInOneCall},
-		testCase{name: "Lists/PagesNeverSkipOrRepeat", runWithClock: testListPagesWithTies},
-		testCase{name: "Lists/WritesBetweenPages", runWithClock: testListWritesBetweenPages},
-		testCase{name: "Lists/BadOptions", run: testListBadOptions},
-	)
+var listsCases = []testCase{
+	{name: "Lists/CreateTimeDesc", run: testListCreateTimeDesc},
+	{name: "Lists/ByContextWithListOptions", run: testListByContext},
+	{name: "Lists/TiesInOneCall", run: testListTiesInOneCall},
+	{name: "Lists/PagesNeverSkipOrRepeat", runWithClock: testListPagesWithTies},
+	{name: "Lists/WritesBetweenPages", runWithClock: testListWritesBetweenPages},
+	{name: "Lists/BadOptions", run: testListBadOptions},
 }
 
 // testListCreateTimeDesc: upstream's Put{Artifacts,Executions,Contexts}GetXWithListOptions.

@@ -8,11 +8,9 @@ import (
 	"github.com/gomlmd/gomlmd/mlmd"
 )
 
-func init() {
-	register(
-		testCase{name: "Masks/UpdateWithMask", run: testUpdateWithMask},
-		testCase{name: "Masks/WholePropertySets", run: testMaskWholePropertySets},
-	)
+var masksCases = []testCase{
+	{name: "Masks/UpdateWithMask", run: testUpdateWithMask},
+	{name: "Masks/WholePropertySets", run: testMaskWholePropertySets},
 }
 
 // testUpdateWithMask follows upstream's Update{Artifact,Execution,Context}WithMasking

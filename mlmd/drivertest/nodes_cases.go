@@ -15,26 +15,24 @@ import (
 	"github.com/gomlmd/gomlmd/mlmd"
 )
 
-func init() {
-	register(
-		testCase{name: "Nodes/ByTypeAndName", run: testNodesByTypeAndName},
-		testCase{name: "Nodes/ByTypeWithListOptions", run: testNodesByTypeWithListOptions},
-		testCase{name: "Nodes/ByTypeEmpty", run: testNodesByTypeEmpty},
-		testCase{name: "Nodes/ByID", run: testNodesByID},
-		testCase{name: "Nodes/ByIDWithTypes", run: testNodesByIDWithTypes},
-		testCase{name: "Nodes/ByExternalIDs", run: testNodesByExternalIDs},
-		testCase{name: "Nodes/Update", run: testNodesUpdate},
-		testCase{name: "Nodes/EmptyNode", run: testEmptyNode},
-		testCase{name: "Nodes/ArtifactsByURI", run: testArtifactsByURI},
-		testCase{name: "Nodes/UpdateCustomPropertyKinds", run: testUpdateCustomPropertyKinds},
-		testCase{name: "Nodes/ContextsUpdate", run: testContextsUpdate},
-		testCase{name: "Nodes/AllValueKinds", run: testAllValueKinds},
-		testCase{name: "Nodes/BadInput", run: testNodesBadInput},
-		testCase{name: "Nodes/NameOnlyContextsRename", run: testNodeNames},
-		testCase{name: "Nodes/SameNodeTwiceInOneCall", run: testSameNodeTwice},
-		testCase{name: "Nodes/AbortIfLatestUpdatedTimeChanged", runWithClock: testAbortIfLatestUpdatedTimeChanged},
-		testCase{name: "Nodes/UpdateTimes", runWithClock: testNodeUpdateTimes},
-	)
+var nodesCases = []testCase{
+	{name: "Nodes/ByTypeAndName", run: testNodesByTypeAndName},
+	{name: "Nodes/ByTypeWithListOptions", run: testNodesByTypeWithListOptions},
+	{name: "Nodes/ByTypeEmpty", run: testNodesByTypeEmpty},
+	{name: "Nodes/ByID", run: testNodesByID},
+	{name: "Nodes/ByIDWithTypes", run: testNodesByIDWithTypes},
+	{name: "Nodes/ByExternalIDs", run: testNodesByExternalIDs},
+	{name: "Nodes/Update", run: testNodesUpdate},
+	{name: "Nodes/EmptyNode", run: testEmptyNode},
+	{name: "Nodes/ArtifactsByURI", run: testArtifactsByURI},
+	{name: "Nodes/UpdateCustomPropertyKinds", run: testUpdateCustomPropertyKinds},
+	{name: "Nodes/ContextsUpdate", run: testContextsUpdate},
+	{name: "Nodes/AllValueKinds", run: testAllValueKinds},
+	{name: "Nodes/BadInput", run: testNodesBadInput},
+	{name: "Nodes/NameOnlyContextsRename", run: testNodeNames},
+	{name: "Nodes/SameNodeTwiceInOneCall", run: testSameNodeTwice},
+	{name: "Nodes/AbortIfLatestUpdatedTimeChanged", runWithClock: testAbortIfLatestUpdatedTimeChanged},
+	{name: "Nodes/UpdateTimes", runWithClock: testNodeUpdateTimes},
 }
 
 // nodesOfTwoTypes prepares upstream's fixture: a type without version and

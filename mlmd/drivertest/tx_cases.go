@@ -11,25 +11,23 @@ import (
 	"github.com/gomlmd/gomlmd/mlmd"
 )
 
-func init() {
-	register(
-		testCase{name: "PutExecution/Sequence", run: testPutExecutionSequence},
-		testCase{name: "PutExecution/WithContexts", run: testPutExecutionWithContexts},
-		testCase{name: "PutExecution/ReuseContext", run: testPutExecutionReuseContext},
-		testCase{name: "PutExecution/ForceReuseContext", run: testPutExecutionForceReuseContext},
-		testCase{name: "PutExecution/ReuseArtifact", run: testPutExecutionReuseArtifact},
-		testCase{name: "PutExecution/DuplicatedArtifacts", run: testPutExecutionDuplicatedArtifacts},
-		testCase{name: "PutExecution/ReuseWithinCall", run: testPutExecutionReuseWithinCall},
-		testCase{name: "PutExecution/BadInput", run: testPutExecutionBadInput},
-		testCase{name: "PutExecution/ForceUpdateTime", runWithClock: testPutExecutionForceUpdateTime},
-		testCase{name: "PutExecution/ConcurrentReuse", run: testPutExecutionConcurrentReuse},
-		testCase{name: "PutLineageSubgraph/ExistingNodes", run: testLineageExistingNodes},
-		testCase{name: "PutLineageSubgraph/NewNodes", run: testLineageNewNodes},
-		testCase{name: "PutLineageSubgraph/Updates", run: testLineageUpdates},
-		testCase{name: "PutLineageSubgraph/ReuseArtifact", run: testLineageReuseArtifact},
-		testCase{name: "PutLineageSubgraph/InvalidEventEdges", run: testLineageInvalidEdges},
-		testCase{name: "PutLineageSubgraph/BadNodes", run: testLineageBadNodes},
-	)
+var txCases = []testCase{
+	{name: "PutExecution/Sequence", run: testPutExecutionSequence},
+	{name: "PutExecution/WithContexts", run: testPutExecutionWithContexts},
+	{name: "PutExecution/ReuseContext", run: testPutExecutionReuseContext},
+	{name: "PutExecution/ForceReuseContext", run: testPutExecutionForceReuseContext},
+	{name: "PutExecution/ReuseArtifact", run: testPutExecutionReuseArtifact},
+	{name: "PutExecution/DuplicatedArtifacts", run: testPutExecutionDuplicatedArtifacts},
+	{name: "PutExecution/ReuseWithinCall", run: testPutExecutionReuseWithinCall},
+	{name: "PutExecution/BadInput", run: testPutExecutionBadInput},
+	{name: "PutExecution/ForceUpdateTime", runWithClock: testPutExecutionForceUpdateTime},
+	{name: "PutExecution/ConcurrentReuse", run: testPutExecutionConcurrentReuse},
+	{name: "PutLineageSubgraph/ExistingNodes", run: testLineageExistingNodes},
+	{name: "PutLineageSubgraph/NewNodes", run: testLineageNewNodes},
+	{name: "PutLineageSubgraph/Updates", run: testLineageUpdates},
+	{name: "PutLineageSubgraph/ReuseArtifact", run: testLineageReuseArtifact},
+	{name: "PutLineageSubgraph/InvalidEventEdges", run: testLineageInvalidEdges},
+	{name: "PutLineageSubgraph/BadNodes", run: testLineageBadNodes},
 }
 
 type txTypes struct{ artifact, execution, context int64 }

@@ -9,28 +9,26 @@ import (
 	"github.com/gomlmd/gomlmd/mlmd"
 )
 
-func init() {
-	register(
-		testCase{name: "Types/SystemBaseTypes", run: testSystemBaseTypes},
-		testCase{name: "Types/PutAndGet", run: testTypePutAndGet},
-		testCase{name: "Types/BaseTypeLink", run: testBaseTypeLink},
-		testCase{name: "Types/GetAll", run: testTypesGetAll},
-		testCase{name: "Types/NoneExist", run: testTypesNoneExist},
-		testCase{name: "Types/ByExternalIDs", run: testTypesByExternalIDs},
-		testCase{name: "Types/UpsertRules", run: testTypeUpsertRules},
-		testCase{name: "Types/CanOmitFieldsSequence", run: testTypeCanOmitFields},
-		testCase{name: "Types/GetMissing", run: testTypeGetMissing},
-		testCase{name: "Types/ByID", run: testTypesByID},
-		testCase{name: "Types/Versions", run: testTypeVersions},
-		testCase{name: "Types/EmptyVersionIsNoVersion", run: testTypeEmptyVersion},
-		testCase{name: "Types/EvolveVersioned", run: testTypeEvolveVersioned},
-		testCase{name: "Types/PutTypes", run: testPutTypes},
-		testCase{name: "Types/PutTypesBaseTypes", run: testPutTypesBaseTypes},
-		testCase{name: "Types/PutTypesUpdate", run: testPutTypesUpdate},
-		testCase{name: "Types/PutTypesAlreadyExists", run: testPutTypesAlreadyExists},
-		testCase{name: "Types/ExecutionTypeInputOutput", run: testExecutionTypeInputOutput},
-		testCase{name: "Types/ExternalIDAndDescription", run: testTypeExternalIDAndDescription},
-	)
+var typesCases = []testCase{
+	{name: "Types/SystemBaseTypes", run: testSystemBaseTypes},
+	{name: "Types/PutAndGet", run: testTypePutAndGet},
+	{name: "Types/BaseTypeLink", run: testBaseTypeLink},
+	{name: "Types/GetAll", run: testTypesGetAll},
+	{name: "Types/NoneExist", run: testTypesNoneExist},
+	{name: "Types/ByExternalIDs", run: testTypesByExternalIDs},
+	{name: "Types/UpsertRules", run: testTypeUpsertRules},
+	{name: "Types/CanOmitFieldsSequence", run: testTypeCanOmitFields},
+	{name: "Types/GetMissing", run: testTypeGetMissing},
+	{name: "Types/ByID", run: testTypesByID},
+	{name: "Types/Versions", run: testTypeVersions},
+	{name: "Types/EmptyVersionIsNoVersion", run: testTypeEmptyVersion},
+	{name: "Types/EvolveVersioned", run: testTypeEvolveVersioned},
+	{name: "Types/PutTypes", run: testPutTypes},
+	{name: "Types/PutTypesBaseTypes", run: testPutTypesBaseTypes},
+	{name: "Types/PutTypesUpdate", run: testPutTypesUpdate},
+	{name: "Types/PutTypesAlreadyExists", run: testPutTypesAlreadyExists},
+	{name: "Types/ExecutionTypeInputOutput", run: testExecutionTypeInputOutput},
+	{name: "Types/ExternalIDAndDescription", run: testTypeExternalIDAndDescription},
 }
 
 // testSystemBaseTypes: a store stores MLMD's system base types when it is

@@ -4,8 +4,9 @@
 // The codes have the numeric values of the gRPC status codes that Google's
 // MLMD returns for the same conditions, so a gRPC server can translate them
 // one to one. Most code should use the aliases in package mlmd
-// (mlmd.CodeOf, mlmd.ErrNotFound, ...); drivers, which cannot import mlmd,
-// use this package directly.
+// (mlmd.CodeOf, mlmd.ErrNotFound, ...); backends use this package directly,
+// because the driver contract (package driver), which mlmd builds on, is
+// stated in its codes.
 package errcode
 
 import (

@@ -7,12 +7,13 @@ import (
 
 	"github.com/gomlmd/gomlmd/mlmd"
 	"github.com/gomlmd/gomlmd/mlmd/lineageviz"
+	_ "github.com/gomlmd/gomlmd/mlmd/sqlitestore" // registers the "sqlite" backend
 )
 
 // Record a training run, then draw the model's provenance.
 func Example() {
 	ctx := context.Background()
-	store, err := mlmd.Open(ctx, "sqlite", ":memory:")
+	store, err := mlmd.Open(ctx, "sqlite", ":memory:", nil)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -5,7 +5,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/gomlmd/gomlmd/internal/sqlstore/sqlstoretest"
+	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/mlmd"
 	"github.com/gomlmd/gomlmd/mlmd/errcode"
 )
@@ -33,10 +33,10 @@ func concurrently(n int, f func(i int) error) []error {
 // have) on one new database.
 func openStores(t *testing.T, n int) []*mlmd.Store {
 	t.Helper()
-	dsn := sqlstoretest.MySQLStoreDatabase(t)
+	dsn := testdb.MySQLStoreDatabase(t)
 	stores := make([]*mlmd.Store, n)
 	for i := range stores {
-		s, err := mlmd.Open(ctx, "mysql", dsn)
+		s, err := mlmd.Open(ctx, "mysql", dsn, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,10 +2,8 @@ package mysqlstore
 
 import (
 	"context"
-	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -20,13 +18,14 @@ import (
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/gomlmd/gomlmd/mlmd"
+	"github.com/gomlmd/gomlmd/mlmd/driver"
 	"github.com/gomlmd/gomlmd/mlmd/errcode"
 )
 
 // Config holds the connection settings of MLMD's MySQLDatabaseConfig
 // (ml_metadata/proto/metadata_store.proto), field for field, plus the
 // connection pool's settings. A server that reads MLMD's proto config fills
-// one in and calls Open, or FormatDSN for mlmd.Open.
+// one in and calls Open.
 type Config struct {
 	// Host is the server's host name or IP address; Port its TCP port, 0
 	// meaning 3306. Exactly one of Host and Socket must be set.
@@ -143,29 +142,45 @@ func (c *Config) MySQLConfig() (*mysql.Config, error) {
 	return mc, nil
 }
 
-// FormatDSN returns a DSN for mlmd.Open(ctx, "mysql", dsn). TLS settings
-// cannot be written into a DSN, so FormatDSN registers them with
-// go-sql-driver/mysql (mysql.RegisterTLSConfig) under a name derived from
-// c.SSL, which the DSN refers to; calling it again with the same SSL
-// options re-reads the files and replaces that registration.
+// FormatDSN returns a DSN for mlmd.Open(ctx, "mysql", dsn, opts). TLS
+// settings cannot be written into a DSN: with SSL set, FormatDSN returns
+// InvalidArgument, and Open, which takes c as it is, is the way to connect.
 func (c *Config) FormatDSN() (string, error) {
+	if c.SSL != nil {
+		return "", errcode.New(errcode.InvalidArgument, "mysqlstore: TLS settings cannot be written into a DSN; open the store with mysqlstore.Open")
+	}
 	mc, err := c.config(true)
 	if err != nil {
 		return "", err
 	}
-	if c.SSL != nil {
-		tc, err := c.SSL.TLSConfig(c.Host)
-		if err != nil {
-			return "", err
-		}
-		name := c.SSL.registryName(c.Host)
-		if err := mysql.RegisterTLSConfig(name, tc); err != nil {
-			return "", errcode.Wrap(errcode.Internal, err, "mysqlstore: register TLS config")
-		}
-		mc.TLSConfig = name
-		mc.AllowFallbackToPlaintext = c.SSL.AllowPlaintextFallback
-	}
 	return mc.FormatDSN(), nil
+}
+
+// connection returns the go-sql-driver configuration and the backend's
+// own settings that Open connects with: those of the DSN of c, with TLS
+// set directly (the certificate files are read now).
+func (c *Config) connection() (*mysql.Config, dsnOptions, error) {
+	mc, err := c.MySQLConfig()
+	if err != nil {
+		return nil, dsnOptions{}, err
+	}
+	own := defaultDSNOptions()
+	own.skipCreate = c.SkipDBCreation
+	for dst, v := range map[*int]int{&own.maxOpenConns: c.MaxOpenConns, &own.maxIdleConns: c.MaxIdleConns} {
+		if v != 0 {
+			*dst = v
+		}
+	}
+	for dst, v := range map[*time.Duration]time.Duration{&own.connMaxLifetime: c.ConnMaxLifetime, &own.connMaxIdleTime: c.ConnMaxIdleTime} {
+		if v != 0 {
+			*dst = v
+		}
+	}
+	if _, set := c.Params["interpolateParams"]; !set {
+		mc.InterpolateParams = true
+	}
+	mc.ClientFoundRows = true
+	return mc, own, nil
 }
 
 // config returns the go-sql-driver configuration of c without TLS, with
@@ -218,24 +233,29 @@ func (c *Config) config(own bool) (*mysql.Config, error) {
 	return parsed, nil
 }
 
-// Open opens the store that cfg describes, as mlmd.OpenWith(ctx, "mysql",
-// dsn, opts) does with the DSN of cfg.FormatDSN.
-func Open(ctx context.Context, cfg *Config, opts *mlmd.Options) (*mlmd.Store, error) {
-	dsn, err := cfg.FormatDSN()
+// Open opens the store that cfg describes, as mlmd.Open(ctx, "mysql",
+// dsn, opts) does with a DSN, but from cfg directly (TLS included).
+func Open(ctx context.Context, cfg Config, opts *mlmd.Options) (*mlmd.Store, error) {
+	mc, own, err := cfg.connection()
 	if err != nil {
 		return nil, err
 	}
-	return mlmd.OpenWith(ctx, "mysql", dsn, opts)
+	s, err := mlmd.OpenConnector(ctx, connector{mc, own}, opts)
+	if err != nil {
+		return nil, errcode.Annotate(err, "mlmd: open mysql store")
+	}
+	return s, nil
 }
 
-// registryName names the TLS configuration of s in go-sql-driver's
-// registry: the same options give the same name.
-func (s *SSLOptions) registryName(host string) string {
-	h := sha256.New()
-	for _, f := range []string{s.Key, s.Cert, s.CA, s.CAPath, s.Cipher, strconv.FormatBool(s.VerifyServerCert), host} {
-		fmt.Fprintf(h, "%d:%s;", len(f), f)
-	}
-	return "gomlmd-" + hex.EncodeToString(h.Sum(nil))[:16]
+// connector is the driver.Connector of a go-sql-driver configuration and
+// the backend's own settings.
+type connector struct {
+	mc  *mysql.Config
+	own dsnOptions
+}
+
+func (c connector) Connect(ctx context.Context, opts *driver.OpenOptions) (driver.Conn, error) {
+	return open(ctx, c.mc, c.own, opts)
 }
 
 // TLSConfig returns the TLS configuration of s for a server reached as

@@ -20,7 +20,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
-	"github.com/gomlmd/gomlmd/internal/sqlstore/sqlstoretest"
+	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/mlmd"
 	"github.com/gomlmd/gomlmd/mlmd/errcode"
 )
@@ -57,7 +57,8 @@ func TestConfigValidate(t *testing.T) {
 }
 
 // TestConfigDSN checks the mapping of Config to go-sql-driver's config and
-// back through FormatDSN and the backend's DSN parsing.
+// back through FormatDSN and the backend's DSN parsing, and that Open's
+// direct mapping gives the same settings.
 func TestConfigDSN(t *testing.T) {
 	tests := []struct {
 		name      string
@@ -97,6 +98,14 @@ func TestConfigDSN(t *testing.T) {
 			}
 			if !mc.ClientFoundRows || !mc.InterpolateParams || mc.TLS != nil {
 				t.Errorf("clientFoundRows %v, interpolateParams %v, TLS %v", mc.ClientFoundRows, mc.InterpolateParams, mc.TLS)
+			}
+			// Open takes the same settings from the Config directly.
+			direct, directOwn, err := tc.cfg.connection()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if direct.FormatDSN() != mc.FormatDSN() || directOwn != own {
+				t.Errorf("Open's settings differ from the DSN's:\n%s %+v\n%s %+v", direct.FormatDSN(), directOwn, mc.FormatDSN(), own)
 			}
 			if tc.cfg.Params["timeout"] == "5s" && mc.Timeout != 5*time.Second {
 				t.Errorf("timeout %v, want 5s", mc.Timeout)
@@ -304,7 +313,7 @@ func TestTLS(t *testing.T) {
 			if tc.host == "" {
 				cfg.Socket, cfg.Port = srv.socket, 0
 			}
-			s, err := Open(ctx, cfg, nil)
+			s, err := Open(ctx, *cfg, nil)
 			if got := errcode.Of(err); got != tc.want {
 				t.Fatalf("Open: %v (code %v), want %v", err, got, tc.want)
 			}
@@ -329,13 +338,13 @@ func TestTLS(t *testing.T) {
 		srv.exec("INSTALL SONAME 'auth_ed25519'",
 			"CREATE USER 'ed'@'%' IDENTIFIED VIA ed25519 USING PASSWORD('secret')", "GRANT ALL ON *.* TO 'ed'@'%'")
 		cfg := &Config{Host: "127.0.0.1", Port: int64(srv.port), Database: "mlmd_ed25519", User: "ed", Password: "secret"}
-		s, err := Open(ctx, cfg, nil)
+		s, err := Open(ctx, *cfg, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		s.Close()
 		cfg.Password = "wrong"
-		if _, err := Open(ctx, cfg, nil); errcode.Of(err) != errcode.Unavailable {
+		if _, err := Open(ctx, *cfg, nil); errcode.Of(err) != errcode.Unavailable {
 			t.Fatalf("Open with a wrong password: %v, want Unavailable", err)
 		}
 	})
@@ -345,11 +354,7 @@ func TestTLS(t *testing.T) {
 // with cfg.
 func tlsStatus(t *testing.T, cfg *Config) (version, cipher string) {
 	t.Helper()
-	dsn, err := cfg.FormatDSN()
-	if err != nil {
-		t.Fatal(err)
-	}
-	mc, _, err := parseDSN(dsn)
+	mc, _, err := cfg.connection()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -372,12 +377,12 @@ func tlsStatus(t *testing.T, cfg *Config) (version, cipher string) {
 // which serves no TLS: that fails, unless AllowPlaintextFallback says to
 // connect without TLS as MLMD does.
 func TestTLSRequiredByConfig(t *testing.T) {
-	server := sqlstoretest.MySQLServer(t)
+	server := testdb.MySQLServer(t)
 	host, port, err := net.SplitHostPort(server.Addr)
 	if err != nil || server.Net != "tcp" {
 		t.Skipf("the test server is not reached over TCP (%s %s)", server.Net, server.Addr)
 	}
-	dbCfg, err := mysql.ParseDSN(sqlstoretest.NewMySQLDatabase(t))
+	dbCfg, err := mysql.ParseDSN(testdb.NewMySQLDatabase(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -396,13 +401,22 @@ func TestTLSRequiredByConfig(t *testing.T) {
 	}
 	cfg := &Config{Host: host, Database: dbCfg.DBName, User: server.User, Password: server.Passwd, SSL: &SSLOptions{}}
 	fmt.Sscan(port, &cfg.Port)
-	if _, err := Open(ctx, cfg, nil); errcode.Of(err) != errcode.Unavailable {
+	if _, err := Open(ctx, *cfg, nil); errcode.Of(err) != errcode.Unavailable {
 		t.Fatalf("Open with SSL options on a server without TLS: %v, want Unavailable", err)
 	}
 	cfg.SSL.AllowPlaintextFallback = true
-	s, err := Open(ctx, cfg, nil)
+	s, err := Open(ctx, *cfg, nil)
 	if err != nil {
 		t.Fatalf("Open with AllowPlaintextFallback: %v", err)
 	}
 	s.Close()
+}
+
+// TestFormatDSNRefusesTLS checks that TLS settings, which a DSN cannot
+// carry, are refused rather than registered globally.
+func TestFormatDSNRefusesTLS(t *testing.T) {
+	cfg := Config{Host: "db", Database: "m", SSL: &SSLOptions{}}
+	if _, err := cfg.FormatDSN(); errcode.Of(err) != errcode.InvalidArgument {
+		t.Fatalf("FormatDSN with SSL: %v, want InvalidArgument", err)
+	}
 }

@@ -1,31 +1,14 @@
 package mysqlstore
 
 import (
-	"context"
 	"testing"
 
-	"github.com/gomlmd/gomlmd/internal/sqlstore/sqlstoretest"
-	"github.com/gomlmd/gomlmd/mlmd"
+	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/mlmd/drivertest"
 )
 
+// TestConformance runs the conformance suite against MariaDB, each case
+// in a database of its own.
 func TestConformance(t *testing.T) {
-	open := func(t *testing.T, opts *mlmd.Options) *mlmd.Store {
-		t.Helper()
-		s, err := mlmd.OpenWith(context.Background(), "mysql", sqlstoretest.MySQLStoreDatabase(t), opts)
-		if err != nil {
-			t.Fatalf("open store: %v", err)
-		}
-		t.Cleanup(func() {
-			if err := s.Close(); err != nil {
-				t.Errorf("close store: %v", err)
-			}
-		})
-		return s
-	}
-	drivertest.RunConformanceTests(t, drivertest.Harness{
-		Name:            "mysql",
-		Open:            func(t *testing.T) *mlmd.Store { return open(t, nil) },
-		OpenWithOptions: open,
-	})
+	drivertest.RunConformanceTests(t, drivertest.DSNHarness("mysql", testdb.MySQLStoreDatabase))
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/gomlmd/gomlmd/internal/sqlstore"
-	"github.com/gomlmd/gomlmd/internal/sqlstore/sqlstoretest"
+	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/mlmd"
 	"github.com/gomlmd/gomlmd/mlmd/driver"
 	"github.com/gomlmd/gomlmd/mlmd/errcode"
@@ -23,7 +23,7 @@ import (
 // are never among those killConnections kills.
 func adminDB(t *testing.T) *sql.DB {
 	t.Helper()
-	connector, err := mysql.NewConnector(sqlstoretest.MySQLServer(t))
+	connector, err := mysql.NewConnector(testdb.MySQLServer(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func adminDB(t *testing.T) *sql.DB {
 // sessions returns the ids of the server's sessions on database name.
 func sessions(t *testing.T, admin *sql.DB, name string) []string {
 	t.Helper()
-	return sqlstoretest.QueryStrings(t, admin,
+	return testdb.QueryStrings(t, admin,
 		"SELECT CAST(ID AS CHAR) FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID() ORDER BY ID", name)
 }
 
@@ -76,7 +76,7 @@ func dbName(t *testing.T, dsn string) string {
 // The pool holds more dead connections than database/sql tries before it
 // dials a new one.
 func TestKilledPoolIsReplaced(t *testing.T) {
-	dsn := sqlstoretest.MySQLStoreDatabase(t)
+	dsn := testdb.MySQLStoreDatabase(t)
 	c := openDriverConn(t, dsn, &driver.OpenOptions{})
 	s := mlmd.NewStore(c, nil)
 	admin := adminDB(t)
@@ -172,14 +172,14 @@ func insertType(t *testing.T, c driver.Conn) int64 {
 
 func artifactNames(t *testing.T, db *sql.DB) []string {
 	t.Helper()
-	return sqlstoretest.QueryStrings(t, db, "SELECT name FROM Artifact ORDER BY name")
+	return testdb.QueryStrings(t, db, "SELECT name FROM Artifact ORDER BY name")
 }
 
 // TestConnectionKilledInTransaction kills the connection of a write
 // transaction between two of its statements: the server rolls the
 // transaction back, and InTx runs it again on a new connection.
 func TestConnectionKilledInTransaction(t *testing.T) {
-	dsn := sqlstoretest.MySQLStoreDatabase(t)
+	dsn := testdb.MySQLStoreDatabase(t)
 	c := openDriverConn(t, dsn, &driver.OpenOptions{})
 	admin := adminDB(t)
 	typeID := insertType(t, c)
@@ -211,7 +211,7 @@ func TestConnectionKilledInTransaction(t *testing.T) {
 // a broken COMMIT took effect cannot be known, so InTx must not run the
 // transaction again: it returns Unavailable. The next call succeeds.
 func TestConnectionKilledBeforeCommit(t *testing.T) {
-	dsn := sqlstoretest.MySQLStoreDatabase(t)
+	dsn := testdb.MySQLStoreDatabase(t)
 	c := openDriverConn(t, dsn, &driver.OpenOptions{})
 	admin := adminDB(t)
 	typeID := insertType(t, c)
@@ -250,7 +250,7 @@ func TestServerRestart(t *testing.T) {
 	srv := startPrivateServer(t)
 	cfg := &Config{Host: "127.0.0.1", Port: int64(srv.port), Database: "mlmd", User: "root",
 		Params: map[string]string{"timeout": "2s"}}
-	s, err := Open(ctx, cfg, &mlmd.Options{MaxRetries: 2})
+	s, err := Open(ctx, *cfg, &mlmd.Options{MaxRetries: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -282,7 +282,7 @@ func TestServerRestart(t *testing.T) {
 // InTx runs the transaction MaxRetries more times and then returns
 // Aborted; when the lock is released in time, a retry succeeds.
 func TestLockWaitTimeout(t *testing.T) {
-	dsn := sqlstoretest.MySQLStoreDatabase(t)
+	dsn := testdb.MySQLStoreDatabase(t)
 	c := openDriverConn(t, dsn+"?innodb_lock_wait_timeout=1", &driver.OpenOptions{MaxRetries: 2})
 	typeID := insertType(t, c)
 	var ids []int64
@@ -342,11 +342,11 @@ func TestLockWaitTimeout(t *testing.T) {
 // MaxRetries times, each attempt an UPDATE that waits for the lock until
 // innodb_lock_wait_timeout (1s).
 func TestMaxRetriesFromOptions(t *testing.T) {
-	dsn := sqlstoretest.MySQLStoreDatabase(t)
+	dsn := testdb.MySQLStoreDatabase(t)
 	admin := adminDB(t)
 	for _, tc := range []struct{ retries, attempts int }{{1, 2}, {3, 4}} {
 		t.Run(fmt.Sprint("retries=", tc.retries), func(t *testing.T) {
-			s, err := mlmd.OpenWith(ctx, "mysql", dsn+"?innodb_lock_wait_timeout=1", &mlmd.Options{MaxRetries: tc.retries})
+			s, err := mlmd.Open(ctx, "mysql", dsn+"?innodb_lock_wait_timeout=1", &mlmd.Options{MaxRetries: tc.retries})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -423,7 +423,7 @@ func watchLockWaits(t *testing.T, admin *sql.DB, name string) func() int {
 // REPEATABLE READ and a strict mode anyway, so that an out-of-range int
 // property is refused rather than cut to 32 bits.
 func TestSessionSettings(t *testing.T) {
-	cfg, err := mysql.ParseDSN(sqlstoretest.MySQLStoreDatabase(t))
+	cfg, err := mysql.ParseDSN(testdb.MySQLStoreDatabase(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -467,7 +467,7 @@ func TestSessionSettings(t *testing.T) {
 	if errcode.Of(err) != errcode.InvalidArgument {
 		t.Fatalf("PutArtifacts with an int beyond 32 bits: %v, want InvalidArgument", err)
 	}
-	if n := sqlstoretest.QueryStrings(t, db, "SELECT CAST(COUNT(*) AS CHAR) FROM Artifact"); n[0] != "0" {
+	if n := testdb.QueryStrings(t, db, "SELECT CAST(COUNT(*) AS CHAR) FROM Artifact"); n[0] != "0" {
 		t.Fatalf("%s artifacts stored, want none", n[0])
 	}
 }

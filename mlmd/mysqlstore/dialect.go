@@ -15,14 +15,16 @@ import (
 	"syscall"
 
 	"github.com/go-sql-driver/mysql"
+
 	"github.com/pressly/goose/v3"
 
+	"github.com/gomlmd/gomlmd/filterlang"
 	"github.com/gomlmd/gomlmd/internal/sqlstore"
 	"github.com/gomlmd/gomlmd/migrations"
 )
 
 // dialect is MySQL's and MariaDB's sqlstore.Dialect. Its id strategy
-// depends on the server, see detectIDStrategy.
+// depends on the server, see idStrategy.
 type dialect struct {
 	ids  sqlstore.IDStrategy
 	step int64
@@ -31,6 +33,8 @@ type dialect struct {
 var _ sqlstore.Dialect = (*dialect)(nil)
 
 func (*dialect) Name() string { return "mysql" }
+
+func (*dialect) FilterDialect() filterlang.Dialect { return filterlang.MySQL }
 
 // MaxParams is below the 65535 placeholders of a MySQL prepared statement.
 func (*dialect) MaxParams() int { return 60000 }
@@ -172,8 +176,8 @@ func (*dialect) LockSchema(ctx context.Context, db *sql.DB) (func(), error) {
 	}, nil
 }
 
-// detectIDStrategy picks how multi-row INSERTs learn their ids on this
-// server:
+// idStrategy picks how multi-row INSERTs learn their ids on the server of
+// this version string:
 //
 //   - MariaDB 10.5 and later: INSERT ... RETURNING id
 //     (sqlstore.IDsReturning), which is right whatever the server's
@@ -188,14 +192,6 @@ func (*dialect) LockSchema(ctx context.Context, db *sql.DB) (func(), error) {
 //     that changes auto_increment_increment, is followed at once.
 //
 // The version string is the only thing Open remembers about the server.
-func detectIDStrategy(ctx context.Context, db *sql.DB) (*dialect, error) {
-	var version string
-	if err := db.QueryRowContext(ctx, "SELECT VERSION()").Scan(&version); err != nil {
-		return nil, err
-	}
-	return idStrategy(version), nil
-}
-
 func idStrategy(version string) *dialect {
 	v := strings.ToLower(version)
 	switch {

@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomlmd/gomlmd/internal/sqlstore/sqlstoretest"
+	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/mlmd"
 	"github.com/gomlmd/gomlmd/mlmd/errcode"
 )
@@ -34,14 +34,7 @@ func TestMain(m *testing.M) {
 	if role := os.Getenv(childRoleEnv); role != "" {
 		os.Exit(runChild(role))
 	}
-	code := m.Run()
-	if err := sqlstoretest.DropMySQLDatabases(); err != nil {
-		fmt.Fprintln(os.Stderr, "drop test databases:", err)
-		if code == 0 {
-			code = 1
-		}
-	}
-	os.Exit(code)
+	os.Exit(testdb.Run(m))
 }
 
 // runChild runs the part of a child process and returns its exit code.
@@ -131,7 +124,7 @@ type openReport struct {
 // openProcess opens the store (creating the database and schema if it is
 // the first) and reports the id of a system type.
 func openProcess(ctx context.Context, dsn string) (openReport, error) {
-	s, err := mlmd.Open(ctx, "mysql", dsn)
+	s, err := mlmd.Open(ctx, "mysql", dsn, nil)
 	if err != nil {
 		return openReport{}, err
 	}
@@ -147,7 +140,7 @@ func openProcess(ctx context.Context, dsn string) (openReport, error) {
 // which does not exist yet, at the same moment: all must succeed and leave
 // one schema.
 func TestConcurrentFirstStart(t *testing.T) {
-	dsn := sqlstoretest.NewMySQLDatabase(t)
+	dsn := testdb.NewMySQLDatabase(t)
 	const procs = 4
 	reports := runChildren[openReport](t, "open", dsn, procs)
 	for _, r := range reports[1:] {
@@ -157,7 +150,7 @@ func TestConcurrentFirstStart(t *testing.T) {
 	}
 	db := rawDB(t, dsn)
 	count := func(q string, args ...any) string {
-		return sqlstoretest.QueryStrings(t, db, "SELECT CAST(COUNT(*) AS CHAR) FROM "+q, args...)[0]
+		return testdb.QueryStrings(t, db, "SELECT CAST(COUNT(*) AS CHAR) FROM "+q, args...)[0]
 	}
 	checks := []struct{ what, query, want string }{
 		{"MLMDEnv rows", "MLMDEnv WHERE schema_version = 10", "1"},
@@ -213,7 +206,7 @@ const (
 
 // writerProcess runs writersPerProc writers on one store.
 func writerProcess(ctx context.Context, dsn string, proc int) (writerReport, error) {
-	s, err := mlmd.Open(ctx, "mysql", dsn)
+	s, err := mlmd.Open(ctx, "mysql", dsn, nil)
 	if err != nil {
 		return writerReport{}, err
 	}
@@ -347,8 +340,8 @@ func writer(ctx context.Context, s *mlmd.Store, w int) (writerLog, error) {
 // checks that every write they were told succeeded is there, once, and
 // nothing else is.
 func TestManyWriters(t *testing.T) {
-	dsn := sqlstoretest.NewMySQLDatabase(t)
-	s, err := mlmd.Open(ctx, "mysql", dsn) // the schema exists before the writers start
+	dsn := testdb.NewMySQLDatabase(t)
+	s, err := mlmd.Open(ctx, "mysql", dsn, nil) // the schema exists before the writers start
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -498,7 +491,7 @@ func TestManyWriters(t *testing.T) {
 	// With SQL: nothing more than what was acknowledged, nothing twice.
 	db := rawDB(t, dsn)
 	count := func(q string) int {
-		v := sqlstoretest.QueryStrings(t, db, "SELECT CAST(COUNT(*) AS CHAR) FROM "+q)[0]
+		v := testdb.QueryStrings(t, db, "SELECT CAST(COUNT(*) AS CHAR) FROM "+q)[0]
 		n, _ := strconv.Atoi(v)
 		return n
 	}

@@ -4,7 +4,7 @@
 //
 //	import _ "github.com/gomlmd/gomlmd/mlmd/mysqlstore"
 //
-//	store, err := mlmd.Open(ctx, "mysql", "user:password@tcp(db:3306)/mlmd")
+//	store, err := mlmd.Open(ctx, "mysql", "user:password@tcp(db:3306)/mlmd", nil)
 //
 // or, from the fields of MLMD's MySQLDatabaseConfig, with Config and Open.
 //
@@ -51,7 +51,7 @@
 // # Ids of multi-row inserts
 //
 // Rows are inserted many per statement. How their ids are learnt depends
-// on the server; see detectIDStrategy.
+// on the server; see idStrategy.
 package mysqlstore
 
 import (
@@ -98,16 +98,31 @@ type dsnOptions struct {
 	connMaxIdleTime time.Duration
 }
 
+// defaultDSNOptions are the backend's own settings when none are given.
+func defaultDSNOptions() dsnOptions {
+	return dsnOptions{
+		maxIdleConns:    defaultMaxIdleConns,
+		connMaxLifetime: defaultConnMaxLifetime,
+		connMaxIdleTime: defaultConnMaxIdleTime,
+	}
+}
+
 // Open connects to the database that dsn names (see the package
 // documentation), creating it if needed, and prepares its schema, see
 // driver.Driver.
 func (Driver) Open(ctx context.Context, dsn string, opts *driver.OpenOptions) (driver.Conn, error) {
-	if opts == nil {
-		opts = &driver.OpenOptions{}
-	}
 	cfg, own, err := parseDSN(dsn)
 	if err != nil {
 		return nil, err
+	}
+	return open(ctx, cfg, own, opts)
+}
+
+// open connects with cfg and the backend's own settings, creating the
+// database if needed, and prepares its schema.
+func open(ctx context.Context, cfg *mysql.Config, own dsnOptions, opts *driver.OpenOptions) (driver.Conn, error) {
+	if opts == nil {
+		opts = &driver.OpenOptions{}
 	}
 	probe := &dialect{}
 	if !own.skipCreate {
@@ -141,7 +156,6 @@ func (Driver) Open(ctx context.Context, dsn string, opts *driver.OpenOptions) (d
 	return sqlstore.New(sqlstore.Config{
 		DB:         db,
 		Dialect:    d,
-		Engine:     engine,
 		MaxRetries: opts.MaxRetries,
 	}), nil
 }
@@ -218,11 +232,7 @@ func (s serverInfo) sessionConfig(cfg *mysql.Config) *mysql.Config {
 // parseDSN parses a go-sql-driver DSN, takes out the backend's own
 // parameters, and sets the connection options the backend relies on.
 func parseDSN(dsn string) (*mysql.Config, dsnOptions, error) {
-	own := dsnOptions{
-		maxIdleConns:    defaultMaxIdleConns,
-		connMaxLifetime: defaultConnMaxLifetime,
-		connMaxIdleTime: defaultConnMaxIdleTime,
-	}
+	own := defaultDSNOptions()
 	cfg, err := mysql.ParseDSN(dsn)
 	if err != nil {
 		return nil, own, errcode.Wrap(errcode.InvalidArgument, err, "mysqlstore: bad DSN")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -12,7 +11,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/gomlmd/gomlmd/internal/sqlstore"
-	"github.com/gomlmd/gomlmd/internal/sqlstore/sqlstoretest"
+	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/mlmd"
 	"github.com/gomlmd/gomlmd/mlmd/driver"
 	"github.com/gomlmd/gomlmd/mlmd/errcode"
@@ -29,7 +28,7 @@ func rawDB(t *testing.T, dsn string) *sql.DB {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sqlstoretest.MySQLExec(t, "CREATE DATABASE IF NOT EXISTS "+quoteIdent(cfg.DBName))
+	testdb.MySQLExec(t, "CREATE DATABASE IF NOT EXISTS "+quoteIdent(cfg.DBName))
 	db, err := sql.Open("mysql", dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -61,7 +60,7 @@ func describe(t *testing.T, db *sql.DB) []string {
 		`SELECT 'index', table_name, index_name, non_unique, seq_in_index, column_name, COALESCE(sub_part, 0), index_type
 		 FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name <> ?`,
 	} {
-		out = append(out, sqlstoretest.QueryRows(t, db, q, sqlstore.GooseTable)...)
+		out = append(out, testdb.QueryRows(t, db, q, sqlstore.GooseTable)...)
 	}
 	slices.Sort(out)
 	return out
@@ -103,7 +102,7 @@ func checkGomlmdIndexes(t *testing.T, db *sql.DB) {
 		for i, c := range ix.Columns {
 			want = append(want, fmt.Sprintf("%s %d %d %s", ix.Table, 1, i+1, c))
 		}
-		got := sqlstoretest.QueryRows(t, db, `SELECT table_name, non_unique, seq_in_index, column_name FROM information_schema.statistics
+		got := testdb.QueryRows(t, db, `SELECT table_name, non_unique, seq_in_index, column_name FROM information_schema.statistics
 			WHERE table_schema = DATABASE() AND index_name = ? ORDER BY seq_in_index`, ix.Name)
 		if !slices.Equal(got, want) {
 			t.Errorf("index %s: %q, want %q", ix.Name, got, want)
@@ -114,13 +113,13 @@ func checkGomlmdIndexes(t *testing.T, db *sql.DB) {
 // TestMigratedSchemaMatchesMLMD compares the schema the migrations make
 // with MLMD's DDL plus schema.GomlmdIndexes: any other difference fails.
 func TestMigratedSchemaMatchesMLMD(t *testing.T) {
-	migrated := sqlstoretest.NewMySQLDatabase(t)
-	s, err := mlmd.Open(ctx, "mysql", migrated)
+	migrated := testdb.NewMySQLDatabase(t)
+	s, err := mlmd.Open(ctx, "mysql", migrated, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
-	expectedDB := rawDB(t, sqlstoretest.NewMySQLDatabase(t))
+	expectedDB := rawDB(t, testdb.NewMySQLDatabase(t))
 	createExpectedSchema(t, expectedDB)
 
 	db := rawDB(t, migrated)
@@ -128,37 +127,37 @@ func TestMigratedSchemaMatchesMLMD(t *testing.T) {
 		t.Errorf("migrated schema differs from MLMD's plus gomlmd's indexes:\n%s", schemaDiff(got, want))
 	}
 	checkGomlmdIndexes(t, db)
-	tables := sqlstoretest.QueryStrings(t, db, "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name <> ? ORDER BY table_name", sqlstore.GooseTable)
-	wantTables := slices.Sorted(slices.Values(sqlstoretest.MLMDTables))
+	tables := testdb.QueryStrings(t, db, "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name <> ? ORDER BY table_name", sqlstore.GooseTable)
+	wantTables := slices.Sorted(slices.Values(testdb.MLMDTables))
 	if !slices.Equal(tables, wantTables) {
 		t.Errorf("tables %v, want %v (names are case-sensitive)", tables, wantTables)
 	}
-	if v := sqlstoretest.QueryStrings(t, db, "SELECT CAST(schema_version AS CHAR) FROM MLMDEnv"); !slices.Equal(v, []string{"10"}) {
+	if v := testdb.QueryStrings(t, db, "SELECT CAST(schema_version AS CHAR) FROM MLMDEnv"); !slices.Equal(v, []string{"10"}) {
 		t.Errorf("MLMDEnv holds %v, want [10]", v)
 	}
 }
 
 func TestOpenMLMDDatabase(t *testing.T) {
-	dsn := sqlstoretest.NewMySQLDatabase(t)
+	dsn := testdb.NewMySQLDatabase(t)
 	db := rawDB(t, dsn)
 	execSQL(t, db, schema.Statements(schema.MySQL)...)
-	stmts, fx := sqlstoretest.MLMDRows(t)
+	stmts, fx := testdb.MLMDRows(t)
 	execSQL(t, db, stmts...)
-	before := sqlstoretest.DumpTables(t, db, sqlstoretest.MLMDTables)
+	before := testdb.DumpTables(t, db, testdb.MLMDTables)
 
-	s, err := mlmd.Open(ctx, "mysql", dsn)
+	s, err := mlmd.Open(ctx, "mysql", dsn, nil)
 	if err != nil {
 		t.Fatalf("open MLMD's database: %v", err)
 	}
 	defer s.Close()
-	sqlstoretest.CheckMLMDRows(t, s, fx)
+	testdb.CheckMLMDRows(t, s, fx)
 	// Adopted in place: MLMD's rows are as they were, goose knows
 	// migrations 1 and 2, and the schema is MLMD's with gomlmd's indexes.
-	sqlstoretest.CheckAdopted(t, before, sqlstoretest.DumpTables(t, db, sqlstoretest.MLMDTables))
-	if v := sqlstoretest.QueryStrings(t, db, "SELECT CAST(version_id AS CHAR) FROM "+sqlstore.GooseTable+" WHERE version_id > 0 ORDER BY id"); !slices.Equal(v, []string{"1", "2"}) {
+	testdb.CheckAdopted(t, before, testdb.DumpTables(t, db, testdb.MLMDTables))
+	if v := testdb.QueryStrings(t, db, "SELECT CAST(version_id AS CHAR) FROM "+sqlstore.GooseTable+" WHERE version_id > 0 ORDER BY id"); !slices.Equal(v, []string{"1", "2"}) {
 		t.Errorf("goose versions %v, want [1 2]", v)
 	}
-	expectedDB := rawDB(t, sqlstoretest.NewMySQLDatabase(t))
+	expectedDB := rawDB(t, testdb.NewMySQLDatabase(t))
 	createExpectedSchema(t, expectedDB)
 	if got, want := describe(t, db), describe(t, expectedDB); !slices.Equal(got, want) {
 		t.Errorf("adopted schema differs from MLMD's plus gomlmd's indexes:\n%s", schemaDiff(got, want))
@@ -174,19 +173,19 @@ func TestOpenMLMDDatabase(t *testing.T) {
 func TestGomlmdIndexesIdempotent(t *testing.T) {
 	for n := 1; n <= len(schema.GomlmdIndexes); n++ {
 		t.Run(fmt.Sprintf("%d present", n), func(t *testing.T) {
-			dsn := sqlstoretest.NewMySQLDatabase(t)
+			dsn := testdb.NewMySQLDatabase(t)
 			db := rawDB(t, dsn)
 			execSQL(t, db, schema.Statements(schema.MySQL)...)
 			for _, ix := range schema.GomlmdIndexes[:n] {
 				execSQL(t, db, ix.CreateSQL())
 			}
-			s, err := mlmd.Open(ctx, "mysql", dsn)
+			s, err := mlmd.Open(ctx, "mysql", dsn, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
 			s.Close()
 			checkGomlmdIndexes(t, db)
-			if v := sqlstoretest.QueryStrings(t, db, "SELECT CAST(version_id AS CHAR) FROM "+sqlstore.GooseTable+" WHERE version_id > 0 ORDER BY id"); !slices.Equal(v, []string{"1", "2"}) {
+			if v := testdb.QueryStrings(t, db, "SELECT CAST(version_id AS CHAR) FROM "+sqlstore.GooseTable+" WHERE version_id > 0 ORDER BY id"); !slices.Equal(v, []string{"1", "2"}) {
 				t.Errorf("goose versions %v, want [1 2]", v)
 			}
 		})
@@ -209,11 +208,11 @@ func TestOpenRefusesOtherSchemas(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			dsn := sqlstoretest.NewMySQLDatabase(t)
+			dsn := testdb.NewMySQLDatabase(t)
 			db := rawDB(t, dsn)
 			execSQL(t, db, schema.Statements(schema.MySQL)...)
 			execSQL(t, db, tc.setup...)
-			s, err := mlmd.OpenWith(ctx, "mysql", dsn, &mlmd.Options{SkipMigrations: tc.skip})
+			s, err := mlmd.Open(ctx, "mysql", dsn, &mlmd.Options{SkipMigrations: tc.skip})
 			if err == nil {
 				s.Close()
 			}
@@ -230,7 +229,7 @@ func TestOpenRefusesOtherSchemas(t *testing.T) {
 }
 
 func TestOpenCreatesDatabase(t *testing.T) {
-	dsn := sqlstoretest.NewMySQLDatabase(t)
+	dsn := testdb.NewMySQLDatabase(t)
 	cfg, err := mysql.ParseDSN(dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -238,13 +237,13 @@ func TestOpenCreatesDatabase(t *testing.T) {
 	t.Run("skip_db_creation", func(t *testing.T) {
 		skip := cfg.Clone()
 		skip.Params = map[string]string{skipDBCreationParam: "true"}
-		_, err := mlmd.Open(ctx, "mysql", skip.FormatDSN())
+		_, err := mlmd.Open(ctx, "mysql", skip.FormatDSN(), nil)
 		if mlmd.CodeOf(err) != errcode.Unavailable {
 			t.Fatalf("Open of a missing database with skip_db_creation: %v, want Unavailable", err)
 		}
 	})
 	t.Run("created", func(t *testing.T) {
-		s, err := mlmd.Open(ctx, "mysql", dsn)
+		s, err := mlmd.Open(ctx, "mysql", dsn, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -252,7 +251,7 @@ func TestOpenCreatesDatabase(t *testing.T) {
 		// Now it exists, and skip_db_creation is fine.
 		skip := cfg.Clone()
 		skip.Params = map[string]string{skipDBCreationParam: "1"}
-		s, err = mlmd.Open(ctx, "mysql", skip.FormatDSN())
+		s, err = mlmd.Open(ctx, "mysql", skip.FormatDSN(), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -310,37 +309,17 @@ func TestIDStrategy(t *testing.T) {
 	}
 }
 
-// TestAdaptersInSync checks that this package's queries.go is
-// mlmd/sqlitestore's apart from the package clause and the gen import.
-func TestAdaptersInSync(t *testing.T) {
-	mine, err := os.ReadFile("queries.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	theirs, err := os.ReadFile("../sqlitestore/queries.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	normalize := func(b []byte, pkg, gen string) string {
-		s := strings.Replace(string(b), "package "+pkg+"\n", "package X\n", 1)
-		return strings.Replace(s, `gen "github.com/gomlmd/gomlmd/gen/`+gen+`"`, `gen "GEN"`, 1)
-	}
-	if normalize(mine, "mysqlstore", "mysql") != normalize(theirs, "sqlitestore", "sqlite") {
-		t.Error("mlmd/mysqlstore/queries.go and mlmd/sqlitestore/queries.go differ beyond package and gen import")
-	}
-}
-
 // TestWriteToMLMDDatabase opens a database that MLMD made (its DDL, with
 // rows in every table), writes to it through the store - updates of MLMD's
 // rows, new rows linked to them - and checks the result through the store
 // and in the tables, where new rows must look like MLMD's own.
 func TestWriteToMLMDDatabase(t *testing.T) {
-	dsn := sqlstoretest.NewMySQLDatabase(t)
+	dsn := testdb.NewMySQLDatabase(t)
 	db := rawDB(t, dsn)
 	execSQL(t, db, schema.Statements(schema.MySQL)...)
-	stmts, fx := sqlstoretest.MLMDRows(t)
+	stmts, fx := testdb.MLMDRows(t)
 	execSQL(t, db, stmts...)
-	s, err := mlmd.Open(ctx, "mysql", dsn)
+	s, err := mlmd.Open(ctx, "mysql", dsn, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -466,7 +445,7 @@ func TestWriteToMLMDDatabase(t *testing.T) {
 		{"SELECT CAST(last_known_state AS CHAR) FROM Execution", []string{"4"}},
 		{"SELECT CAST(schema_version AS CHAR) FROM MLMDEnv", []string{"10"}},
 	} {
-		if got := sqlstoretest.QueryStrings(t, db, c.query); !slices.Equal(got, c.want) {
+		if got := testdb.QueryStrings(t, db, c.query); !slices.Equal(got, c.want) {
 			t.Errorf("%s:\n got %v\nwant %v", c.query, got, c.want)
 		}
 	}

@@ -9,15 +9,16 @@ import (
 	"time"
 
 	"github.com/gomlmd/gomlmd/internal/sqlstore"
-	"github.com/gomlmd/gomlmd/internal/sqlstore/sqlstoretest"
+	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/mlmd/driver"
+	"github.com/gomlmd/gomlmd/mlmd/drivertest/txtest"
 )
 
 // openConn opens a new database with the driver and closes it when the
 // test ends (the database itself is dropped by NewMySQLDatabase).
 func openConn(t *testing.T) driver.Conn {
 	t.Helper()
-	c, err := Driver{}.Open(context.Background(), sqlstoretest.MySQLStoreDatabase(t), &driver.OpenOptions{})
+	c, err := Driver{}.Open(context.Background(), testdb.MySQLStoreDatabase(t), &driver.OpenOptions{})
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
@@ -30,7 +31,7 @@ func openConn(t *testing.T) driver.Conn {
 }
 
 func TestTx(t *testing.T) {
-	sqlstoretest.RunTxTests(t, openConn)
+	txtest.RunTxTests(t, openConn)
 }
 
 // TestTxIDStrategies runs the suite with each way of learning the ids of a
@@ -50,8 +51,8 @@ func TestTxIDStrategies(t *testing.T) {
 		{"one-by-one", sqlstore.IDsOneByOne, ""},
 	} {
 		t.Run(s.name, func(t *testing.T) {
-			sqlstoretest.RunTxTests(t, func(t *testing.T) driver.Conn {
-				dsn := sqlstoretest.MySQLStoreDatabase(t)
+			txtest.RunTxTests(t, func(t *testing.T) driver.Conn {
+				dsn := testdb.MySQLStoreDatabase(t)
 				if s.params != "" {
 					dsn += "?" + s.params
 				}
@@ -60,8 +61,8 @@ func TestTxIDStrategies(t *testing.T) {
 					t.Fatal(err)
 				}
 				t.Cleanup(func() { c.Close() })
-				return sqlstore.New(sqlstore.Config{DB: c.(*sqlstore.Conn).DB(), Dialect: &dialect{ids: s.ids, step: 1}, Engine: engine})
-			}, sqlstoretest.InsertCases...)
+				return sqlstore.New(sqlstore.Config{DB: c.(*sqlstore.Conn).DB(), Dialect: &dialect{ids: s.ids, step: 1}})
+			}, txtest.InsertCases...)
 		})
 	}
 }

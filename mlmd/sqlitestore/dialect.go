@@ -11,6 +11,7 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"github.com/gomlmd/gomlmd/filterlang"
 	"github.com/gomlmd/gomlmd/internal/sqlstore"
 	"github.com/gomlmd/gomlmd/migrations"
 )
@@ -44,6 +45,8 @@ func (dialect) IgnoreDuplicates(string) string { return " ON CONFLICT DO NOTHING
 // LockingRead is empty: a write transaction holds SQLite's write lock from
 // its start (BEGIN IMMEDIATE), so no other writer runs meanwhile.
 func (dialect) LockingRead() string { return "" }
+
+func (dialect) FilterDialect() filterlang.Dialect { return filterlang.SQLite }
 
 func (dialect) Classify(err error) sqlstore.ErrorClass {
 	var se *sqlite.Error

@@ -2,9 +2,14 @@ package sqlitestore
 
 import (
 	"net/url"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/gomlmd/gomlmd/mlmd"
+	"github.com/gomlmd/gomlmd/mlmd/errcode"
 )
 
 func TestConnString(t *testing.T) {
@@ -59,5 +64,44 @@ func TestConnString(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestOpen checks the typed constructor: a store of the file, with the
+// options applied, and the DSN's errors with their codes.
+func TestOpen(t *testing.T) {
+	ctx := t.Context()
+	path := "file:" + filepath.Join(t.TempDir(), "typed.db")
+	now := time.UnixMilli(1_234_000)
+	s, err := Open(ctx, path, &mlmd.Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	typeID, err := s.PutArtifactType(ctx, mlmd.ArtifactType{Name: "T"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, err := s.PutArtifacts(ctx, []mlmd.Artifact{{TypeID: typeID}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.GetArtifactsByID(ctx, ids)
+	if err != nil || len(got) != 1 || got[0].CreateTimeSinceEpoch != now.UnixMilli() {
+		t.Fatalf("artifact %+v, %v: want one, created at the store clock", got, err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// The same file through the registry sees the artifact.
+	again, err := mlmd.Open(ctx, "sqlite", path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	if got, err := again.GetArtifactsByID(ctx, ids); err != nil || len(got) != 1 {
+		t.Fatalf("reopened: %+v, %v", got, err)
+	}
+	if _, err := Open(ctx, "", nil); errcode.Of(err) != errcode.InvalidArgument {
+		t.Errorf("empty DSN: %v, want InvalidArgument", err)
 	}
 }

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/gomlmd/gomlmd/internal/sqlstore"
-	"github.com/gomlmd/gomlmd/internal/sqlstore/sqlstoretest"
+	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/mlmd"
 	"github.com/gomlmd/gomlmd/mlmd/errcode"
 	"github.com/gomlmd/gomlmd/mlmd/sqlitestore"
@@ -110,15 +110,15 @@ func normalizeSQL(s string) string {
 }
 
 var (
-	queryStrings = sqlstoretest.QueryStrings
-	queryRows    = sqlstoretest.QueryRows
+	queryStrings = testdb.QueryStrings
+	queryRows    = testdb.QueryRows
 )
 
 // TestMigratedSchemaMatchesMLMD compares the schema the migrations make
 // with MLMD's DDL plus schema.GomlmdIndexes: any other difference fails.
 func TestMigratedSchemaMatchesMLMD(t *testing.T) {
 	migrated := newFile(t)
-	s, err := mlmd.Open(ctx, "sqlite", migrated)
+	s, err := mlmd.Open(ctx, "sqlite", migrated, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,30 +185,30 @@ func equalStrings(t *testing.T, what string, got, want []string) {
 func dumpTables(t *testing.T, db *sql.DB) map[string][]string {
 	t.Helper()
 	present := queryStrings(t, db, "SELECT name FROM sqlite_master WHERE type = 'table'")
-	tables := slices.DeleteFunc(slices.Clone(sqlstoretest.MLMDTables), func(n string) bool { return !slices.Contains(present, n) })
-	return sqlstoretest.DumpTables(t, db, tables)
+	tables := slices.DeleteFunc(slices.Clone(testdb.MLMDTables), func(n string) bool { return !slices.Contains(present, n) })
+	return testdb.DumpTables(t, db, tables)
 }
 
 func TestOpenMLMDDatabase(t *testing.T) {
 	dsn := newFile(t)
 	db := rawDB(t, dsn)
 	createMLMDSchema(t, db)
-	stmts, fx := sqlstoretest.MLMDRows(t)
+	stmts, fx := testdb.MLMDRows(t)
 	execSQL(t, db, stmts...)
 	before := dumpTables(t, db)
 
-	s, err := mlmd.Open(ctx, "sqlite", dsn)
+	s, err := mlmd.Open(ctx, "sqlite", dsn, nil)
 	if err != nil {
 		t.Fatalf("open MLMD's database: %v", err)
 	}
 	defer s.Close()
 
-	sqlstoretest.CheckMLMDRows(t, s, fx)
+	testdb.CheckMLMDRows(t, s, fx)
 
 	// Adopted in place: every row MLMD wrote is still there as it was (the
 	// store may add its system types to Type), goose knows migrations 1
 	// and 2, and the schema is MLMD's with gomlmd's indexes.
-	sqlstoretest.CheckAdopted(t, before, dumpTables(t, db))
+	testdb.CheckAdopted(t, before, dumpTables(t, db))
 	equalStrings(t, "goose versions", queryStrings(t, db, "SELECT CAST(version_id AS TEXT) FROM "+sqlstore.GooseTable+" WHERE version_id > 0 ORDER BY id"), []string{"1", "2"})
 	expectedDB := rawDB(t, newFile(t))
 	createExpectedSchema(t, expectedDB)
@@ -231,7 +231,7 @@ func TestGomlmdIndexesIdempotent(t *testing.T) {
 			for _, ix := range schema.GomlmdIndexes[:n] {
 				execSQL(t, db, ix.CreateSQL())
 			}
-			s, err := mlmd.Open(ctx, "sqlite", dsn)
+			s, err := mlmd.Open(ctx, "sqlite", dsn, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -268,7 +268,7 @@ func TestOpenRefusesOtherSchemas(t *testing.T) {
 			createMLMDSchema(t, db)
 			execSQL(t, db, tc.setup...)
 			before := dumpTables(t, db)
-			s, err := mlmd.OpenWith(ctx, "sqlite", dsn, &mlmd.Options{SkipMigrations: tc.skip})
+			s, err := mlmd.Open(ctx, "sqlite", dsn, &mlmd.Options{SkipMigrations: tc.skip})
 			if err == nil {
 				s.Close()
 			}
@@ -298,7 +298,7 @@ func TestOpenRefusesOtherSchemas(t *testing.T) {
 func TestOpenEmptyDatabase(t *testing.T) {
 	t.Run("migrations skipped", func(t *testing.T) {
 		dsn := newFile(t)
-		_, err := mlmd.OpenWith(ctx, "sqlite", dsn, &mlmd.Options{SkipMigrations: true})
+		_, err := mlmd.Open(ctx, "sqlite", dsn, &mlmd.Options{SkipMigrations: true})
 		if mlmd.CodeOf(err) != errcode.FailedPrecondition {
 			t.Fatalf("Open of an empty database without migrations: %v, want FailedPrecondition", err)
 		}
@@ -310,7 +310,7 @@ func TestOpenEmptyDatabase(t *testing.T) {
 		dsn := newFile(t)
 		db := rawDB(t, dsn)
 		execSQL(t, db, "CREATE TABLE notes (x TEXT)", "INSERT INTO notes VALUES ('keep')")
-		s, err := mlmd.Open(ctx, "sqlite", dsn)
+		s, err := mlmd.Open(ctx, "sqlite", dsn, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -318,7 +318,7 @@ func TestOpenEmptyDatabase(t *testing.T) {
 		equalStrings(t, "notes", queryStrings(t, db, "SELECT x FROM notes"), []string{"keep"})
 		equalStrings(t, "journal mode", queryStrings(t, db, "PRAGMA journal_mode"), []string{"wal"})
 		// A second Open finds the schema in place.
-		s, err = mlmd.Open(ctx, "sqlite", dsn)
+		s, err = mlmd.Open(ctx, "sqlite", dsn, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -328,12 +328,12 @@ func TestOpenEmptyDatabase(t *testing.T) {
 
 func TestBadDSN(t *testing.T) {
 	for _, dsn := range []string{"", "file:", "file:x.db?%zz"} {
-		_, err := mlmd.Open(ctx, "sqlite", dsn)
+		_, err := mlmd.Open(ctx, "sqlite", dsn, nil)
 		if mlmd.CodeOf(err) != errcode.InvalidArgument {
 			t.Errorf("Open(%q): %v, want InvalidArgument", dsn, err)
 		}
 	}
-	_, err := mlmd.Open(ctx, "sqlite", "file:"+filepath.Join(t.TempDir(), "no", "such", "dir", "x.db"))
+	_, err := mlmd.Open(ctx, "sqlite", "file:"+filepath.Join(t.TempDir(), "no", "such", "dir", "x.db"), nil)
 	if mlmd.CodeOf(err) != errcode.Unavailable {
 		t.Errorf("Open in a missing directory: %v, want Unavailable", err)
 	}

@@ -1,8 +1,10 @@
 // Package sqlitestore is gomlmd's SQLite backend, over the pure-Go driver
-// modernc.org/sqlite. Application code should use package mlmd, which
-// registers this backend as "sqlite":
+// modernc.org/sqlite. Importing it registers the backend with package mlmd
+// as "sqlite":
 //
-//	store, err := mlmd.Open(ctx, "sqlite", "file:mlmd.db")
+//	import _ "github.com/gomlmd/gomlmd/mlmd/sqlitestore"
+//
+//	store, err := mlmd.Open(ctx, "sqlite", "file:mlmd.db", nil)
 //
 // # DSNs
 //
@@ -46,9 +48,12 @@ import (
 	"modernc.org/sqlite" // also registers the "sqlite" database/sql driver
 
 	"github.com/gomlmd/gomlmd/internal/sqlstore"
+	"github.com/gomlmd/gomlmd/mlmd"
 	"github.com/gomlmd/gomlmd/mlmd/driver"
 	"github.com/gomlmd/gomlmd/mlmd/errcode"
 )
+
+func init() { mlmd.Register("sqlite", Driver{}) }
 
 // Driver is the SQLite driver.Driver. The zero value is ready to use.
 type Driver struct{}
@@ -79,11 +84,27 @@ func (Driver) Open(ctx context.Context, dsn string, opts *driver.OpenOptions) (d
 	return sqlstore.New(sqlstore.Config{
 		DB:              db,
 		Dialect:         dialect{},
-		Engine:          engine,
 		MaxRetries:      opts.MaxRetries,
 		SerializeWrites: !memory,
 		GroupCommit:     !memory,
 	}), nil
+}
+
+// Open opens the store of the SQLite database that dsn names (see the
+// package documentation), as mlmd.Open(ctx, "sqlite", dsn, opts) does.
+func Open(ctx context.Context, dsn string, opts *mlmd.Options) (*mlmd.Store, error) {
+	s, err := mlmd.OpenConnector(ctx, connector(dsn), opts)
+	if err != nil {
+		return nil, errcode.Annotate(err, "mlmd: open sqlite store")
+	}
+	return s, nil
+}
+
+// connector is the driver.Connector of a DSN.
+type connector string
+
+func (c connector) Connect(ctx context.Context, opts *driver.OpenOptions) (driver.Conn, error) {
+	return Driver{}.Open(ctx, string(c), opts)
 }
 
 // OpenDB opens dsn with database/sql and the connection settings that

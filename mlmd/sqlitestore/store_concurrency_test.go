@@ -76,7 +76,7 @@ func TestStoreConcurrentWriters(t *testing.T) {
 	}
 
 	ctx := context.Background()
-	s, err := mlmd.Open(ctx, "sqlite", dsn)
+	s, err := mlmd.Open(ctx, "sqlite", dsn, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +139,7 @@ func TestStoreConcurrentWriters(t *testing.T) {
 // the acknowledged executions and every error.
 func publishConcurrently(dsn, who string, n int) ([]string, []error) {
 	ctx := context.Background()
-	s, err := mlmd.Open(ctx, "sqlite", dsn)
+	s, err := mlmd.Open(ctx, "sqlite", dsn, nil)
 	if err != nil {
 		return nil, []error{err}
 	}

@@ -5,8 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/gomlmd/gomlmd/internal/sqlstore/sqlstoretest"
 	"github.com/gomlmd/gomlmd/mlmd/driver"
+	"github.com/gomlmd/gomlmd/mlmd/drivertest/txtest"
 	"github.com/gomlmd/gomlmd/mlmd/sqlitestore"
 )
 
@@ -26,11 +26,11 @@ func openConn(t *testing.T, dsn string) driver.Conn {
 }
 
 func TestTxMemory(t *testing.T) {
-	sqlstoretest.RunTxTests(t, func(t *testing.T) driver.Conn { return openConn(t, ":memory:") })
+	txtest.RunTxTests(t, func(t *testing.T) driver.Conn { return openConn(t, ":memory:") })
 }
 
 func TestTxFile(t *testing.T) {
-	sqlstoretest.RunTxTests(t, func(t *testing.T) driver.Conn {
+	txtest.RunTxTests(t, func(t *testing.T) driver.Conn {
 		return openConn(t, "file:"+filepath.Join(t.TempDir(), "mlmd.db"))
 	})
 }

@@ -105,7 +105,7 @@ func newFlagSet(f *flags, out io.Writer) *flag.FlagSet {
 	fs.StringVar(&f.mysqlDatabase, "mysql_config_database", "", "MySQL database, created if missing")
 	fs.StringVar(&f.mysqlUser, "mysql_config_user", "", "MySQL user (optional)")
 	fs.StringVar(&f.mysqlPassword, "mysql_config_password", "", "MySQL password (optional)")
-	fs.StringVar(&f.pgHost, "postgres_config_host", "", "PostgreSQL host (PostgreSQL is not supported yet)")
+	fs.StringVar(&f.pgHost, "postgres_config_host", "", "PostgreSQL host name, or a Unix socket directory starting with /; use with --metadata_source_config_type=postgresql")
 	fs.StringVar(&f.pgHostaddr, "postgres_config_hostaddr", "", "PostgreSQL host address")
 	fs.StringVar(&f.pgPort, "postgres_config_port", "", "PostgreSQL port")
 	fs.StringVar(&f.pgUser, "postgres_config_user", "", "PostgreSQL user")
@@ -252,15 +252,16 @@ func Load(args []string) (*Config, error) {
 		}
 		c.Server, c.Source = sc, "--mysql_config_* flags"
 	case SourcePostgreSQL:
-		if err := checkPostgresFlags(&f); err != nil {
+		sc, err := postgresFlagsConfig(&f)
+		if err != nil {
 			return nil, err
 		}
-		return nil, errors.New("--metadata_source_config_type=postgresql: PostgreSQL is not supported by gomlmd yet (use mysql or sqlite)")
+		c.Server, c.Source = sc, "--postgres_config_* flags"
 	default:
 		return nil, fmt.Errorf("--metadata_source_config_type %q is invalid: want one of default, config_file, mysql, postgresql", f.sourceConfigType)
 	}
-	if (set["enable_database_upgrade"] || set["downgrade_db_schema_version"]) && source != SourceMySQL {
-		c.Warnings = append(c.Warnings, "--enable_database_upgrade and --downgrade_db_schema_version apply to the --mysql_config_* flags only; with a config file use its migration_options")
+	if (set["enable_database_upgrade"] || set["downgrade_db_schema_version"]) && source != SourceMySQL && source != SourcePostgreSQL {
+		c.Warnings = append(c.Warnings, "--enable_database_upgrade and --downgrade_db_schema_version apply to the --mysql_config_* and --postgres_config_* flags only; with a config file use its migration_options")
 	}
 
 	if err := checkServerConfig(c.Server); err != nil {
@@ -270,8 +271,8 @@ func Load(args []string) (*Config, error) {
 		c.Warnings = append(c.Warnings, "using an in-memory database: metadata is lost when the server stops")
 	}
 	if m := c.Server.GetConnectionConfig().GetMysql(); m == nil {
-		if !c.MySQLPool.isZero() {
-			c.Warnings = append(c.Warnings, "the --mysql_max_*/--mysql_conn_* pool flags have no effect: the database is not MySQL")
+		if !c.MySQLPool.isZero() && c.Server.GetConnectionConfig().GetPostgresql() == nil {
+			c.Warnings = append(c.Warnings, "the --mysql_max_*/--mysql_conn_* pool flags have no effect: the database is not MySQL or PostgreSQL")
 		}
 	} else if m.GetSocket() != "" && !usesSocket(m) {
 		c.Warnings = append(c.Warnings, fmt.Sprintf("connection_config.mysql.socket is ignored: host %q is set, so the connection uses TCP, as in MLMD (leave host empty or \"localhost\" to use the socket)", m.GetHost()))
@@ -392,12 +393,52 @@ func checkPostgresFlags(f *flags) error {
 	return nil
 }
 
+// postgresFlagsConfig builds the config from the --postgres_config_*
+// flags as MLMD's server does: the checks of checkPostgresFlags, then the
+// non-empty flags as fields.
+func postgresFlagsConfig(f *flags) (*pb.MetadataStoreServerConfig, error) {
+	if err := checkPostgresFlags(f); err != nil {
+		return nil, err
+	}
+	if f.enableDatabaseUpgrade && f.downgradeDBSchemaVersion >= 0 {
+		return nil, errors.New("--enable_database_upgrade=true and --downgrade_db_schema_version >= 0 cannot be set together")
+	}
+	opt := func(v string) *string {
+		if v == "" {
+			return nil
+		}
+		return proto.String(v)
+	}
+	pg := &pb.PostgreSQLDatabaseConfig{
+		Host: opt(f.pgHost), Hostaddr: opt(f.pgHostaddr), Port: opt(f.pgPort),
+		User: opt(f.pgUser), Password: opt(f.pgPassword), Passfile: opt(f.pgPassfile), Dbname: opt(f.pgDBName),
+	}
+	if f.pgSkipDBCreation {
+		pg.SkipDbCreation = proto.Bool(true)
+	}
+	if f.pgSSLMode != "" || f.pgSSLCert != "" || f.pgSSLKey != "" || f.pgSSLPassword != "" || f.pgSSLRootCert != "" {
+		pg.Ssloption = &pb.PostgreSQLDatabaseConfig_SSLOptions{
+			Sslmode: opt(f.pgSSLMode), Sslcert: opt(f.pgSSLCert), Sslkey: opt(f.pgSSLKey),
+			Sslpassword: opt(f.pgSSLPassword), Sslrootcert: opt(f.pgSSLRootCert),
+		}
+	}
+	sc := &pb.MetadataStoreServerConfig{ConnectionConfig: &pb.ConnectionConfig{
+		Config: &pb.ConnectionConfig_Postgresql{Postgresql: pg}}}
+	if f.enableDatabaseUpgrade {
+		sc.MigrationOptions = &pb.MigrationOptions{EnableUpgradeMigration: proto.Bool(true)}
+	}
+	if f.downgradeDBSchemaVersion >= 0 {
+		sc.MigrationOptions = &pb.MigrationOptions{DowngradeToSchemaVersion: proto.Int64(f.downgradeDBSchemaVersion)}
+	}
+	return sc, nil
+}
+
 // checkServerConfig rejects configurations gomlmd cannot serve.
 func checkServerConfig(sc *pb.MetadataStoreServerConfig) error {
 	cc := sc.GetConnectionConfig()
 	switch cfg := cc.GetConfig().(type) {
 	case nil:
-		return errors.New("the server config has no connection_config (want fake_database, sqlite or mysql)")
+		return errors.New("the server config has no connection_config (want fake_database, sqlite, mysql or postgresql)")
 	case *pb.ConnectionConfig_FakeDatabase:
 	case *pb.ConnectionConfig_Sqlite:
 		switch m := cfg.Sqlite.GetConnectionMode(); m {
@@ -418,7 +459,10 @@ func checkServerConfig(sc *pb.MetadataStoreServerConfig) error {
 			return errors.New("connection_config.mysql needs database")
 		}
 	case *pb.ConnectionConfig_Postgresql:
-		return errors.New("connection_config.postgresql: PostgreSQL is not supported by gomlmd yet (use mysql or sqlite)")
+		// MLMD's PostgreSQL metadata source refuses the same.
+		if err := PostgresStoreConfig(cfg.Postgresql).Validate(); err != nil {
+			return fmt.Errorf("connection_config.postgresql: %w", err)
+		}
 	default:
 		return fmt.Errorf("connection_config: unsupported kind %T", cfg)
 	}

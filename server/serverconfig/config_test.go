@@ -201,7 +201,7 @@ migration_options { enable_upgrade_migration: true }
 			name: "upgrade flag with a config file is accepted with a warning", args: []string{"--enable_database_upgrade", "--metadata_store_server_config_file=" + fakeFile},
 			driver: "sqlite", dsn: ":memory:",
 			check: func(t *testing.T, c *Config) {
-				if !strings.Contains(strings.Join(c.Warnings, "\n"), "apply to the --mysql_config_* flags only") {
+				if !strings.Contains(strings.Join(c.Warnings, "\n"), "apply to the --mysql_config_* and --postgres_config_* flags only") {
 					t.Errorf("warnings %v", c.Warnings)
 				}
 			},
@@ -268,15 +268,17 @@ func TestLoadBad(t *testing.T) {
 			"--metadata_store_server_config_file: open " + filepath.Join(dir, "nope.pbtxt") + ": no such file or directory"},
 		{"config_file type without a file", []string{"--metadata_source_config_type=config_file"}, "--metadata_source_config_type=config_file needs --metadata_store_server_config_file"},
 		{"garbage config", []string{"--metadata_store_server_config_file=" + garbage}, "--metadata_store_server_config_file " + garbage + ": not a text-format MetadataStoreServerConfig: "},
-		{"postgres config", []string{"--metadata_store_server_config_file=" + postgres}, "connection_config.postgresql: PostgreSQL is not supported by gomlmd yet (use mysql or sqlite)"},
-		{"postgres flags", []string{"--metadata_source_config_type=postgresql", "--postgres_config_host=h", "--postgres_config_port=5432", "--postgres_config_dbname=d", "--postgres_config_user=u"},
-			"--metadata_source_config_type=postgresql: PostgreSQL is not supported by gomlmd yet (use mysql or sqlite)"},
+		{"postgres config incomplete", []string{"--metadata_store_server_config_file=" + postgres},
+			"connection_config.postgresql: postgresstore: port must not be empty; dbname must not be empty; user parameter must not be empty"},
+		{"postgres upgrade and downgrade", []string{"--metadata_source_config_type=postgresql", "--postgres_config_host=h", "--postgres_config_port=5432",
+			"--postgres_config_dbname=d", "--postgres_config_user=u", "--enable_database_upgrade", "--downgrade_db_schema_version=3"},
+			"--enable_database_upgrade=true and --downgrade_db_schema_version >= 0 cannot be set together"},
 		{"postgres flags incomplete", []string{"--metadata_source_config_type=postgresql", "--postgres_config_host=h"}, "PostgreSQL needs --postgres_config_port"},
 		{"postgres host and hostaddr", []string{"--metadata_source_config_type=postgresql", "--postgres_config_host=h", "--postgres_config_hostaddr=1.2.3.4"},
 			"PostgreSQL needs exactly one of --postgres_config_host and --postgres_config_hostaddr"},
 		{"downgrade in file", []string{"--metadata_store_server_config_file=" + downgrade}, "schema downgrade to version 8 is not supported by gomlmd: it serves schema version 10 only; use MLMD's own tooling to downgrade"},
 		{"upgrade and downgrade in file", []string{"--metadata_store_server_config_file=" + both}, "migration_options: enable_upgrade_migration and downgrade_to_schema_version cannot be set together"},
-		{"no connection config", []string{"--metadata_store_server_config_file=" + noConn}, "the server config has no connection_config (want fake_database, sqlite or mysql)"},
+		{"no connection config", []string{"--metadata_store_server_config_file=" + noConn}, "the server config has no connection_config (want fake_database, sqlite, mysql or postgresql)"},
 		{"mysql without database", []string{"--metadata_store_server_config_file=" + mysqlNoDB}, "connection_config.mysql needs database"},
 		{"mysql without host", []string{"--metadata_store_server_config_file=" + mysqlNoHost}, "connection_config.mysql needs host or socket"},
 		{"mysql cipher Go lacks", []string{"--metadata_store_server_config_file=" + cipher},

@@ -1,6 +1,7 @@
 package serverconfig
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -13,17 +14,22 @@ import (
 	pb "github.com/gomlmd/gomlmd/gen/mlmdpb"
 	"github.com/gomlmd/gomlmd/mlmd"
 	"github.com/gomlmd/gomlmd/mlmd/mysqlstore"
+	"github.com/gomlmd/gomlmd/mlmd/postgresstore"
+	_ "github.com/gomlmd/gomlmd/mlmd/sqlitestore" // registers the "sqlite" backend
 )
 
 // Backend says how to open the store of a configuration.
 type Backend struct {
-	// Driver is the backend: "sqlite" or "mysql".
+	// Driver is the backend: "sqlite", "mysql" or "postgres".
 	Driver string
-	// DSN is the SQLite DSN, opened with mlmd.OpenWith; empty for MySQL.
+	// DSN is the SQLite DSN, opened with mlmd.Open; empty for MySQL.
 	DSN string
 	// MySQL is the MySQL connection, opened with mysqlstore.Open; nil for
 	// SQLite.
 	MySQL *mysqlstore.Config
+	// Postgres is the PostgreSQL connection, opened with
+	// postgresstore.Open; nil for the other engines.
+	Postgres *postgresstore.Config
 	// Options are the store's options (retries, read-only).
 	Options mlmd.Options
 	// Description names the database for logs, without secrets.
@@ -67,18 +73,47 @@ func newBackend(cc *pb.ConnectionConfig, pool MySQLPool) (*Backend, error) {
 		if mc.SSL != nil {
 			b.Description += " over TLS"
 		}
+	case *pb.ConnectionConfig_Postgresql:
+		pc := PostgresStoreConfig(cfg.Postgresql)
+		pc.MaxOpenConns, pc.MaxIdleConns = pool.MaxOpenConns, pool.MaxIdleConns
+		pc.ConnMaxLifetime, pc.ConnMaxIdleTime = pool.ConnMaxLifetime, pool.ConnMaxIdleTime
+		b.Driver, b.Postgres = "postgres", pc
+		b.Description = fmt.Sprintf("PostgreSQL %s:%s/%s as %q", cmp.Or(pc.Host, pc.HostAddr), pc.Port, pc.DBName, pc.User)
+		if pc.SSL != nil && pc.SSL.Mode != "" {
+			b.Description += " sslmode=" + pc.SSL.Mode
+		}
 	default:
 		return nil, fmt.Errorf("connection_config: unsupported kind %T", cfg)
 	}
 	return b, nil
 }
 
+// PostgresStoreConfig turns MLMD's PostgreSQLDatabaseConfig into the
+// connection settings of gomlmd's PostgreSQL backend, field for field.
+func PostgresStoreConfig(p *pb.PostgreSQLDatabaseConfig) *postgresstore.Config {
+	c := &postgresstore.Config{
+		Host: p.GetHost(), HostAddr: p.GetHostaddr(), Port: p.GetPort(),
+		User: p.GetUser(), Password: p.GetPassword(), PassFile: p.GetPassfile(),
+		DBName: p.GetDbname(), SkipDBCreation: p.GetSkipDbCreation(),
+	}
+	if so := p.GetSsloption(); so != nil {
+		c.SSL = &postgresstore.SSLOptions{
+			Mode: so.GetSslmode(), Cert: so.GetSslcert(), Key: so.GetSslkey(),
+			Password: so.GetSslpassword(), RootCert: so.GetSslrootcert(),
+		}
+	}
+	return c
+}
+
 // open opens the store of b.
 func (b *Backend) open(ctx context.Context) (*mlmd.Store, error) {
 	if b.MySQL != nil {
-		return mysqlstore.Open(ctx, b.MySQL, &b.Options)
+		return mysqlstore.Open(ctx, *b.MySQL, &b.Options)
 	}
-	return mlmd.OpenWith(ctx, b.Driver, b.DSN, &b.Options)
+	if b.Postgres != nil {
+		return postgresstore.Open(ctx, *b.Postgres, &b.Options)
+	}
+	return mlmd.Open(ctx, b.Driver, b.DSN, &b.Options)
 }
 
 // SQLiteDSN turns MLMD's SqliteMetadataSourceConfig into a DSN of gomlmd's

@@ -12,7 +12,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
-	"github.com/gomlmd/gomlmd/internal/sqlstore/sqlstoretest"
+	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/mlmd"
 )
 
@@ -23,18 +23,18 @@ type testMySQL struct {
 	admin                      *sql.DB
 }
 
-// newTestMySQL connects to the test server (see sqlstoretest.MySQLServer:
+// newTestMySQL connects to the test server (see testdb.MySQLServer:
 // MLMD_MYSQL_DSN, e.g. "root@tcp(127.0.0.1:3306)/"); without one the test
 // is skipped, or fails in CI (CI set).
 func newTestMySQL(t *testing.T) *testMySQL {
 	t.Helper()
-	cfg := sqlstoretest.MySQLServer(t)
+	cfg := testdb.MySQLServer(t)
 	if cfg.Net != "tcp" {
-		t.Fatalf("%s: want a tcp address, got %s(%s)", sqlstoretest.MySQLDSNEnv, cfg.Net, cfg.Addr)
+		t.Fatalf("%s: want a tcp address, got %s(%s)", testdb.MySQLDSNEnv, cfg.Net, cfg.Addr)
 	}
 	host, port, err := net.SplitHostPort(cfg.Addr)
 	if err != nil {
-		t.Fatalf("%s address: %v", sqlstoretest.MySQLDSNEnv, err)
+		t.Fatalf("%s address: %v", testdb.MySQLDSNEnv, err)
 	}
 	admin, err := sql.Open("mysql", cfg.FormatDSN())
 	if err != nil {
@@ -48,7 +48,7 @@ func newTestMySQL(t *testing.T) *testMySQL {
 // the test ends, if it was created.
 func (m *testMySQL) freshName(t *testing.T) string {
 	t.Helper()
-	cfg, err := mysql.ParseDSN(sqlstoretest.NewMySQLDatabase(t))
+	cfg, err := mysql.ParseDSN(testdb.NewMySQLDatabase(t))
 	if err != nil {
 		t.Fatal(err)
 	}

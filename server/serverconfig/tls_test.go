@@ -102,7 +102,7 @@ func serveTLS(t *testing.T, c *Config) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store, err := mlmd.Open(context.Background(), "sqlite", ":memory:")
+	store, err := mlmd.Open(context.Background(), "sqlite", ":memory:", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,48 @@
+package postgresstore
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/gomlmd/gomlmd/internal/sqlstore"
+	"github.com/gomlmd/gomlmd/mlmd"
+	"github.com/gomlmd/gomlmd/mlmd/driver"
+)
+
+func init() { mlmd.Register("postgres", Driver{}) }
+
+// Driver is the PostgreSQL driver.Driver. The zero value is ready to use.
+type Driver struct{}
+
+var _ driver.Driver = Driver{}
+
+// Open connects to the database that dsn names (see the package
+// documentation), creating it if needed, and prepares its schema, see
+// driver.Driver.
+func (Driver) Open(ctx context.Context, dsn string, opts *driver.OpenOptions) (driver.Conn, error) {
+	if opts == nil {
+		opts = &driver.OpenOptions{}
+	}
+	cfg, o, err := parseDSN(dsn)
+	if err != nil {
+		return nil, err
+	}
+	return open(ctx, cfg, o, opts)
+}
+
+// open opens the pool of cfg, prepares the schema and returns the Conn.
+func open(ctx context.Context, cfg *pgx.ConnConfig, o options, opts *driver.OpenOptions) (driver.Conn, error) {
+	if opts == nil {
+		opts = &driver.OpenOptions{}
+	}
+	db, err := prepare(ctx, cfg, o, opts.SkipMigrations)
+	if err != nil {
+		return nil, err
+	}
+	return sqlstore.New(sqlstore.Config{
+		DB:         db,
+		Dialect:    dialect{},
+		MaxRetries: opts.MaxRetries,
+	}), nil
+}
