@@ -2,6 +2,7 @@ package mlmd
 
 import (
 	"context"
+	"database/sql"
 	"sort"
 	"sync"
 	"time"
@@ -125,3 +126,13 @@ func (s *Store) Close() error { return s.conn.Close() }
 
 // nowMillis returns the store clock in milliseconds since the epoch.
 func (s *Store) nowMillis() int64 { return s.now().UnixMilli() }
+
+// DB returns the connection pool of the store's backend, or nil if the
+// backend has none. It is meant for health checks and pool statistics
+// (sql.DB.Stats); queries must go through the Store.
+func (s *Store) DB() *sql.DB {
+	if p, ok := s.conn.(interface{ DB() *sql.DB }); ok {
+		return p.DB()
+	}
+	return nil
+}

@@ -429,8 +429,11 @@ func TestStatusMapping(t *testing.T) {
 		if st.Code() != tt.want {
 			t.Errorf("%v: code %v, want %v", tt.err, st.Code(), tt.want)
 		}
-		if st.Message() != tt.err.Error() && status.Code(tt.err) == codes.Unknown {
-			t.Errorf("%v: message %q, want the error's", tt.err, st.Message())
+		if want := errcode.Message(tt.err); st.Message() != want && status.Code(tt.err) == codes.Unknown {
+			t.Errorf("%v: message %q, want %q", tt.err, st.Message(), want)
+		}
+		if _, ok := tt.err.(errUnknown); ok && strings.Contains(st.Message(), "driver") {
+			t.Errorf("a driver's error reached the client: %q", st.Message())
 		}
 	}
 	if toStatus(nil) != nil {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"sync/atomic"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -20,14 +21,18 @@ import (
 type Service struct {
 	pb.UnimplementedMetadataStoreServiceServer
 	store *mlmd.Store
+	ready atomic.Bool
 }
 
 var _ pb.MetadataStoreServiceServer = (*Service)(nil)
 
 // New returns the service for store. The caller keeps ownership of store and
-// closes it after the gRPC server has stopped.
+// closes it after the gRPC server has stopped. A nil store makes a service
+// that answers Unavailable until SetStore.
 func New(store *mlmd.Store) *Service {
-	return &Service{store: store}
+	s := &Service{}
+	s.SetStore(store)
+	return s
 }
 
 // Register registers the service on a gRPC server.

@@ -1,0 +1,287 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/mem"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+
+	pb "github.com/gomlmd/gomlmd/gen/mlmdpb"
+	"github.com/gomlmd/gomlmd/mlmd"
+	"github.com/gomlmd/gomlmd/server"
+)
+
+// startWith starts a server for svc with opts on 127.0.0.1:0 and returns a
+// client connection; everything stops when the test ends.
+func startWith(t *testing.T, svc *server.Service, opts *server.Options) (*server.Server, *grpc.ClientConn) {
+	t.Helper()
+	srv := server.NewGRPCServer(svc, opts)
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, lis, time.Second) }()
+	conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(64<<20), grpc.MaxCallSendMsgSize(64<<20)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		conn.Close()
+		cancel()
+		<-done
+	})
+	return srv, conn
+}
+
+// rawCodec sends a []byte request as it is and receives any response as
+// bytes: a client that can send a garbled body.
+type rawCodec struct{}
+
+func (rawCodec) Name() string { return "proto" }
+
+func (rawCodec) Marshal(v any) (mem.BufferSlice, error) {
+	return mem.BufferSlice{mem.SliceBuffer(*v.(*[]byte))}, nil
+}
+
+func (rawCodec) Unmarshal(data mem.BufferSlice, v any) error {
+	*v.(*[]byte) = data.Materialize()
+	return nil
+}
+
+// logLines returns the "rpc" records of a JSON log.
+func logLines(t *testing.T, log string) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(log), "\n") {
+		if line == "" {
+			continue
+		}
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("log line %q: %v", line, err)
+		}
+		if rec["msg"] == "rpc" {
+			out = append(out, rec)
+		}
+	}
+	return out
+}
+
+// TestEveryOutcomeLoggedOnce sends requests that fail before, in and after
+// the handler and checks the code the client gets, that the call is logged
+// exactly once with that code, and that the metrics count it.
+func TestEveryOutcomeLoggedOnce(t *testing.T) {
+	store, err := mlmd.Open(context.Background(), "sqlite", ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	var buf syncBuffer
+	metrics := server.NewMetrics()
+	metrics.WatchDB(store.DB())
+	_, conn := startWith(t, server.New(store), &server.Options{
+		Logger:         slog.New(slog.NewJSONHandler(&buf, nil)),
+		MaxRecvMsgSize: 256 << 10,
+		MaxSendMsgSize: 64 << 10,
+		Limits:         server.Limits{MaxRequestIDs: 1000, MaxRequestNodes: 10},
+		Metrics:        metrics,
+	})
+	c := pb.NewMetadataStoreServiceClient(conn)
+	ctx := context.Background()
+	tid := ok(c.PutArtifactType(ctx, &pb.PutArtifactTypeRequest{ArtifactType: &pb.ArtifactType{Name: proto.String("Blob")}})).get(t).GetTypeId()
+	bigID := ok(c.PutArtifacts(ctx, &pb.PutArtifactsRequest{Artifacts: []*pb.Artifact{{
+		TypeId: proto.Int64(tid), CustomProperties: map[string]*pb.Value{"blob": strV(strings.Repeat("x", 100<<10))}}}})).get(t).GetArtifactIds()[0]
+
+	manyIDs := make([]int64, 1001)
+	for i := range manyIDs {
+		manyIDs[i] = int64(i + 1)
+	}
+	// The same 1001 ids, packed by hand (proto2 sends them unpacked).
+	var packed []byte
+	for _, id := range manyIDs {
+		packed = append(packed, byte(id&0x7f|0x80), byte(id>>7))
+	}
+	packedReq := append([]byte{0x0a}, appendVarint(nil, uint64(len(packed)))...)
+	packedReq = append(packedReq, packed...)
+	eleven := make([]*pb.Artifact, 11)
+	for i := range eleven {
+		eleven[i] = &pb.Artifact{TypeId: proto.Int64(tid)}
+	}
+	const getByID = "/ml_metadata.MetadataStoreService/GetArtifactsByID"
+	tests := []struct {
+		name    string
+		method  string
+		call    func() error
+		want    codes.Code
+		wantMsg string
+	}{
+		{"garbled body", getByID, func() error {
+			in, out := []byte{0x0a, 0xff, 0xff, 0x01}, []byte(nil) // field 1, length beyond the end
+			return conn.Invoke(ctx, getByID, &in, &out, grpc.ForceCodecV2(rawCodec{}))
+		}, codes.InvalidArgument, "cannot decode the GetArtifactsByIDRequest"},
+		{"too many ids", getByID, func() error {
+			_, err := c.GetArtifactsByID(ctx, &pb.GetArtifactsByIDRequest{ArtifactIds: manyIDs})
+			return err
+		}, codes.InvalidArgument, "1001 ids, over the limit of 1000 per call (--max_request_ids)"},
+		{"too many packed ids", getByID, func() error {
+			out := []byte(nil)
+			return conn.Invoke(ctx, getByID, &packedReq, &out, grpc.ForceCodecV2(rawCodec{}))
+		}, codes.InvalidArgument, "1001 ids, over the limit of 1000 per call (--max_request_ids)"},
+		{"too many artifacts", "/ml_metadata.MetadataStoreService/PutArtifacts", func() error {
+			_, err := c.PutArtifacts(ctx, &pb.PutArtifactsRequest{Artifacts: eleven})
+			return err
+		}, codes.InvalidArgument, "11 items, over the limit of 10 per call (--max_request_nodes)"},
+		{"request too large", "/ml_metadata.MetadataStoreService/PutArtifacts", func() error {
+			_, err := c.PutArtifacts(ctx, &pb.PutArtifactsRequest{Artifacts: []*pb.Artifact{{
+				TypeId: proto.Int64(tid), CustomProperties: map[string]*pb.Value{"blob": strV(strings.Repeat("x", 300<<10))}}}})
+			return err
+		}, codes.ResourceExhausted, "larger than max"},
+		{"response too large", getByID, func() error {
+			_, err := c.GetArtifactsByID(ctx, &pb.GetArtifactsByIDRequest{ArtifactIds: []int64{bigID}})
+			return err
+		}, codes.ResourceExhausted, "larger than max"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := len(logLines(t, buf.String()))
+			err := tt.call()
+			if got := status.Code(err); got != tt.want {
+				t.Fatalf("code %v (%v), want %v", got, err, tt.want)
+			}
+			if !strings.Contains(status.Convert(err).Message(), tt.wantMsg) {
+				t.Errorf("message %q lacks %q", status.Convert(err).Message(), tt.wantMsg)
+			}
+			var lines []map[string]any
+			deadline := time.Now().Add(5 * time.Second)
+			for {
+				lines = logLines(t, buf.String())[before:]
+				if len(lines) > 0 || time.Now().After(deadline) {
+					break
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			time.Sleep(50 * time.Millisecond) // a second record would show up by now
+			lines = logLines(t, buf.String())[before:]
+			if len(lines) != 1 {
+				t.Fatalf("%d log records, want 1: %v", len(lines), lines)
+			}
+			if lines[0]["method"] != tt.method || lines[0]["code"] != tt.want.String() || lines[0]["level"] != "WARN" {
+				t.Errorf("log record %v, want method %s code %v at WARN", lines[0], tt.method, tt.want)
+			}
+		})
+	}
+
+	rec := httptest.NewRecorder()
+	metrics.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	body, _ := io.ReadAll(rec.Body)
+	for _, want := range []string{
+		`mlmd_server_calls_total{code="InvalidArgument",method="/ml_metadata.MetadataStoreService/GetArtifactsByID"} 3`,
+		`mlmd_server_calls_total{code="ResourceExhausted",method="/ml_metadata.MetadataStoreService/GetArtifactsByID"} 1`,
+		`mlmd_server_calls_total{code="OK",method="/ml_metadata.MetadataStoreService/PutArtifactType"} 1`,
+		`mlmd_server_call_duration_seconds_bucket{method="/ml_metadata.MetadataStoreService/PutArtifacts",le="+Inf"} 3`,
+		`go_sql_max_open_connections{db_name="mlmd"} 1`,
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+}
+
+func appendVarint(b []byte, v uint64) []byte {
+	for v >= 0x80 {
+		b = append(b, byte(v)|0x80)
+		v >>= 7
+	}
+	return append(b, byte(v))
+}
+
+// TestNoDriverTextReachesClients checks that an error from the database
+// keeps its code but not its text on the way to the client, and that the
+// server's log has the text.
+func TestNoDriverTextReachesClients(t *testing.T) {
+	store, err := mlmd.Open(context.Background(), "sqlite", ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf syncBuffer
+	_, conn := startWith(t, server.New(store), &server.Options{Logger: slog.New(slog.NewJSONHandler(&buf, nil))})
+	store.Close() // every call now fails in the driver
+	_, err = pb.NewMetadataStoreServiceClient(conn).GetArtifactTypes(context.Background(), &pb.GetArtifactTypesRequest{})
+	if err == nil {
+		t.Fatal("call on a closed store succeeded")
+	}
+	msg := status.Convert(err).Message()
+	if strings.Contains(msg, "sql: database is closed") {
+		t.Errorf("the driver's error reached the client: %q", msg)
+	}
+	if !strings.Contains(buf.String(), "sql: database is closed") {
+		t.Errorf("the log lacks the driver's error:\n%s", buf.String())
+	}
+}
+
+// TestNotReadyUntilStore: a server started before its store answers
+// Unavailable and reports NOT_SERVING; SetStore and a health watch make it
+// serve.
+func TestNotReadyUntilStore(t *testing.T) {
+	svc := server.New(nil)
+	srv, conn := startWith(t, svc, &server.Options{Logger: slog.New(slog.DiscardHandler)})
+	ctx := context.Background()
+	hc := healthpb.NewHealthClient(conn)
+	c := pb.NewMetadataStoreServiceClient(conn)
+	for _, name := range []string{"", server.ServiceName} {
+		res, err := hc.Check(ctx, &healthpb.HealthCheckRequest{Service: name})
+		if err != nil || res.GetStatus() != healthpb.HealthCheckResponse_NOT_SERVING {
+			t.Errorf("health %q before the store: %v, %v; want NOT_SERVING", name, res.GetStatus(), err)
+		}
+	}
+	_, err := c.GetArtifactTypes(ctx, &pb.GetArtifactTypesRequest{})
+	wantCode(t, err, codes.Unavailable, "call before the store")
+
+	store, err := mlmd.Open(ctx, "sqlite", ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	svc.SetStore(store)
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go srv.WatchHealth(wctx, server.PingProbe(store.DB()), 50*time.Millisecond, time.Second)
+	waitHealth(t, hc, healthpb.HealthCheckResponse_SERVING, 5*time.Second)
+	if _, err := c.GetArtifactTypes(ctx, &pb.GetArtifactTypesRequest{}); err != nil {
+		t.Fatalf("call after SetStore: %v", err)
+	}
+}
+
+// waitHealth polls the health service until it reports want.
+func waitHealth(t *testing.T, hc healthpb.HealthClient, want healthpb.HealthCheckResponse_ServingStatus, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	var last healthpb.HealthCheckResponse_ServingStatus
+	for time.Now().Before(deadline) {
+		res, err := hc.Check(context.Background(), &healthpb.HealthCheckRequest{Service: server.ServiceName})
+		if err == nil {
+			last = res.GetStatus()
+			if last == want {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("health %v after %v, want %v", last, within, want)
+}
