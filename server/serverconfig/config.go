@@ -22,6 +22,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	pb "github.com/gomlmd/gomlmd/gen/mlmdpb"
+	"github.com/gomlmd/gomlmd/server"
 )
 
 // Source types accepted by --metadata_source_config_type.
@@ -57,6 +58,17 @@ type Config struct {
 	// Warnings are messages for the startup log about settings that are
 	// accepted but have no effect.
 	Warnings []string
+	// MetricsAddress is where the HTTP server of the Prometheus metrics
+	// listens (--metrics_port); empty means no metrics server.
+	MetricsAddress string
+	// Limits bound the work of one call (--max_request_ids, ...).
+	Limits server.Limits
+	// HealthInterval and HealthTimeout pace the health probe of the store
+	// (--health_check_interval, --health_check_timeout).
+	HealthInterval time.Duration
+	HealthTimeout  time.Duration
+	// OnOpenRetry, if set, is called by OpenStore before each retry.
+	OnOpenRetry func()
 
 	backend *Backend
 }
@@ -88,7 +100,18 @@ type flags struct {
 	logLevel        string
 	logFormat       string
 	mysqlPool       MySQLPool
+
+	mysqlPasswordFile string
+	metricsPort       int
+	limits            server.Limits
+	healthInterval    time.Duration
+	healthTimeout     time.Duration
+	version           bool
 }
+
+// PasswordEnv is the environment variable that may hold the MySQL password,
+// so it need not appear on the command line or in a config file.
+const PasswordEnv = "MLMD_MYSQL_PASSWORD"
 
 func newFlagSet(f *flags, out io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("mlmd-server", flag.ContinueOnError)
@@ -130,6 +153,13 @@ func newFlagSet(f *flags, out io.Writer) *flag.FlagSet {
 	fs.IntVar(&f.mysqlPool.MaxIdleConns, "mysql_max_idle_conns", 0, "most idle MySQL connections kept (0: the backend's default, 16)")
 	fs.DurationVar(&f.mysqlPool.ConnMaxLifetime, "mysql_conn_max_lifetime", 0, "close MySQL connections older than this (0: the backend's default, 3m)")
 	fs.DurationVar(&f.mysqlPool.ConnMaxIdleTime, "mysql_conn_max_idle_time", 0, "close MySQL connections idle for this long (0: the backend's default, 1m)")
+	fs.StringVar(&f.mysqlPasswordFile, "mysql_config_password_file", "", "file holding the MySQL password (trailing newline removed), e.g. a mounted Kubernetes secret; the environment variable "+PasswordEnv+" works too")
+	fs.IntVar(&f.metricsPort, "metrics_port", 0, "port of an HTTP server for Prometheus metrics at /metrics (0: no metrics server)")
+	fs.IntVar(&f.limits.MaxRequestIDs, "max_request_ids", server.DefaultMaxRequestIDs, "most ids, names or URIs in one request; larger requests fail with InvalidArgument (-1: no limit)")
+	fs.IntVar(&f.limits.MaxRequestNodes, "max_request_nodes", server.DefaultMaxRequestNodes, "most artifacts, executions, contexts, events or types in one request; larger requests fail with InvalidArgument (-1: no limit)")
+	fs.DurationVar(&f.healthInterval, "health_check_interval", 5*time.Second, "how often the gRPC health service probes the database")
+	fs.DurationVar(&f.healthTimeout, "health_check_timeout", 2*time.Second, "how long one probe of the database may take before health turns NOT_SERVING")
+	fs.BoolVar(&f.version, "version", false, "print the version and exit")
 	return fs
 }
 
@@ -137,12 +167,27 @@ func newFlagSet(f *flags, out io.Writer) *flag.FlagSet {
 func Usage(w io.Writer) {
 	var f flags
 	fs := newFlagSet(&f, w)
-	fmt.Fprintf(w, "Usage: mlmd-server [flags]\n\nServes MLMD's gRPC API (ml_metadata.MetadataStoreService).\n\nFlags:\n")
+	fmt.Fprint(w, `Usage: mlmd-server [flags]
+
+Serves MLMD's gRPC API (ml_metadata.MetadataStoreService), the gRPC health
+service and server reflection on one port.
+
+With no flags it serves an in-memory SQLite store on 0.0.0.0:8080: nothing
+is kept when it stops. Give --mysql_config_host, --mysql_config_port and
+--mysql_config_database for MySQL/MariaDB, or
+--metadata_store_server_config_file for a text-format
+MetadataStoreServerConfig (MySQL, or SQLite with a file name).
+
+Flags:
+`)
 	fs.PrintDefaults()
 }
 
 // ErrHelp is returned by Load when -h or --help was given.
 var ErrHelp = flag.ErrHelp
+
+// ErrVersion is returned by Load when --version was given.
+var ErrVersion = errors.New("version requested")
 
 // Load parses the command line (without the program name) and checks the
 // resulting configuration, reading the config file if one is named. Errors
@@ -159,6 +204,9 @@ func Load(args []string) (*Config, error) {
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q (flags are --name=value)", fs.Arg(0))
 	}
+	if f.version {
+		return nil, ErrVersion
+	}
 	set := map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
 
@@ -167,6 +215,12 @@ func Load(args []string) (*Config, error) {
 		MySQLPool:         f.mysqlPool,
 		ShutdownTimeout:   f.shutdownTimeout,
 		LogFormat:         f.logFormat,
+		Limits:            f.limits,
+		HealthInterval:    f.healthInterval,
+		HealthTimeout:     f.healthTimeout,
+	}
+	if err := checkOwnFlags(&f, c); err != nil {
+		return nil, err
 	}
 
 	// Listening address.
@@ -264,6 +318,9 @@ func Load(args []string) (*Config, error) {
 	}
 
 	if err := checkServerConfig(c.Server); err != nil {
+		return nil, err
+	}
+	if err := applyPassword(&f, set, c.Server); err != nil {
 		return nil, err
 	}
 	if c.Server.GetConnectionConfig().GetFakeDatabase() != nil {
@@ -431,6 +488,58 @@ func checkServerConfig(sc *pb.MetadataStoreServerConfig) error {
 	}
 	if v := mo.GetDowngradeToSchemaVersion(); v >= 0 {
 		return fmt.Errorf("schema downgrade to version %d is not supported by gomlmd: it serves schema version 10 only; use MLMD's own tooling to downgrade", v)
+	}
+	return nil
+}
+
+// checkOwnFlags checks the flags of limits, metrics and health.
+func checkOwnFlags(f *flags, c *Config) error {
+	if f.metricsPort < 0 || f.metricsPort > 65535 {
+		return fmt.Errorf("--metrics_port %d is invalid: must be in 0..65535", f.metricsPort)
+	}
+	if f.metricsPort > 0 {
+		c.MetricsAddress = net.JoinHostPort("0.0.0.0", strconv.Itoa(f.metricsPort))
+	}
+	if f.limits.MaxRequestIDs == 0 || f.limits.MaxRequestIDs < -1 {
+		return fmt.Errorf("--max_request_ids %d is invalid: must be positive, or -1 for no limit", f.limits.MaxRequestIDs)
+	}
+	if f.limits.MaxRequestNodes == 0 || f.limits.MaxRequestNodes < -1 {
+		return fmt.Errorf("--max_request_nodes %d is invalid: must be positive, or -1 for no limit", f.limits.MaxRequestNodes)
+	}
+	if f.healthInterval <= 0 || f.healthTimeout <= 0 {
+		return fmt.Errorf("--health_check_interval and --health_check_timeout must be positive")
+	}
+	return nil
+}
+
+// applyPassword sets the MySQL password of sc from --mysql_config_password_file
+// or the environment variable PasswordEnv, when the password is not given
+// by --mysql_config_password or the config file.
+func applyPassword(f *flags, set map[string]bool, sc *pb.MetadataStoreServerConfig) error {
+	m := sc.GetConnectionConfig().GetMysql()
+	if f.mysqlPasswordFile != "" && set["mysql_config_password"] {
+		return errors.New("--mysql_config_password and --mysql_config_password_file cannot be set together")
+	}
+	if m == nil {
+		if f.mysqlPasswordFile != "" {
+			return errors.New("--mysql_config_password_file is set, but the database is not MySQL")
+		}
+		return nil
+	}
+	switch {
+	case f.mysqlPasswordFile != "":
+		if m.GetPassword() != "" {
+			return fmt.Errorf("--mysql_config_password_file is set, but the config file %s has a password already", f.configFile)
+		}
+		b, err := os.ReadFile(f.mysqlPasswordFile)
+		if err != nil {
+			return fmt.Errorf("--mysql_config_password_file: %w", err)
+		}
+		m.Password = proto.String(strings.TrimRight(string(b), "\r\n"))
+	case m.GetPassword() == "":
+		if pw, ok := os.LookupEnv(PasswordEnv); ok {
+			m.Password = proto.String(pw)
+		}
 	}
 	return nil
 }

@@ -216,7 +216,10 @@ func (c *Config) OpenStore(ctx context.Context, logger *slog.Logger) (*mlmd.Stor
 		if attempt >= c.ConnectionRetries || !retryable(err) || ctx.Err() != nil {
 			return nil, err
 		}
-		logger.Warn("cannot open the store; retrying", "database", b.Description, "attempt", attempt+1, "error", err)
+		logger.Warn("cannot open the store; retrying", "database", b.Description, "attempt", attempt+1, "pause", pause, "error", err)
+		if c.OnOpenRetry != nil {
+			c.OnOpenRetry()
+		}
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
