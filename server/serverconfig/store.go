@@ -2,6 +2,7 @@ package serverconfig
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -235,6 +236,17 @@ func (c *Config) OpenStore(ctx context.Context, logger *slog.Logger) (*mlmd.Stor
 // database is not reachable yet, or a lock conflict while the schema is
 // created.
 func retryable(err error) bool {
+	// The server's answers that no retry can change, whatever code the
+	// backend gives them.
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		switch me.Number {
+		case 1044, 1045, 1698: // access denied
+			return false
+		case 1049: // unknown database (skip_db_creation)
+			return false
+		}
+	}
 	switch mlmd.CodeOf(err) {
 	case mlmd.Aborted, mlmd.Unavailable:
 		return true
