@@ -62,13 +62,19 @@ type Options struct {
 	MaxRetries int
 	// Now, if set, replaces time.Now as the store's clock (for tests).
 	Now func() time.Time
+	// MaxResultRows bounds the nodes of one unpaged listing (GetArtifacts,
+	// GetArtifactsByType, ... without ListOptions): a listing that would
+	// return more fails with ResourceExhausted, asking for pages. 0 means
+	// no limit.
+	MaxResultRows int
 }
 
 // Store is an ML Metadata store: the portable type over a backend. It is
 // safe for concurrent use by many goroutines.
 type Store struct {
-	conn driver.Conn
-	now  func() time.Time
+	conn    driver.Conn
+	now     func() time.Time
+	maxRows int
 }
 
 // Open opens the store that dsn names with the backend registered as
@@ -117,6 +123,9 @@ func NewStore(conn driver.Conn, opts *Options) *Store {
 	s := &Store{conn: conn, now: time.Now}
 	if opts != nil && opts.Now != nil {
 		s.now = opts.Now
+	}
+	if opts != nil && opts.MaxResultRows > 0 {
+		s.maxRows = opts.MaxResultRows
 	}
 	return s
 }

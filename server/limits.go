@@ -26,6 +26,8 @@ const (
 	DefaultMaxRequestIDs = 100_000
 	// DefaultMaxRequestNodes is the default of Limits.MaxRequestNodes.
 	DefaultMaxRequestNodes = 10_000
+	// DefaultMaxResponseRows is the default of Limits.MaxResponseRows.
+	DefaultMaxResponseRows = 100_000
 )
 
 // Limits bound the work of one call of the MLMD service. The zero value
@@ -39,6 +41,20 @@ type Limits struct {
 	// contexts, events, attributions, edges, types) in one request, over
 	// all of its repeated fields (--max_request_nodes).
 	MaxRequestNodes int
+	// MaxResponseRows bounds the nodes of one unpaged listing
+	// (GetArtifacts, GetArtifactsByContext, ... without options); it is
+	// enforced by the store (mlmd.Options.MaxResultRows), and a listing
+	// over it fails with ResourceExhausted (--max_response_rows).
+	MaxResponseRows int
+}
+
+// StoreRows is the value for mlmd.Options.MaxResultRows: the limit on
+// unpaged listings, 0 for none.
+func (l Limits) StoreRows() int {
+	if l = l.withDefaults(); l.MaxResponseRows < 0 {
+		return 0
+	}
+	return l.MaxResponseRows
 }
 
 func (l Limits) withDefaults() Limits {
@@ -47,6 +63,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxRequestNodes == 0 {
 		l.MaxRequestNodes = DefaultMaxRequestNodes
+	}
+	if l.MaxResponseRows == 0 {
+		l.MaxResponseRows = DefaultMaxResponseRows
 	}
 	return l
 }
@@ -205,5 +224,5 @@ func envelopeDecoder(ctx context.Context, dec func(any) error) func(any) error {
 // String describes the limits for the startup log.
 func (l Limits) String() string {
 	l = l.withDefaults()
-	return fmt.Sprintf("max_request_ids=%d max_request_nodes=%d", l.MaxRequestIDs, l.MaxRequestNodes)
+	return fmt.Sprintf("max_request_ids=%d max_request_nodes=%d max_response_rows=%d", l.MaxRequestIDs, l.MaxRequestNodes, l.MaxResponseRows)
 }

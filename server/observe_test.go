@@ -285,3 +285,69 @@ func waitHealth(t *testing.T, hc healthpb.HealthClient, want healthpb.HealthChec
 	}
 	t.Fatalf("health %v after %v, want %v", last, within, want)
 }
+
+// TestResponseRowLimit: an unpaged listing over the store's row limit
+// fails with ResourceExhausted naming the flag, and is logged once with
+// that code; pages and smaller answers work.
+func TestResponseRowLimit(t *testing.T) {
+	ctx := context.Background()
+	store, err := mlmd.OpenWith(ctx, "sqlite", ":memory:", &mlmd.Options{MaxResultRows: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	var buf syncBuffer
+	_, conn := startWith(t, server.New(store), &server.Options{Logger: slog.New(slog.NewJSONHandler(&buf, nil))})
+	c := pb.NewMetadataStoreServiceClient(conn)
+	tid := ok(c.PutArtifactType(ctx, &pb.PutArtifactTypeRequest{ArtifactType: &pb.ArtifactType{Name: proto.String("A")}})).get(t).GetTypeId()
+	cid := ok(c.PutContexts(ctx, &pb.PutContextsRequest{Contexts: []*pb.Context{{TypeId: proto.Int64(
+		ok(c.PutContextType(ctx, &pb.PutContextTypeRequest{ContextType: &pb.ContextType{Name: proto.String("C")}})).get(t).GetTypeId()),
+		Name: proto.String("c")}}})).get(t).GetContextIds()[0]
+	put := func(n int) {
+		arts := make([]*pb.Artifact, n)
+		for i := range arts {
+			arts[i] = &pb.Artifact{TypeId: proto.Int64(tid)}
+		}
+		ids := ok(c.PutArtifacts(ctx, &pb.PutArtifactsRequest{Artifacts: arts})).get(t).GetArtifactIds()
+		var as []*pb.Attribution
+		for _, id := range ids {
+			as = append(as, &pb.Attribution{ArtifactId: proto.Int64(id), ContextId: proto.Int64(cid)})
+		}
+		ok(c.PutAttributionsAndAssociations(ctx, &pb.PutAttributionsAndAssociationsRequest{Attributions: as})).get(t)
+	}
+	put(5)
+	if got := len(ok(c.GetArtifacts(ctx, &pb.GetArtifactsRequest{})).get(t).GetArtifacts()); got != 5 {
+		t.Fatalf("GetArtifacts at the limit: %d artifacts, want 5", got)
+	}
+	put(1)
+	for name, call := range map[string]func() error{
+		"GetArtifacts": func() error { _, err := c.GetArtifacts(ctx, &pb.GetArtifactsRequest{}); return err },
+		"GetArtifactsByType": func() error {
+			_, err := c.GetArtifactsByType(ctx, &pb.GetArtifactsByTypeRequest{TypeName: proto.String("A")})
+			return err
+		},
+		"GetArtifactsByContext": func() error {
+			_, err := c.GetArtifactsByContext(ctx, &pb.GetArtifactsByContextRequest{ContextId: proto.Int64(cid)})
+			return err
+		},
+	} {
+		err := call()
+		wantCode(t, err, codes.ResourceExhausted, name)
+		if msg := status.Convert(err).Message(); !strings.Contains(msg, "more than 5 artifacts") || !strings.Contains(msg, "--max_response_rows") {
+			t.Errorf("%s: message %q does not name the limit and its flag", name, msg)
+		}
+	}
+	page := ok(c.GetArtifacts(ctx, &pb.GetArtifactsRequest{Options: &pb.ListOperationOptions{MaxResultSize: proto.Int32(100)}})).get(t)
+	if len(page.GetArtifacts()) != 6 {
+		t.Errorf("paged listing: %d artifacts, want 6", len(page.GetArtifacts()))
+	}
+	n := 0
+	for _, rec := range logLines(t, buf.String()) {
+		if rec["code"] == "ResourceExhausted" {
+			n++
+		}
+	}
+	if n != 3 {
+		t.Errorf("%d ResourceExhausted log records, want 3", n)
+	}
+}

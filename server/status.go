@@ -66,7 +66,11 @@ func toStatus(err error) error {
 			c = errcode.DeadlineExceeded
 		}
 	}
-	return &statusError{st: status.New(GRPCCode(c), errcode.Message(err)), cause: err}
+	msg := errcode.Message(err)
+	if c == errcode.ResourceExhausted {
+		msg += " (--max_response_rows)" // the store's only ResourceExhausted
+	}
+	return &statusError{st: status.New(GRPCCode(c), msg), cause: err}
 }
 
 // statusError is the gRPC status a client receives, with the full error

@@ -157,6 +157,7 @@ func newFlagSet(f *flags, out io.Writer) *flag.FlagSet {
 	fs.IntVar(&f.metricsPort, "metrics_port", 0, "port of an HTTP server for Prometheus metrics at /metrics (0: no metrics server)")
 	fs.IntVar(&f.limits.MaxRequestIDs, "max_request_ids", server.DefaultMaxRequestIDs, "most ids, names or URIs in one request; larger requests fail with InvalidArgument (-1: no limit)")
 	fs.IntVar(&f.limits.MaxRequestNodes, "max_request_nodes", server.DefaultMaxRequestNodes, "most artifacts, executions, contexts, events or types in one request; larger requests fail with InvalidArgument (-1: no limit)")
+	fs.IntVar(&f.limits.MaxResponseRows, "max_response_rows", server.DefaultMaxResponseRows, "most nodes in the answer of a listing without ListOperationOptions (GetArtifacts, GetArtifactsByContext, ...); larger answers fail with ResourceExhausted (-1: no limit)")
 	fs.DurationVar(&f.healthInterval, "health_check_interval", 5*time.Second, "how often the gRPC health service probes the database")
 	fs.DurationVar(&f.healthTimeout, "health_check_timeout", 2*time.Second, "how long one probe of the database may take before health turns NOT_SERVING")
 	fs.BoolVar(&f.version, "version", false, "print the version and exit")
@@ -505,6 +506,9 @@ func checkOwnFlags(f *flags, c *Config) error {
 	}
 	if f.limits.MaxRequestNodes == 0 || f.limits.MaxRequestNodes < -1 {
 		return fmt.Errorf("--max_request_nodes %d is invalid: must be positive, or -1 for no limit", f.limits.MaxRequestNodes)
+	}
+	if f.limits.MaxResponseRows == 0 || f.limits.MaxResponseRows < -1 {
+		return fmt.Errorf("--max_response_rows %d is invalid: must be positive, or -1 for no limit", f.limits.MaxResponseRows)
 	}
 	if f.healthInterval <= 0 || f.healthTimeout <= 0 {
 		return fmt.Errorf("--health_check_interval and --health_check_timeout must be positive")

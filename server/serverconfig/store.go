@@ -208,6 +208,7 @@ func (c *Config) OpenStore(ctx context.Context, logger *slog.Logger) (*mlmd.Stor
 	if logger == nil {
 		logger = slog.Default()
 	}
+	b.Options.MaxResultRows = c.Limits.StoreRows()
 	pause := 500 * time.Millisecond
 	for attempt := 0; ; attempt++ {
 		store, err := b.open(ctx)
