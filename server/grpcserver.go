@@ -99,6 +99,7 @@ func NewGRPCServer(svc *Service, opts *Options) *Server {
 	gs.RegisterService(limitedServiceDesc(), svc)
 	hs := health.NewServer()
 	srv := &Server{GRPC: gs, Health: hs, logger: logger, metrics: opts.Metrics}
+	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 	srv.setServing(svc.Ready())
 	healthpb.RegisterHealthServer(gs, hs)
 	reflection.Register(gs)

@@ -244,10 +244,13 @@ func TestNotReadyUntilStore(t *testing.T) {
 	ctx := context.Background()
 	hc := healthpb.NewHealthClient(conn)
 	c := pb.NewMetadataStoreServiceClient(conn)
-	for _, name := range []string{"", server.ServiceName} {
+	for name, want := range map[string]healthpb.HealthCheckResponse_ServingStatus{
+		"":                 healthpb.HealthCheckResponse_SERVING, // liveness: the process serves
+		server.ServiceName: healthpb.HealthCheckResponse_NOT_SERVING,
+	} {
 		res, err := hc.Check(ctx, &healthpb.HealthCheckRequest{Service: name})
-		if err != nil || res.GetStatus() != healthpb.HealthCheckResponse_NOT_SERVING {
-			t.Errorf("health %q before the store: %v, %v; want NOT_SERVING", name, res.GetStatus(), err)
+		if err != nil || res.GetStatus() != want {
+			t.Errorf("health %q before the store: %v, %v; want %v", name, res.GetStatus(), err, want)
 		}
 	}
 	_, err := c.GetArtifactTypes(ctx, &pb.GetArtifactTypesRequest{})

@@ -33,14 +33,16 @@ func (s *Service) unaryGate(ctx context.Context, req any, info *grpc.UnaryServer
 	return handler(ctx, req)
 }
 
-// setServing sets the health status of the server ("") and of the MLMD
-// service.
+// setServing sets the health status of the MLMD service, which says
+// whether its store answers (Kubernetes' readiness check). The status of
+// the server as a whole ("") says whether the process serves at all
+// (liveness): SERVING until shutdown, so that a database outage takes
+// replicas out of service without restarting them.
 func (s *Server) setServing(ok bool) {
 	st := healthpb.HealthCheckResponse_NOT_SERVING
 	if ok {
 		st = healthpb.HealthCheckResponse_SERVING
 	}
-	s.Health.SetServingStatus("", st)
 	s.Health.SetServingStatus(ServiceName, st)
 }
 
