@@ -448,6 +448,14 @@ func TestHealthFollowsTheDatabase(t *testing.T) {
 	if _, err := c.GetArtifactTypes(ctx, &pb.GetArtifactTypesRequest{}); err != nil {
 		t.Errorf("call after the database is back: %v", err)
 	}
+	// The MySQL driver's own messages (closing the connections the cut
+	// broke) are lines of the structured log, not "[mysql] ..." lines.
+	for _, line := range strings.Split(p.text(), "\n") {
+		if !strings.HasPrefix(line, "time=") || !strings.Contains(line, " level=") {
+			t.Errorf("log line outside the structured log: %q", line)
+		}
+	}
+	t.Logf("driver lines in the log: %d", strings.Count(p.text(), "component=mysql-driver"))
 }
 
 // vmHWM returns the peak resident memory of process pid in bytes.
