@@ -18,8 +18,8 @@ import (
 
 // TestCancelledCallStops: a call whose client gives up stops working on
 // the server soon after, instead of running to the end. The server's log
-// record of the call says how long the handler ran; it must be a small
-// part of what the whole call takes.
+// record of the call says how long the handler ran; it must be well under
+// what the whole call takes.
 func TestCancelledCallStops(t *testing.T) {
 	if testing.Short() {
 		t.Skip("stores 30,000 artifacts")
@@ -79,7 +79,7 @@ func TestCancelledCallStops(t *testing.T) {
 	}
 	ran := time.Duration(rec["duration"].(float64))
 	t.Logf("full call %v; cancelled after %v, the server stopped after %v (code %v)", full, deadline, ran, rec["code"])
-	if bound := deadline + full/4; ran > bound {
+	if bound := deadline + full/2; ran > bound {
 		t.Errorf("the server worked %v on a call cancelled after %v (full call %v), want under %v", ran, deadline, full, bound)
 	}
 }
