@@ -10,6 +10,7 @@ import (
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 
 	pb "github.com/gomlmd/gomlmd/gen/mlmdpb"
 	"github.com/gomlmd/gomlmd/mlmd"
@@ -81,5 +82,22 @@ func TestCancelledCallStops(t *testing.T) {
 	t.Logf("full call %v; cancelled after %v, the server stopped after %v (code %v)", full, deadline, ran, rec["code"])
 	if bound := deadline + full/2; ran > bound {
 		t.Errorf("the server worked %v on a call cancelled after %v (full call %v), want under %v", ran, deadline, full, bound)
+	}
+
+	// A write cancelled part way leaves nothing behind.
+	arts := make([]*pb.Artifact, 10_000)
+	for i := range arts {
+		arts[i] = &pb.Artifact{TypeId: proto.Int64(tid), Uri: proto.String(fmt.Sprint("s3://cancelled/", i))}
+	}
+	wctx, wcancel := context.WithTimeout(ctx, 20*time.Millisecond)
+	defer wcancel()
+	_, err = c.PutArtifacts(wctx, &pb.PutArtifactsRequest{Artifacts: arts})
+	if status.Code(err) != codes.DeadlineExceeded {
+		t.Fatalf("PutArtifacts with a 20ms deadline: %v, want DeadlineExceeded", err)
+	}
+	time.Sleep(full / 2) // let a server that did not stop finish
+	left, err := c.GetArtifactsByURI(ctx, &pb.GetArtifactsByURIRequest{Uris: []string{"s3://cancelled/0", "s3://cancelled/9999"}})
+	if err != nil || len(left.GetArtifacts()) != 0 {
+		t.Errorf("after the cancelled write: %d of its artifacts stored (%v), want none", len(left.GetArtifacts()), err)
 	}
 }
