@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -343,11 +344,13 @@ func TestPasswordFromEnvAndFile(t *testing.T) {
 
 // proxy forwards TCP connections to a backend until it is cut: then it
 // closes every connection and refuses new ones, as a database that went
-// away; mend brings it back on the same port.
+// away; mend brings it back on the same port. While frozen it swallows
+// everything in both directions, as a black-holed network.
 type proxy struct {
 	t       *testing.T
 	addr    string
 	backend string
+	frozen  atomic.Bool
 
 	mu    sync.Mutex
 	lis   net.Listener
@@ -394,10 +397,26 @@ func (p *proxy) mend() {
 			p.mu.Lock()
 			p.conns = append(p.conns, c, b)
 			p.mu.Unlock()
-			go func() { io.Copy(b, c); b.Close() }()
-			go func() { io.Copy(c, b); c.Close() }()
+			go func() { p.pipe(b, c); b.Close() }()
+			go func() { p.pipe(c, b); c.Close() }()
 		}
 	}()
+}
+
+// pipe copies from src to dst, dropping what it reads while p is frozen.
+func (p *proxy) pipe(dst, src net.Conn) {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 && !p.frozen.Load() {
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
 }
 
 func (p *proxy) cut() {
@@ -448,6 +467,24 @@ func TestHealthFollowsTheDatabase(t *testing.T) {
 	if _, err := c.GetArtifactTypes(ctx, &pb.GetArtifactTypesRequest{}); err != nil {
 		t.Errorf("call after the database is back: %v", err)
 	}
+	// A black-holed database: connections stay open and nothing comes back.
+	// The probe times out, health turns NOT_SERVING, and a call with a
+	// deadline ends at its deadline.
+	px.frozen.Store(true)
+	waitHealth(t, conn, healthpb.HealthCheckResponse_NOT_SERVING, 5*time.Second)
+	start = time.Now()
+	dctx, dcancel := context.WithTimeout(context.Background(), time.Second)
+	defer dcancel()
+	_, err = c.GetArtifactTypes(dctx, &pb.GetArtifactTypesRequest{})
+	if status.Code(err) != codes.DeadlineExceeded || time.Since(start) > 3*time.Second {
+		t.Errorf("call with a 1s deadline to a black-holed database: %v after %v", err, time.Since(start))
+	}
+	px.frozen.Store(false)
+	waitHealth(t, conn, healthpb.HealthCheckResponse_SERVING, 20*time.Second)
+	if _, err := c.GetArtifactTypes(ctx, &pb.GetArtifactTypesRequest{}); err != nil {
+		t.Errorf("call after the network is back: %v", err)
+	}
+
 	// The MySQL driver's own messages (closing the connections the cut
 	// broke) are lines of the structured log, not "[mysql] ..." lines.
 	for _, line := range strings.Split(p.text(), "\n") {
