@@ -15,6 +15,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 
 	"google.golang.org/protobuf/encoding/protojson"
@@ -446,6 +447,25 @@ func mapSlice[T, U any](in []T, f func(T) U) []U {
 		out[i] = f(v)
 	}
 	return out
+}
+
+// mapSliceCtx is mapSlice for the nodes of an answer, which may be many:
+// it stops with ctx's error when the call is cancelled or past its
+// deadline, checking every 1024 elements.
+func mapSliceCtx[T, U any](ctx context.Context, in []T, f func(T) U) ([]U, error) {
+	if len(in) == 0 {
+		return nil, nil
+	}
+	out := make([]U, len(in))
+	for i, v := range in {
+		if i%1024 == 1023 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		out[i] = f(v)
+	}
+	return out, nil
 }
 
 // mapSliceErr applies f to every element of in and stops at the first error.

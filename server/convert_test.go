@@ -1,6 +1,8 @@
 package server
 
 import (
+	"context"
+	"errors"
 	"math"
 	"reflect"
 	"strings"
@@ -464,5 +466,21 @@ func TestHasUnknownField(t *testing.T) {
 	}
 	if hasUnknownField(&pb.GetArtifactsByURIRequest{Uris: []string{"x"}}, 1) {
 		t.Error("field 1 found in a clean request")
+	}
+}
+
+func TestMapSliceCtxStops(t *testing.T) {
+	in := make([]int, 100_000)
+	calls := 0
+	f := func(v int) int { calls++; return v + 1 }
+	out, err := mapSliceCtx(context.Background(), in, f)
+	if err != nil || len(out) != len(in) || out[99_999] != 1 {
+		t.Fatalf("live context: %d results, %v", len(out), err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	calls = 0
+	if _, err := mapSliceCtx(ctx, in, f); !errors.Is(err, context.Canceled) || calls > 1024 {
+		t.Errorf("cancelled context: %v after %d conversions, want Canceled within 1024", err, calls)
 	}
 }
