@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -234,7 +235,14 @@ func silentListener(t *testing.T) string {
 // calls at once with Unavailable, and stops on SIGTERM.
 func TestSilentDatabase(t *testing.T) {
 	host, port, _ := net.SplitHostPort(silentListener(t))
-	p := startProc(t, sharedServer(t), nil, "--mysql_config_host="+host, "--mysql_config_port="+port, "--mysql_config_database=mlmd")
+	ml, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metricsPort := strconv.Itoa(ml.Addr().(*net.TCPAddr).Port)
+	ml.Close()
+	p := startProc(t, sharedServer(t), nil, "--mysql_config_host="+host, "--mysql_config_port="+port, "--mysql_config_database=mlmd",
+		"--metrics_port="+metricsPort)
 	if p.addr == "" {
 		t.Fatalf("server did not listen:\n%s", p.text())
 	}
@@ -247,9 +255,25 @@ func TestSilentDatabase(t *testing.T) {
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	_, err := pb.NewMetadataStoreServiceClient(conn).GetArtifactTypes(ctx, &pb.GetArtifactTypesRequest{})
+	_, err = pb.NewMetadataStoreServiceClient(conn).GetArtifactTypes(ctx, &pb.GetArtifactTypesRequest{})
 	if status.Code(err) != codes.Unavailable || time.Since(start) > 2*time.Second {
 		t.Errorf("call: %v after %v, want Unavailable at once", err, time.Since(start))
+	}
+	// The metrics server counts the call and says the store is not ready.
+	res, err := http.Get("http://127.0.0.1:" + metricsPort + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	for _, want := range []string{
+		`mlmd_server_calls_total{code="Unavailable",method="/ml_metadata.MetadataStoreService/GetArtifactTypes"} 1`,
+		"mlmd_store_ready 0",
+		"go_goroutines ",
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("metrics lack %q", want)
+		}
 	}
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
