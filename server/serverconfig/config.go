@@ -22,7 +22,6 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	pb "github.com/gomlmd/gomlmd/gen/mlmdpb"
-	"github.com/gomlmd/gomlmd/server"
 )
 
 // Source types accepted by --metadata_source_config_type.
@@ -52,23 +51,13 @@ type Config struct {
 	MySQLPool MySQLPool
 	// ShutdownTimeout bounds the graceful shutdown on SIGTERM/SIGINT.
 	ShutdownTimeout time.Duration
+	Operation
 	// LogLevel and LogFormat ("text" or "json") configure the logger.
 	LogLevel  slog.Level
 	LogFormat string
 	// Warnings are messages for the startup log about settings that are
 	// accepted but have no effect.
 	Warnings []string
-	// MetricsAddress is where the HTTP server of the Prometheus metrics
-	// listens (--metrics_port); empty means no metrics server.
-	MetricsAddress string
-	// Limits bound the work of one call (--max_request_ids, ...).
-	Limits server.Limits
-	// HealthInterval and HealthTimeout pace the health probe of the store
-	// (--health_check_interval, --health_check_timeout).
-	HealthInterval time.Duration
-	HealthTimeout  time.Duration
-	// OnOpenRetry, if set, is called by OpenStore before each retry.
-	OnOpenRetry func()
 
 	backend *Backend
 }
@@ -80,6 +69,7 @@ type flags struct {
 	sourceConfigType     string
 	configFile           string
 	connectionRetries    int
+	ops                  opsFlags
 
 	mysqlHost     string
 	mysqlPort     int
@@ -100,22 +90,12 @@ type flags struct {
 	logLevel        string
 	logFormat       string
 	mysqlPool       MySQLPool
-
-	mysqlPasswordFile string
-	metricsPort       int
-	limits            server.Limits
-	healthInterval    time.Duration
-	healthTimeout     time.Duration
-	version           bool
 }
-
-// PasswordEnv is the environment variable that may hold the MySQL password,
-// so it need not appear on the command line or in a config file.
-const PasswordEnv = "MLMD_MYSQL_PASSWORD"
 
 func newFlagSet(f *flags, out io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("mlmd-server", flag.ContinueOnError)
 	fs.SetOutput(out)
+	f.ops.register(fs)
 
 	// The flags of MLMD's metadata_store_server, with its defaults.
 	fs.IntVar(&f.grpcPort, "grpc_port", 8080, "port to listen on for gRPC")
@@ -153,14 +133,6 @@ func newFlagSet(f *flags, out io.Writer) *flag.FlagSet {
 	fs.IntVar(&f.mysqlPool.MaxIdleConns, "mysql_max_idle_conns", 0, "most idle MySQL connections kept (0: the backend's default, 16)")
 	fs.DurationVar(&f.mysqlPool.ConnMaxLifetime, "mysql_conn_max_lifetime", 0, "close MySQL connections older than this (0: the backend's default, 3m)")
 	fs.DurationVar(&f.mysqlPool.ConnMaxIdleTime, "mysql_conn_max_idle_time", 0, "close MySQL connections idle for this long (0: the backend's default, 1m)")
-	fs.StringVar(&f.mysqlPasswordFile, "mysql_config_password_file", "", "file holding the MySQL password (trailing newline removed), e.g. a mounted Kubernetes secret; the environment variable "+PasswordEnv+" works too")
-	fs.IntVar(&f.metricsPort, "metrics_port", 0, "port of an HTTP server for Prometheus metrics at /metrics (0: no metrics server)")
-	fs.IntVar(&f.limits.MaxRequestIDs, "max_request_ids", server.DefaultMaxRequestIDs, "most ids, names or URIs in one request; larger requests fail with InvalidArgument (-1: no limit)")
-	fs.IntVar(&f.limits.MaxRequestNodes, "max_request_nodes", server.DefaultMaxRequestNodes, "most artifacts, executions, contexts, events or types in one request; larger requests fail with InvalidArgument (-1: no limit)")
-	fs.IntVar(&f.limits.MaxResponseRows, "max_response_rows", server.DefaultMaxResponseRows, "most nodes in the answer of a listing without ListOperationOptions (GetArtifacts, GetArtifactsByContext, ...); larger answers fail with ResourceExhausted (-1: no limit)")
-	fs.DurationVar(&f.healthInterval, "health_check_interval", 5*time.Second, "how often the gRPC health service probes the database")
-	fs.DurationVar(&f.healthTimeout, "health_check_timeout", 2*time.Second, "how long one probe of the database may take before health turns NOT_SERVING")
-	fs.BoolVar(&f.version, "version", false, "print the version and exit")
 	return fs
 }
 
@@ -205,7 +177,7 @@ func Load(args []string) (*Config, error) {
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q (flags are --name=value)", fs.Arg(0))
 	}
-	if f.version {
+	if f.ops.version {
 		return nil, ErrVersion
 	}
 	set := map[string]bool{}
@@ -216,13 +188,12 @@ func Load(args []string) (*Config, error) {
 		MySQLPool:         f.mysqlPool,
 		ShutdownTimeout:   f.shutdownTimeout,
 		LogFormat:         f.logFormat,
-		Limits:            f.limits,
-		HealthInterval:    f.healthInterval,
-		HealthTimeout:     f.healthTimeout,
 	}
-	if err := checkOwnFlags(&f, c); err != nil {
+	op, err := f.ops.config()
+	if err != nil {
 		return nil, err
 	}
+	c.Operation = op
 
 	// Listening address.
 	if f.listenAddress != "" {
@@ -321,9 +292,6 @@ func Load(args []string) (*Config, error) {
 	if err := checkServerConfig(c.Server); err != nil {
 		return nil, err
 	}
-	if err := applyPassword(&f, set, c.Server); err != nil {
-		return nil, err
-	}
 	if c.Server.GetConnectionConfig().GetFakeDatabase() != nil {
 		c.Warnings = append(c.Warnings, "using an in-memory database: metadata is lost when the server stops")
 	}
@@ -333,6 +301,9 @@ func Load(args []string) (*Config, error) {
 		}
 	} else if m.GetSocket() != "" && !usesSocket(m) {
 		c.Warnings = append(c.Warnings, fmt.Sprintf("connection_config.mysql.socket is ignored: host %q is set, so the connection uses TCP, as in MLMD (leave host empty or \"localhost\" to use the socket)", m.GetHost()))
+	}
+	if err := f.ops.applyPassword(c.Server, set["mysql_config_password"], f.configFile); err != nil {
+		return nil, err
 	}
 	if _, err := c.Backend(); err != nil {
 		return nil, err
@@ -489,61 +460,6 @@ func checkServerConfig(sc *pb.MetadataStoreServerConfig) error {
 	}
 	if v := mo.GetDowngradeToSchemaVersion(); v >= 0 {
 		return fmt.Errorf("schema downgrade to version %d is not supported by gomlmd: it serves schema version 10 only; use MLMD's own tooling to downgrade", v)
-	}
-	return nil
-}
-
-// checkOwnFlags checks the flags of limits, metrics and health.
-func checkOwnFlags(f *flags, c *Config) error {
-	if f.metricsPort < 0 || f.metricsPort > 65535 {
-		return fmt.Errorf("--metrics_port %d is invalid: must be in 0..65535", f.metricsPort)
-	}
-	if f.metricsPort > 0 {
-		c.MetricsAddress = net.JoinHostPort("0.0.0.0", strconv.Itoa(f.metricsPort))
-	}
-	if f.limits.MaxRequestIDs == 0 || f.limits.MaxRequestIDs < -1 {
-		return fmt.Errorf("--max_request_ids %d is invalid: must be positive, or -1 for no limit", f.limits.MaxRequestIDs)
-	}
-	if f.limits.MaxRequestNodes == 0 || f.limits.MaxRequestNodes < -1 {
-		return fmt.Errorf("--max_request_nodes %d is invalid: must be positive, or -1 for no limit", f.limits.MaxRequestNodes)
-	}
-	if f.limits.MaxResponseRows == 0 || f.limits.MaxResponseRows < -1 {
-		return fmt.Errorf("--max_response_rows %d is invalid: must be positive, or -1 for no limit", f.limits.MaxResponseRows)
-	}
-	if f.healthInterval <= 0 || f.healthTimeout <= 0 {
-		return fmt.Errorf("--health_check_interval and --health_check_timeout must be positive")
-	}
-	return nil
-}
-
-// applyPassword sets the MySQL password of sc from --mysql_config_password_file
-// or the environment variable PasswordEnv, when the password is not given
-// by --mysql_config_password or the config file.
-func applyPassword(f *flags, set map[string]bool, sc *pb.MetadataStoreServerConfig) error {
-	m := sc.GetConnectionConfig().GetMysql()
-	if f.mysqlPasswordFile != "" && set["mysql_config_password"] {
-		return errors.New("--mysql_config_password and --mysql_config_password_file cannot be set together")
-	}
-	if m == nil {
-		if f.mysqlPasswordFile != "" {
-			return errors.New("--mysql_config_password_file is set, but the database is not MySQL")
-		}
-		return nil
-	}
-	switch {
-	case f.mysqlPasswordFile != "":
-		if m.GetPassword() != "" {
-			return fmt.Errorf("--mysql_config_password_file is set, but the config file %s has a password already", f.configFile)
-		}
-		b, err := os.ReadFile(f.mysqlPasswordFile)
-		if err != nil {
-			return fmt.Errorf("--mysql_config_password_file: %w", err)
-		}
-		m.Password = proto.String(strings.TrimRight(string(b), "\r\n"))
-	case m.GetPassword() == "":
-		if pw, ok := os.LookupEnv(PasswordEnv); ok {
-			m.Password = proto.String(pw)
-		}
 	}
 	return nil
 }
