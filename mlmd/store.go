@@ -72,9 +72,8 @@ type Options struct {
 // Store is an ML Metadata store: the portable type over a backend. It is
 // safe for concurrent use by many goroutines.
 type Store struct {
-	conn    driver.Conn
-	now     func() time.Time
-	maxRows int
+	conn driver.Conn
+	now  func() time.Time
 }
 
 // Open opens the store that dsn names with the backend registered as
@@ -125,7 +124,7 @@ func NewStore(conn driver.Conn, opts *Options) *Store {
 		s.now = opts.Now
 	}
 	if opts != nil && opts.MaxResultRows > 0 {
-		s.maxRows = opts.MaxResultRows
+		s.conn = rowLimitConn{conn, opts.MaxResultRows}
 	}
 	return s
 }
