@@ -189,11 +189,6 @@ func Load(args []string) (*Config, error) {
 		ShutdownTimeout:   f.shutdownTimeout,
 		LogFormat:         f.logFormat,
 	}
-	op, err := f.ops.config()
-	if err != nil {
-		return nil, err
-	}
-	c.Operation = op
 
 	// Listening address.
 	if f.listenAddress != "" {
@@ -213,6 +208,11 @@ func Load(args []string) (*Config, error) {
 	if f.shutdownTimeout <= 0 {
 		return nil, fmt.Errorf("--shutdown_timeout %v must be positive", f.shutdownTimeout)
 	}
+	op, err := f.ops.config()
+	if err != nil {
+		return nil, err
+	}
+	c.Operation = op
 	if err := c.LogLevel.UnmarshalText([]byte(f.logLevel)); err != nil {
 		return nil, fmt.Errorf("--log_level %q: want debug, info, warn or error", f.logLevel)
 	}
