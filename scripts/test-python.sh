@@ -24,11 +24,12 @@ trap cleanup EXIT
 
 go build -o "$work/mlmd-server" ./cmd/mlmd-server
 port="$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
-"$work/mlmd-server" --listen_address="127.0.0.1:$port" --log_level=warn 2>"$work/server.log" &
+"$work/mlmd-server" --listen_address="127.0.0.1:$port" 2>"$work/server.log" &
 pid=$!
 
+# The server listens at once and answers once its store is open.
 for _ in $(seq 1 100); do
-	if "$py" -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2).close()" 2>/dev/null; then
+	if grep -q 'msg="the store is open"' "$work/server.log"; then
 		break
 	fi
 	kill -0 "$pid" 2>/dev/null || { echo "test-python: mlmd-server exited:" >&2; cat "$work/server.log" >&2; exit 1; }
