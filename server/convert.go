@@ -163,11 +163,11 @@ func artifactTypeToPB(t mlmd.ArtifactType) *pb.ArtifactType {
 func executionTypeFromPB(t *pb.ExecutionType) (mlmd.ExecutionType, error) {
 	in, err := structTypeToJSON(t.GetInputType())
 	if err != nil {
-		return mlmd.ExecutionType{}, errcode.Wrap(errcode.InvalidArgument, err, "execution type %q: input_type", t.GetName())
+		return mlmd.ExecutionType{}, errcode.New(errcode.InvalidArgument, "execution type %q: input_type: %v", t.GetName(), err)
 	}
 	out, err := structTypeToJSON(t.GetOutputType())
 	if err != nil {
-		return mlmd.ExecutionType{}, errcode.Wrap(errcode.InvalidArgument, err, "execution type %q: output_type", t.GetName())
+		return mlmd.ExecutionType{}, errcode.New(errcode.InvalidArgument, "execution type %q: output_type: %v", t.GetName(), err)
 	}
 	return mlmd.ExecutionType{
 		ID:          t.GetId(),

@@ -354,3 +354,21 @@ func TestResponseRowLimit(t *testing.T) {
 		t.Errorf("%d ResourceExhausted log records, want 3", n)
 	}
 }
+
+// TestClientMistakesKeepTheirDetail: a client's own mistake comes back
+// with what is wrong with it (a filter query's position and problem), not
+// only its code.
+func TestClientMistakesKeepTheirDetail(t *testing.T) {
+	store, err := mlmd.Open(context.Background(), "sqlite", ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	_, conn := startWith(t, server.New(store), &server.Options{Logger: slog.New(slog.DiscardHandler)})
+	_, err = pb.NewMetadataStoreServiceClient(conn).GetArtifacts(context.Background(), &pb.GetArtifactsRequest{
+		Options: &pb.ListOperationOptions{FilterQuery: proto.String("nmae = 'x'")}})
+	wantCode(t, err, codes.InvalidArgument, "bad filter query")
+	if msg := status.Convert(err).Message(); !strings.Contains(msg, "1:1") || !strings.Contains(msg, "nmae") {
+		t.Errorf("message %q does not say where and what the problem is", msg)
+	}
+}

@@ -189,14 +189,22 @@ func Of(err error) Code {
 // without the text of causes that are not *Error (a database driver's
 // error, which may name hosts, schemas or SQL). Causes stay available to
 // Error() and errors.Is/As for the server's own log. An error with no
-// *Error in its chain gives a generic message naming its code, e.g.
+// *Error in its chain (and no ClientMessager) gives a generic message naming its code, e.g.
 // "internal error" or "deadline exceeded".
 func Message(err error) string {
 	c := Of(err)
 	var parts []string
 	for err != nil {
+		if p, ok := err.(ClientMessager); ok {
+			parts = append(parts, p.ClientMessage())
+			break
+		}
 		var e *Error
 		if !errors.As(err, &e) {
+			var p ClientMessager
+			if errors.As(err, &p) {
+				parts = append(parts, p.ClientMessage())
+			}
 			break
 		}
 		if e.msg != "" {
@@ -208,6 +216,14 @@ func Message(err error) string {
 		return genericMessage(c)
 	}
 	return strings.Join(parts, ": ")
+}
+
+// ClientMessager is implemented by errors that are not *Error but whose
+// text is meant for the client, such as a filter query's syntax error with
+// its position: Message includes ClientMessage() when it meets one in the
+// chain.
+type ClientMessager interface {
+	ClientMessage() string
 }
 
 // genericMessage is the client message of an error that carries no

@@ -20,6 +20,7 @@ func TestMessage(t *testing.T) {
 		{"annotations kept", Annotate(Wrap(Internal, driverErr, "sqlstore: insert contexts"), "mlmd: put contexts"), "mlmd: put contexts: sqlstore: insert contexts"},
 		{"fmt wrapper around a coded error", fmt.Errorf("outer %s: %w", "db01:3306", New(InvalidArgument, "bad id")), "bad id"},
 		{"empty message uses the code", Wrap(AlreadyExists, driverErr, ""), "already exists"},
+		{"client message of a cause", Annotate(Annotate(clientErr{}, "invalid filter query"), "mlmd: GetArtifacts"), "mlmd: GetArtifacts: invalid filter query: 1:7: unknown field"},
 		{"context cancel", context.Canceled, "the call was cancelled"},
 		{"deadline", fmt.Errorf("query: %w", context.DeadlineExceeded), "the call's deadline was exceeded"},
 	}
@@ -31,3 +32,8 @@ func TestMessage(t *testing.T) {
 		})
 	}
 }
+
+type clientErr struct{}
+
+func (clientErr) Error() string         { return "1:7: unknown field" }
+func (clientErr) ClientMessage() string { return "1:7: unknown field" }
