@@ -2,6 +2,7 @@ package mlmd
 
 import (
 	"context"
+	"database/sql"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -64,6 +65,11 @@ type Options struct {
 	MaxRetries int
 	// Now, if set, replaces time.Now as the store's clock (for tests).
 	Now func() time.Time
+	// MaxResultRows bounds the nodes of one unpaged listing (GetArtifacts,
+	// GetArtifactsByType, ... without ListOptions): a listing that would
+	// return more fails with ResourceExhausted, asking for pages. 0 means
+	// no limit.
+	MaxResultRows int
 }
 
 // Store is an ML Metadata store: the portable type over a backend. It is
@@ -144,6 +150,9 @@ func NewStore(conn driver.Conn, opts *Options) *Store {
 	if opts != nil && opts.Now != nil {
 		s.now = opts.Now
 	}
+	if opts != nil && opts.MaxResultRows > 0 {
+		s.conn = rowLimitConn{conn, opts.MaxResultRows}
+	}
 	return s
 }
 
@@ -158,3 +167,13 @@ func (s *Store) Close() error {
 
 // nowMillis returns the store clock in milliseconds since the epoch.
 func (s *Store) nowMillis() int64 { return s.now().UnixMilli() }
+
+// DB returns the connection pool of the store's backend, or nil if the
+// backend has none. It is meant for health checks and pool statistics
+// (sql.DB.Stats); queries must go through the Store.
+func (s *Store) DB() *sql.DB {
+	if p, ok := s.conn.(interface{ DB() *sql.DB }); ok {
+		return p.DB()
+	}
+	return nil
+}

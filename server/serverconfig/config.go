@@ -51,6 +51,7 @@ type Config struct {
 	MySQLPool MySQLPool
 	// ShutdownTimeout bounds the graceful shutdown on SIGTERM/SIGINT.
 	ShutdownTimeout time.Duration
+	Operation
 	// LogLevel and LogFormat ("text" or "json") configure the logger.
 	LogLevel  slog.Level
 	LogFormat string
@@ -68,6 +69,7 @@ type flags struct {
 	sourceConfigType     string
 	configFile           string
 	connectionRetries    int
+	ops                  opsFlags
 
 	mysqlHost     string
 	mysqlPort     int
@@ -93,6 +95,7 @@ type flags struct {
 func newFlagSet(f *flags, out io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("mlmd-server", flag.ContinueOnError)
 	fs.SetOutput(out)
+	f.ops.register(fs)
 
 	// The flags of MLMD's metadata_store_server, with its defaults.
 	fs.IntVar(&f.grpcPort, "grpc_port", 8080, "port to listen on for gRPC")
@@ -137,12 +140,27 @@ func newFlagSet(f *flags, out io.Writer) *flag.FlagSet {
 func Usage(w io.Writer) {
 	var f flags
 	fs := newFlagSet(&f, w)
-	fmt.Fprintf(w, "Usage: mlmd-server [flags]\n\nServes MLMD's gRPC API (ml_metadata.MetadataStoreService).\n\nFlags:\n")
+	fmt.Fprint(w, `Usage: mlmd-server [flags]
+
+Serves MLMD's gRPC API (ml_metadata.MetadataStoreService), the gRPC health
+service and server reflection on one port.
+
+With no flags it serves an in-memory SQLite store on 0.0.0.0:8080: nothing
+is kept when it stops. Give --mysql_config_host, --mysql_config_port and
+--mysql_config_database for MySQL/MariaDB, or
+--metadata_store_server_config_file for a text-format
+MetadataStoreServerConfig (MySQL, or SQLite with a file name).
+
+Flags:
+`)
 	fs.PrintDefaults()
 }
 
 // ErrHelp is returned by Load when -h or --help was given.
 var ErrHelp = flag.ErrHelp
+
+// ErrVersion is returned by Load when --version was given.
+var ErrVersion = errors.New("version requested")
 
 // Load parses the command line (without the program name) and checks the
 // resulting configuration, reading the config file if one is named. Errors
@@ -158,6 +176,9 @@ func Load(args []string) (*Config, error) {
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q (flags are --name=value)", fs.Arg(0))
+	}
+	if f.ops.version {
+		return nil, ErrVersion
 	}
 	set := map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
@@ -187,6 +208,11 @@ func Load(args []string) (*Config, error) {
 	if f.shutdownTimeout <= 0 {
 		return nil, fmt.Errorf("--shutdown_timeout %v must be positive", f.shutdownTimeout)
 	}
+	op, err := f.ops.config()
+	if err != nil {
+		return nil, err
+	}
+	c.Operation = op
 	if err := c.LogLevel.UnmarshalText([]byte(f.logLevel)); err != nil {
 		return nil, fmt.Errorf("--log_level %q: want debug, info, warn or error", f.logLevel)
 	}
@@ -276,6 +302,9 @@ func Load(args []string) (*Config, error) {
 		}
 	} else if m.GetSocket() != "" && !usesSocket(m) {
 		c.Warnings = append(c.Warnings, fmt.Sprintf("connection_config.mysql.socket is ignored: host %q is set, so the connection uses TCP, as in MLMD (leave host empty or \"localhost\" to use the socket)", m.GetHost()))
+	}
+	if err := f.ops.applyPassword(c.Server, set["mysql_config_password"], f.configFile); err != nil {
+		return nil, err
 	}
 	if _, err := c.Backend(); err != nil {
 		return nil, err
