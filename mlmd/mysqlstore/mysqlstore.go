@@ -134,9 +134,19 @@ func (Driver) Open(ctx context.Context, dsn string, opts *driver.OpenOptions) (d
 		return nil, dbError(probe, err, "connect to database %q", cfg.DBName)
 	}
 	d := idStrategy(server.version)
+	if d.galera, err = detectGalera(ctx, db); err != nil {
+		db.Close()
+		return nil, dbError(probe, err, "read wsrep_on of database %q", cfg.DBName)
+	}
 	if err := sqlstore.PrepareSchema(ctx, db, d, opts.SkipMigrations); err != nil {
 		db.Close()
 		return nil, errcode.Annotate(err, "mysqlstore: database %q", cfg.DBName)
+	}
+	if d.galera && !opts.SkipMigrations {
+		if err := prepareGalera(ctx, db, d); err != nil {
+			db.Close()
+			return nil, dbError(probe, err, "prepare database %q for Galera", cfg.DBName)
+		}
 	}
 	return sqlstore.New(sqlstore.Config{
 		DB:         db,
