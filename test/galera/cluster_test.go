@@ -253,3 +253,7 @@ func noDuplicates(t *testing.T, c *cluster, dbName string) {
 		}
 	}
 }
+
+// testingCI reports whether the tests run under CI, where a missing
+// cluster is a failure.
+func testingCI() bool { return os.Getenv("CI") != "" }
