@@ -96,6 +96,7 @@ type dsnOptions struct {
 	maxIdleConns    int
 	connMaxLifetime time.Duration
 	connMaxIdleTime time.Duration
+	failover        string // see paramFailover
 }
 
 // Open connects to the database that dsn names (see the package
@@ -272,8 +273,16 @@ func parseDSN(dsn string) (*mysql.Config, dsnOptions, error) {
 	take(paramMaxIdleConns, count(&own.maxIdleConns))
 	take(paramConnMaxLifetime, duration(&own.connMaxLifetime))
 	take(paramConnMaxIdleTime, duration(&own.connMaxIdleTime))
+	var failover []string
+	take(paramFailover, func(v string) (err error) { failover, err = parseFailover(v); own.failover = v; return err })
 	if err := errors.Join(errs...); err != nil {
 		return nil, own, err
+	}
+	if len(failover) > 0 {
+		if cfg.Net != "tcp" {
+			return nil, own, errcode.New(errcode.InvalidArgument, "mysqlstore: DSN parameter %s needs a tcp server address, not %s", paramFailover, cfg.Net)
+		}
+		cfg.DialFunc = failoverDialer(failover)
 	}
 	// UpdateType counts matched rows, not changed ones.
 	cfg.ClientFoundRows = true

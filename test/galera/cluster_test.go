@@ -81,6 +81,11 @@ func theCluster(t *testing.T) *cluster {
 // they started (wsrep_sync_wait=1), so a replica reads what another
 // replica acknowledged: the setting docs/scale-out.md recommends.
 func (c *cluster) dsn(i int, name string) string {
+	return c.dsnWith(i, name, nil)
+}
+
+// dsnWith is dsn with further DSN parameters.
+func (c *cluster) dsnWith(i int, name string, params map[string]string) string {
 	cfg := mysql.NewConfig()
 	cfg.User = "root"
 	cfg.Net = "tcp"
@@ -88,6 +93,9 @@ func (c *cluster) dsn(i int, name string) string {
 	cfg.DBName = name
 	cfg.Timeout = 5 * time.Second
 	cfg.Params = map[string]string{"wsrep_sync_wait": "1"}
+	for k, v := range params {
+		cfg.Params[k] = v
+	}
 	return cfg.FormatDSN()
 }
 
@@ -143,10 +151,11 @@ func (c *cluster) script(t *testing.T, args ...string) {
 
 // replica is an mlmd-server on a real loopback listener over one node.
 type replica struct {
-	node   int
-	store  *mlmd.Store
-	client pb.MetadataStoreServiceClient
-	stop   func()
+	node     int
+	failover bool // the DSN lists a failover server
+	store    *mlmd.Store
+	client   pb.MetadataStoreServiceClient
+	stop     func()
 }
 
 // startReplica opens the store on node i and serves it over gRPC until the

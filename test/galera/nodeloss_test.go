@@ -12,10 +12,12 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	pb "github.com/gomlmd/gomlmd/gen/mlmdpb"
+	"github.com/gomlmd/gomlmd/mlmd"
 )
 
 // outcome is the result of one call of TestNodeLoss.
 type outcome struct {
+	rep      int // index in reps
 	node     int
 	at       time.Time // when the answer came
 	code     codes.Code
@@ -29,7 +31,8 @@ type outcome struct {
 // succeeding, calls through node 2 fail with a retryable code (Unavailable
 // or Aborted) while it is down, the same replica succeeds again once the
 // node has rejoined (no restart of the replica), and every acknowledged
-// write is on every node.
+// write is on every node. A fourth replica on node 2 with node 3 as its
+// failover server keeps succeeding while node 2 is out.
 func TestNodeLoss(t *testing.T) {
 	c := theCluster(t)
 	if c.dir == "" {
@@ -41,6 +44,18 @@ func TestNodeLoss(t *testing.T) {
 	dbName := c.dbName(t)
 	reps := startReplicas(t, c, dbName)
 	const victim = 1 // node 2
+	// A fourth replica connects to node 2 too, but lists node 3 to fail
+	// over to (the failover DSN parameter).
+	func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		s, err := mlmd.Open(ctx, "mysql", c.dsnWith(victim, dbName, map[string]string{"failover": c.addrs[2]}))
+		if err != nil {
+			t.Fatalf("open the failover replica: %v", err)
+		}
+		reps = append(reps, serve(t, victim, s))
+		reps[3].failover = true
+	}()
 	killed := false
 	t.Cleanup(func() {
 		if killed {
@@ -64,7 +79,7 @@ func TestNodeLoss(t *testing.T) {
 		wg       sync.WaitGroup
 	)
 	const writersPerReplica = 3
-	for _, r := range reps {
+	for ri, r := range reps {
 		for wi := range writersPerReplica {
 			wg.Add(1)
 			go func() {
@@ -75,12 +90,12 @@ func TestNodeLoss(t *testing.T) {
 						return
 					default:
 					}
-					name := fmt.Sprintf("n%d-w%d-%d", r.node+1, wi, n)
+					name := fmt.Sprintf("r%d-w%d-%d", ri, wi, n)
 					cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 					res, err := r.client.PutExecution(cctx, &pb.PutExecutionRequest{Execution: &pb.Execution{
 						Name: proto.String(name), TypeId: proto.Int64(typeID), LastKnownState: pb.Execution_RUNNING.Enum()}})
 					cancel()
-					o := outcome{node: r.node, at: time.Now(), code: status.Code(err), err: err, execName: name}
+					o := outcome{rep: ri, node: r.node, at: time.Now(), code: status.Code(err), err: err, execName: name}
 					if err == nil {
 						o.execID = res.GetExecutionId()
 					} else {
@@ -110,7 +125,7 @@ func TestNodeLoss(t *testing.T) {
 		mu.Lock()
 		defer mu.Unlock()
 		for _, o := range outcomes {
-			if o.node == victim && o.err == nil && o.at.After(rejoinedAt) {
+			if o.rep == victim && o.err == nil && o.at.After(rejoinedAt) {
 				return true
 			}
 		}
@@ -129,11 +144,11 @@ func TestNodeLoss(t *testing.T) {
 	tallies := make([]tally, len(reps))
 	codesSeen := map[codes.Code]int{}
 	for _, o := range outcomes {
-		tl := &tallies[o.node]
+		tl := &tallies[o.rep]
 		switch {
 		case o.at.Before(killAt):
 			if o.err != nil {
-				t.Errorf("node %d before the kill: %v", o.node+1, o.err)
+				t.Errorf("replica %d before the kill: %v", o.rep+1, o.err)
 			}
 			tl.before++
 		case o.at.Before(rejoinedAt):
@@ -152,10 +167,10 @@ func TestNodeLoss(t *testing.T) {
 		if o.err != nil {
 			codesSeen[o.code]++
 			if o.code != codes.Unavailable && o.code != codes.Aborted {
-				t.Errorf("node %d at +%.1fs: %v; want a retryable code (Unavailable or Aborted)", o.node+1, o.at.Sub(killAt).Seconds(), o.err)
+				t.Errorf("replica %d at +%.1fs: %v; want a retryable code (Unavailable or Aborted)", o.rep+1, o.at.Sub(killAt).Seconds(), o.err)
 			}
 			if o.node != victim {
-				t.Errorf("node %d (not the killed one) at +%.1fs: %v", o.node+1, o.at.Sub(killAt).Seconds(), o.err)
+				t.Errorf("replica %d on node %d (not the killed one) at +%.1fs: %v", o.rep+1, o.node+1, o.at.Sub(killAt).Seconds(), o.err)
 			}
 			continue
 		}
@@ -164,16 +179,21 @@ func TestNodeLoss(t *testing.T) {
 		}
 	}
 	for i, tl := range tallies {
-		t.Logf("node %d: %d ok before the kill; while node %d was out: %d ok, %d failed; after it rejoined: %d ok, %d failed",
-			i+1, tl.before, victim+1, tl.downOK, tl.downErr, tl.afterOK, tl.afterErr)
-		if tl.before == 0 {
-			t.Errorf("node %d: no call succeeded before the kill", i+1)
+		r := reps[i]
+		what := fmt.Sprintf("replica %d (node %d)", i+1, r.node+1)
+		if r.failover {
+			what = fmt.Sprintf("replica %d (node %d, failing over to node 3)", i+1, r.node+1)
 		}
-		if i != victim && tl.downOK == 0 {
-			t.Errorf("node %d: no call succeeded while node %d was out", i+1, victim+1)
+		t.Logf("%s: %d ok before the kill; while node %d was out: %d ok, %d failed; after it rejoined: %d ok, %d failed",
+			what, tl.before, victim+1, tl.downOK, tl.downErr, tl.afterOK, tl.afterErr)
+		if tl.before == 0 {
+			t.Errorf("%s: no call succeeded before the kill", what)
+		}
+		if (r.node != victim || r.failover) && tl.downOK == 0 {
+			t.Errorf("%s: no call succeeded while node %d was out", what, victim+1)
 		}
 		if tl.afterOK == 0 {
-			t.Errorf("node %d: no call succeeded after node %d rejoined", i+1, victim+1)
+			t.Errorf("%s: no call succeeded after node %d rejoined", what, victim+1)
 		}
 	}
 	if tallies[victim].downErr == 0 {

@@ -427,3 +427,45 @@ func TestReplicasRacing(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchIDs puts artifacts many per call on each node: under
+// innodb_autoinc_lock_mode=2 and the cluster's auto_increment_increment
+// the ids of one statement are not consecutive, and each must still come
+// back as the id of its own artifact, on every node.
+func TestBatchIDs(t *testing.T) {
+	c := theCluster(t)
+	reps := startReplicas(t, c, c.dbName(t))
+	ctx := context.Background()
+	ack := newAcked()
+	gaps := 0
+	for _, r := range reps {
+		at, err := r.client.PutArtifactType(ctx, &pb.PutArtifactTypeRequest{ArtifactType: &pb.ArtifactType{Name: proto.String("system.Dataset")}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		arts := make([]*pb.Artifact, 20)
+		for i := range arts {
+			arts[i] = &pb.Artifact{TypeId: proto.Int64(at.GetTypeId()), Uri: proto.String(fmt.Sprintf("s3://ids/node%d/%d", r.node+1, i))}
+		}
+		res, err := r.client.PutArtifacts(ctx, &pb.PutArtifactsRequest{Artifacts: arts})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := res.GetArtifactIds()
+		if len(ids) != len(arts) {
+			t.Fatalf("node %d: %d ids for %d artifacts", r.node+1, len(ids), len(arts))
+		}
+		for i, id := range ids {
+			if i > 0 && id != ids[i-1]+1 {
+				gaps++
+			}
+			if err := ack.add(ack.artifacts, id, arts[i].GetUri()); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if gaps == 0 {
+		t.Error("every batch got consecutive ids: the cluster's auto_increment_increment is not in effect, the test proves nothing")
+	}
+	checkAcked(t, reps, ack)
+}
