@@ -33,6 +33,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -67,7 +68,7 @@ func main() {
 	var c config
 	flag.StringVar(&c.backend, "backend", "sqlite", "in-process server backend: sqlite or mysql")
 	flag.StringVar(&c.dsn, "dsn", os.Getenv("MLMD_MYSQL_DSN"), "mysql: server DSN without a database; a fresh database is created and dropped")
-	flag.StringVar(&c.addr, "addr", "", "load a running server at this loopback host:port instead of an in-process one")
+	flag.StringVar(&c.addr, "addr", "", "load a running server at this loopback host:port instead of an in-process one; several, comma-separated, share the clients round-robin (replicas over one database)")
 	flag.IntVar(&c.clients, "clients", 16, "concurrent clients")
 	flag.IntVar(&c.tasks, "tasks", 10, "tasks per pipeline run")
 	flag.IntVar(&c.runs, "runs", 0, "pipeline runs per client (0: until -duration is over)")
@@ -157,13 +158,18 @@ func run(ctx context.Context, c config) (*report, error) {
 		return nil, err
 	}
 	defer stop()
+	svcs := []api{svc}
 	if svc == nil {
-		conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
-		if err != nil {
-			return nil, err
+		svcs = nil
+		for _, a := range strings.Split(addr, ",") {
+			conn, err := grpc.NewClient(a, grpc.WithTransportCredentials(insecure.NewCredentials()))
+			if err != nil {
+				return nil, err
+			}
+			defer conn.Close()
+			svcs = append(svcs, pb.NewMetadataStoreServiceClient(conn))
 		}
-		defer conn.Close()
-		svc = pb.NewMetadataStoreServiceClient(conn)
+		svc = svcs[0]
 	}
 
 	// Warm up: the types exist before the clock starts.
@@ -180,7 +186,7 @@ func run(ctx context.Context, c config) (*report, error) {
 	errc := make(chan error, c.clients)
 	start := time.Now()
 	for i := range clients {
-		cl := &client{svc: svc, calls: map[string][]time.Duration{}, errors: map[string]int{}}
+		cl := &client{svc: svcs[i%len(svcs)], calls: map[string][]time.Duration{}, errors: map[string]int{}}
 		clients[i] = cl
 		wg.Add(1)
 		go func() {
@@ -218,12 +224,14 @@ func run(ctx context.Context, c config) (*report, error) {
 // started.
 func target(ctx context.Context, c config) (addr, label string, svc api, stop func(), err error) {
 	if c.addr != "" {
-		host, _, err := net.SplitHostPort(c.addr)
-		if err != nil {
-			return "", "", nil, nil, fmt.Errorf("-addr: %w", err)
-		}
-		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-			return "", "", nil, nil, fmt.Errorf("-addr %s is not a loopback address", c.addr)
+		for _, a := range strings.Split(c.addr, ",") {
+			host, _, err := net.SplitHostPort(a)
+			if err != nil {
+				return "", "", nil, nil, fmt.Errorf("-addr: %w", err)
+			}
+			if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+				return "", "", nil, nil, fmt.Errorf("-addr %s is not a loopback address", a)
+			}
 		}
 		return c.addr, "server at " + c.addr, nil, func() {}, nil
 	}
