@@ -62,6 +62,9 @@ type config struct {
 	duration time.Duration
 	// direct calls the service in process, without gRPC: the baseline.
 	direct bool
+	// keepGoing abandons a pipeline run after an Aborted call instead of
+	// stopping the load (multi-writer clusters give up on some conflicts).
+	keepGoing bool
 }
 
 func main() {
@@ -73,6 +76,7 @@ func main() {
 	flag.IntVar(&c.tasks, "tasks", 10, "tasks per pipeline run")
 	flag.IntVar(&c.runs, "runs", 0, "pipeline runs per client (0: until -duration is over)")
 	flag.DurationVar(&c.duration, "duration", 10*time.Second, "how long to generate load (upper bound)")
+	flag.BoolVar(&c.keepGoing, "keep-going", false, "after an Aborted call, count it and start the client's next pipeline run instead of stopping")
 	baseline := flag.Bool("baseline", true, "also run the same load against the service in process (no gRPC) and print the ratios")
 	flag.Parse()
 	rep, err := run(context.Background(), c)
@@ -103,12 +107,13 @@ func printRatios(w io.Writer, grpcRep, base *report) {
 
 // report holds the measurements of one load test.
 type report struct {
-	label   string
-	clients int
-	runs    int
-	elapsed time.Duration
-	calls   map[string][]time.Duration
-	errors  map[string]int
+	label     string
+	clients   int
+	runs      int
+	abandoned int // runs given up after an Aborted call (-keep-going)
+	elapsed   time.Duration
+	calls     map[string][]time.Duration
+	errors    map[string]int
 }
 
 func (r *report) total() (n int, all []time.Duration) {
@@ -134,6 +139,9 @@ func (r *report) print(w io.Writer) {
 	fmt.Fprintf(w, "%s: %d clients, %d pipeline runs, %d calls in %v: %.0f calls/s, p50 %v, p99 %v\n",
 		r.label, r.clients, r.runs, n, r.elapsed.Round(time.Millisecond), float64(n)/r.elapsed.Seconds(),
 		percentile(all, 0.50).Round(time.Microsecond), percentile(all, 0.99).Round(time.Microsecond))
+	if r.abandoned > 0 {
+		fmt.Fprintf(w, "  %d pipeline runs abandoned after an Aborted call\n", r.abandoned)
+	}
 	methods := make([]string, 0, len(r.calls))
 	for m := range r.calls {
 		methods = append(methods, m)
@@ -192,7 +200,14 @@ func run(ctx context.Context, c config) (*report, error) {
 		go func() {
 			defer wg.Done()
 			for n := 0; (c.runs == 0 || n < c.runs) && time.Now().Before(deadline); n++ {
-				if err := cl.pipelineRun(rctx, fmt.Sprintf("run-%d-%d-%s", i, n, randomID()), c.tasks); err != nil {
+				err := cl.pipelineRun(rctx, fmt.Sprintf("run-%d-%d-%s", i, n, randomID()), c.tasks)
+				if c.keepGoing && status.Code(err) == codes.Aborted {
+					// Counted in the method's errors; a client runs
+					// its next pipeline run.
+					cl.abandoned++
+					continue
+				}
+				if err != nil {
 					errc <- err
 					return
 				}
@@ -209,6 +224,7 @@ func run(ctx context.Context, c config) (*report, error) {
 	rep := &report{label: label, clients: c.clients, elapsed: elapsed, calls: map[string][]time.Duration{}, errors: map[string]int{}}
 	for _, cl := range clients {
 		rep.runs += cl.runs
+		rep.abandoned += cl.abandoned
 		for m, ds := range cl.calls {
 			rep.calls[m] = append(rep.calls[m], ds...)
 		}
@@ -324,6 +340,8 @@ type client struct {
 	calls  map[string][]time.Duration
 	errors map[string]int
 	runs   int
+	// abandoned counts the runs given up after an Aborted call (keepGoing).
+	abandoned int
 }
 
 // timed runs one call and records its latency (and its error, if any).
