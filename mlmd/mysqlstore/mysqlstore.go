@@ -24,6 +24,9 @@
 //	max_idle_conns=N        most idle connections kept; default 16
 //	conn_max_lifetime=D     close connections older than D; default 3m
 //	conn_max_idle_time=D    close connections idle for D; default 1m
+//	failover=H:P,H:P        further servers a new connection tries, in
+//	                        order, when the DSN's does not accept it
+//	                        (nodes of a Galera cluster; see failover.go)
 //
 // Open removes them before connecting, and sets clientFoundRows (the
 // backend relies on it) and interpolateParams (one round trip per
