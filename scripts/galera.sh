@@ -51,7 +51,7 @@ cluster_address() {
 # client N ARGS... runs the mariadb client against node N over its socket.
 client() {
 	local n="$1"; shift
-	mariadb --no-defaults --protocol=socket -S "$(node_dir "$n")/sock" -u root "$@"
+	timeout 30 mariadb --no-defaults --protocol=socket -S "$(node_dir "$n")/sock" -u root --connect-timeout=5 "$@"
 }
 
 write_config() {
