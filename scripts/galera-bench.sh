@@ -5,7 +5,7 @@
 # replica, for DURATION; prints serverload's report and the cluster's
 # certification failures and brute-force aborts during each run.
 #
-#   scripts/galera-bench.sh DIR [CLIENTS_PER_REPLICA [DURATION [MODE]]]
+#   scripts/galera-bench.sh DIR [CLIENTS_PER_REPLICA [DURATION [MODE [SERVERLOAD_FLAGS...]]]]
 #
 # MODE "spread" (the default) puts replica i on node i: every node takes
 # writes. MODE "single" puts every replica on node 1, the single-writer
@@ -17,6 +17,8 @@ dir="${1:?usage: $0 DIR [CLIENTS_PER_REPLICA [DURATION]]}"
 per="${2:-8}"
 duration="${3:-15s}"
 mode="${4:-spread}"
+shift $(($# < 4 ? $# : 4))
+extra=("$@") # e.g. -names
 mapfile -t nodes < <(scripts/galera.sh addrs "$dir" | tr ',' '\n')
 bin="$(mktemp -d)"
 pids=()
@@ -67,7 +69,7 @@ for replicas in 1 2 3; do
 	done
 	cf0="$(status wsrep_local_cert_failures)"; bf0="$(status wsrep_local_bf_aborts)"; ws0="$(status wsrep_replicated)"
 	echo "=== $replicas replica(s) ($mode), $((per * replicas)) clients, $duration"
-	"$bin/serverload" -addr "$addrs" -clients $((per * replicas)) -duration "$duration" -baseline=false -keep-going
+	"$bin/serverload" -addr "$addrs" -clients $((per * replicas)) -duration "$duration" -baseline=false -keep-going "${extra[@]}"
 	cf1="$(status wsrep_local_cert_failures)"; bf1="$(status wsrep_local_bf_aborts)"; ws1="$(status wsrep_replicated)"
 	echo "write sets replicated: $((ws1 - ws0)), certification failures: $((cf1 - cf0)), brute-force aborts: $((bf1 - bf0))"
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done

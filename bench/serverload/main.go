@@ -65,6 +65,9 @@ type config struct {
 	// keepGoing abandons a pipeline run after an Aborted call instead of
 	// stopping the load (multi-writer clusters give up on some conflicts).
 	keepGoing bool
+	// names gives every execution and artifact a unique name (the default
+	// workload leaves them unnamed).
+	names bool
 }
 
 func main() {
@@ -77,6 +80,7 @@ func main() {
 	flag.IntVar(&c.runs, "runs", 0, "pipeline runs per client (0: until -duration is over)")
 	flag.DurationVar(&c.duration, "duration", 10*time.Second, "how long to generate load (upper bound)")
 	flag.BoolVar(&c.keepGoing, "keep-going", false, "after an Aborted call, count it and start the client's next pipeline run instead of stopping")
+	flag.BoolVar(&c.names, "names", false, "give executions and artifacts unique names (on multi-writer Galera, unnamed ones of one type conflict)")
 	baseline := flag.Bool("baseline", true, "also run the same load against the service in process (no gRPC) and print the ratios")
 	flag.Parse()
 	rep, err := run(context.Background(), c)
@@ -194,7 +198,7 @@ func run(ctx context.Context, c config) (*report, error) {
 	errc := make(chan error, c.clients)
 	start := time.Now()
 	for i := range clients {
-		cl := &client{svc: svcs[i%len(svcs)], calls: map[string][]time.Duration{}, errors: map[string]int{}}
+		cl := &client{svc: svcs[i%len(svcs)], calls: map[string][]time.Duration{}, errors: map[string]int{}, names: c.names}
 		clients[i] = cl
 		wg.Add(1)
 		go func() {
@@ -342,6 +346,17 @@ type client struct {
 	runs   int
 	// abandoned counts the runs given up after an Aborted call (keepGoing).
 	abandoned int
+	// names gives executions and artifacts names (config.names).
+	names bool
+}
+
+// name returns n for an execution or artifact name if the client names
+// them, else nil (unnamed, as the default workload).
+func (c *client) name(n string) *string {
+	if !c.names {
+		return nil
+	}
+	return proto.String(n)
 }
 
 // timed runs one call and records its latency (and its error, if any).
@@ -428,7 +443,7 @@ func (c *client) pipelineRun(ctx context.Context, runID string, tasks int) error
 	if err != nil {
 		return err
 	}
-	root, err := c.putExecution(ctx, &pb.PutExecutionRequest{Execution: &pb.Execution{TypeId: proto.Int64(dagType), LastKnownState: pb.Execution_RUNNING.Enum()}, Contexts: contexts})
+	root, err := c.putExecution(ctx, &pb.PutExecutionRequest{Execution: &pb.Execution{TypeId: proto.Int64(dagType), Name: c.name(runID + "/dag"), LastKnownState: pb.Execution_RUNNING.Enum()}, Contexts: contexts})
 	if err != nil {
 		return fmt.Errorf("root DAG: %w", err)
 	}
@@ -439,7 +454,7 @@ func (c *client) pipelineRun(ctx context.Context, runID string, tasks int) error
 		if err != nil {
 			return err
 		}
-		e := &pb.Execution{TypeId: proto.Int64(typeID), LastKnownState: pb.Execution_RUNNING.Enum(), CustomProperties: map[string]*pb.Value{
+		e := &pb.Execution{TypeId: proto.Int64(typeID), Name: c.name(fmt.Sprintf("%s/task-%d", runID, i)), LastKnownState: pb.Execution_RUNNING.Enum(), CustomProperties: map[string]*pb.Value{
 			"task_name":     {Value: &pb.Value_StringValue{StringValue: fmt.Sprintf("task-%d", i)}},
 			"parent_dag_id": {Value: &pb.Value_IntValue{IntValue: root}},
 		}}
@@ -460,7 +475,7 @@ func (c *client) pipelineRun(ctx context.Context, runID string, tasks int) error
 		}
 		arts, err := timed(c, "PutArtifacts", func() (*pb.PutArtifactsResponse, error) {
 			return c.svc.PutArtifacts(ctx, &pb.PutArtifactsRequest{Artifacts: []*pb.Artifact{{TypeId: proto.Int64(at.GetTypeId()),
-				Uri: proto.String(fmt.Sprintf("minio://bench/%s/task-%d/model", runID, i)), State: pb.Artifact_LIVE.Enum()}}})
+				Uri: proto.String(fmt.Sprintf("minio://bench/%s/task-%d/model", runID, i)), Name: c.name(fmt.Sprintf("%s/task-%d/model", runID, i)), State: pb.Artifact_LIVE.Enum()}}})
 		})
 		if err != nil {
 			return err
