@@ -30,11 +30,25 @@ import (
 //     same row, and certification aborts one of them, which is run again.
 //   - Only tables with a primary key replicate safely; MLMD's EventPath has
 //     none, so the backend gives it an invisible one (ensureGaleraKeys).
+//   - A node may not yet have applied what another node committed, so
+//     sessions wait for it before reading (galeraSession).
 //
 // A certification failure reaches the client as error 1213 (deadlock) and
 // is retried like one; a node that has left the cluster's primary
 // component answers 1047 until it rejoins, which is retried like a lost
 // connection and reported Unavailable if it persists.
+
+// galeraSession sets wsrep_sync_wait=1 on the sessions of cfg unless the
+// DSN sets it: a read then waits until the node has applied every write
+// set the cluster committed before it started, so a replica reads what
+// another replica, on another node, acknowledged - as on one server. The
+// cost is one round trip within the cluster per read transaction;
+// wsrep_sync_wait=0 in the DSN turns it off.
+func galeraSession(cfg *mysql.Config) {
+	if _, ok := cfg.Params["wsrep_sync_wait"]; !ok {
+		cfg.Params["wsrep_sync_wait"] = "1"
+	}
+}
 
 // clusterLockTable holds the named locks of gomlmd's processes on a
 // multi-writer cluster: one row per held lock.
@@ -53,7 +67,9 @@ const clusterLockTTL = 30 * time.Second
 
 // detectGalera reports whether the server is a node of a Galera cluster
 // (wsrep_on is set). Servers without the variable (MySQL) are not.
-func detectGalera(ctx context.Context, db *sql.DB) (bool, error) {
+func detectGalera(ctx context.Context, db interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}) (bool, error) {
 	var on sql.NullInt64
 	err := db.QueryRowContext(ctx, "SELECT @@wsrep_on").Scan(&on)
 	var me *mysql.MySQLError

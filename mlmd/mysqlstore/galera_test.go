@@ -35,3 +35,29 @@ func TestGaleraOnlyGuard(t *testing.T) {
 		t.Errorf("GuardTypeInsert off Galera: %v", err)
 	}
 }
+
+// TestGaleraSession: on a Galera node reads wait for the cluster
+// (wsrep_sync_wait=1) unless the DSN says otherwise; elsewhere the
+// variable is not sent (MySQL does not know it).
+func TestGaleraSession(t *testing.T) {
+	for _, tc := range []struct {
+		galera bool
+		dsn    string
+		want   string // "" means not set
+	}{
+		{true, "root@tcp(h:3306)/db", "1"},
+		{true, "root@tcp(h:3306)/db?wsrep_sync_wait=0", "0"},
+		{true, "root@tcp(h:3306)/db?wsrep_sync_wait=3", "3"},
+		{false, "root@tcp(h:3306)/db", ""},
+	} {
+		cfg, err := mysql.ParseDSN(tc.dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		info := serverInfo{version: "10.11.19-MariaDB", isolation: "REPEATABLE-READ", sqlMode: "STRICT_TRANS_TABLES", galera: tc.galera}
+		got := info.sessionConfig(cfg).Params["wsrep_sync_wait"]
+		if got != tc.want {
+			t.Errorf("galera=%v %s: wsrep_sync_wait %q, want %q", tc.galera, tc.dsn, got, tc.want)
+		}
+	}
+}

@@ -138,10 +138,7 @@ func (Driver) Open(ctx context.Context, dsn string, opts *driver.OpenOptions) (d
 		return nil, dbError(probe, err, "connect to database %q", cfg.DBName)
 	}
 	d := idStrategy(server.version)
-	if d.galera, err = detectGalera(ctx, db); err != nil {
-		db.Close()
-		return nil, dbError(probe, err, "read wsrep_on of database %q", cfg.DBName)
-	}
+	d.galera = server.galera
 	if err := sqlstore.PrepareSchema(ctx, db, d, opts.SkipMigrations); err != nil {
 		db.Close()
 		return nil, errcode.Annotate(err, "mysqlstore: database %q", cfg.DBName)
@@ -167,6 +164,7 @@ type serverInfo struct {
 	// isolation is its value.
 	isolationVar, isolation string
 	sqlMode                 string
+	galera                  bool // a Galera node (wsrep_on), see galera.go
 }
 
 // probeServer reads the server's version and the session settings the
@@ -196,6 +194,10 @@ func probeServer(ctx context.Context, cfg *mysql.Config) (serverInfo, error) {
 		info.isolationVar = "tx_isolation"
 		err = conn.QueryRowContext(ctx, "SELECT @@SESSION.tx_isolation").Scan(&info.isolation)
 	}
+	if err != nil {
+		return info, err
+	}
+	info.galera, err = detectGalera(ctx, conn)
 	return info, err
 }
 
@@ -225,6 +227,9 @@ func (s serverInfo) sessionConfig(cfg *mysql.Config) *mysql.Config {
 			current = v
 		}
 		cfg.Params["sql_mode"] = "CONCAT_WS(','," + current + ",'STRICT_TRANS_TABLES')"
+	}
+	if s.galera {
+		galeraSession(cfg)
 	}
 	return cfg
 }
