@@ -83,9 +83,9 @@ const (
 	erDBAccessDenied        = 1044
 	erUnknownDB             = 1049
 	erUnknownSystemVariable = 1193
-	erServerGone            = 2006 // client-side codes, in case a proxy relays them
 	erWsrepNotReady         = 1047 // Galera: "WSREP has not yet prepared node for application use"
 	erErrorDuringCommit     = 1180 // e.g. a Galera certification failure at COMMIT
+	erServerGone            = 2006 // client-side codes, in case a proxy relays them
 	erServerLost            = 2013
 )
 
