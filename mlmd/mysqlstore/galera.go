@@ -62,7 +62,9 @@ const (
 
 // clusterLockTTL is how long a schema lock row stays valid without being
 // renewed: a process that died holding the lock holds it up to this long.
-// The holder renews it every clusterLockTTL/4.
+// The holder renews it every clusterLockTTL/4. Expiry compares the
+// nodes' clocks (UNIX_TIMESTAMP() where the row was written with where it
+// is read), which must agree within seconds, as NTP keeps them.
 const clusterLockTTL = 30 * time.Second
 
 // detectGalera reports whether the server is a node of a Galera cluster
