@@ -9,6 +9,7 @@
 #   scripts/galera.sh restart DIR N      start node N again; it rejoins (IST/SST)
 #   scripts/galera.sh addrs DIR          print host:port of the nodes, comma-separated
 #
+# Ports are checked before a node starts: a port in use fails the start.
 # Each node has its data, socket, pid file and log under DIR/nodeN, listens
 # for SQL on 127.0.0.1:$((GALERA_SQL_PORT+N-1)) (default 4306..4308) and for
 # group communication on 127.0.0.1:$((GALERA_GCOMM_PORT+10*(N-1))) (default
@@ -124,11 +125,20 @@ wait_synced() {
 	die "node $n is not Synced after ${TIMEOUT}s (log: $(node_dir "$n")/error.log)"
 }
 
+# port_free P fails if something listens on 127.0.0.1:P or *:P.
+port_free() {
+	! ss -Hltn "sport = :$1" 2>/dev/null | grep -q .
+}
+
 # start_node N [--wsrep-new-cluster]
 start_node() {
-	local n="$1" d; shift
+	local n="$1" d p gp; shift
 	d="$(node_dir "$n")"
 	if alive "$n"; then return 0; fi
+	gp="$(gcomm_port "$n")"
+	for p in "$(sql_port "$n")" "$gp" $((gp + 1)) $((gp + 2)); do
+		port_free "$p" || die "port $p of node $n is in use (another cluster?); choose others with GALERA_SQL_PORT and GALERA_GCOMM_PORT"
+	done
 	mkdir -p "$d"
 	write_config "$n"
 	[ "$(id -u)" -ne 0 ] || chown -R "$RUN_USER:" "$d"
