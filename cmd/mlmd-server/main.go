@@ -63,6 +63,9 @@ func run(args []string, stderr io.Writer) int {
 
 	creds, _ := cfg.TransportCredentials()                         // checked by Load
 	extra, _, _ := serverconfig.ChannelArgOptions(cfg.ChannelArgs) // checked by Load
+	if cfg.Web.GRPCWeb {
+		creds = nil // the shared port terminates TLS itself (serveWeb)
+	}
 	srv := server.NewGRPCServer(server.New(store), &server.Options{
 		Logger:        logger,
 		Creds:         creds,
@@ -75,8 +78,8 @@ func run(args []string, stderr io.Writer) int {
 	}
 	logger.Info("serving ml_metadata.MetadataStoreService",
 		"address", lis.Addr().String(), "version", version, "database", backend.Description,
-		"config", cfg.Source, "tls", creds != nil)
-	if err := srv.Serve(ctx, lis, cfg.ShutdownTimeout); err != nil {
+		"config", cfg.Source, "tls", cfg.Server.GetSslConfig() != nil, "grpc_web", cfg.Web.GRPCWeb)
+	if err := serve(ctx, cfg, srv, lis, logger); err != nil {
 		logger.Error("server stopped", "error", err)
 		return 1
 	}
