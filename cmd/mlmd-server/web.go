@@ -6,6 +6,7 @@ import (
 	"net"
 
 	"github.com/gomlmd/gomlmd/server"
+	"github.com/gomlmd/gomlmd/server/explorer"
 	"github.com/gomlmd/gomlmd/server/serverconfig"
 	"github.com/gomlmd/gomlmd/server/web"
 )
@@ -26,6 +27,9 @@ func serve(ctx context.Context, cfg *serverconfig.Config, srv *server.Server, li
 		TLS:             tlsCfg,
 		CORSOrigins:     cfg.Web.CORSOrigins,
 		ShutdownTimeout: cfg.ShutdownTimeout,
+	}
+	if cfg.Web.Explorer {
+		opts.Explorer = explorer.Handler()
 	}
 	h, err := web.Handler(srv, opts)
 	if err != nil {
