@@ -392,11 +392,11 @@ function graphElements(g) {
   const et = tn(g.executionTypes);
   for (const a of g.artifacts || []) {
     const type = a.type || at.get(String(a.typeId)) || typeName('artifact', a.typeId);
-    els.push({ data: { id: 'a' + a.id, kind: 'artifact', nid: a.id, label: `${a.name || '#' + a.id}\n${type}${a.state ? ' · ' + a.state : ''}`, state: a.state || '', bad: BAD_STATES.has(a.state) ? 1 : 0 } });
+    els.push({ data: { id: 'a' + a.id, kind: 'artifact', nid: a.id, label: `${a.name || '#' + a.id}\n${type}${a.state ? '\n' + a.state : ''}`, uri: a.uri || '', state: a.state || '', bad: BAD_STATES.has(a.state) ? 1 : 0 } });
   }
   for (const e of g.executions || []) {
     const type = e.type || et.get(String(e.typeId)) || typeName('execution', e.typeId);
-    els.push({ data: { id: 'e' + e.id, kind: 'execution', nid: e.id, label: `${e.name || '#' + e.id}\n${type}${e.lastKnownState ? ' · ' + e.lastKnownState : ''}`, state: e.lastKnownState || '', bad: BAD_STATES.has(e.lastKnownState) ? 1 : 0 } });
+    els.push({ data: { id: 'e' + e.id, kind: 'execution', nid: e.id, label: `${e.name || '#' + e.id}\n${type}${e.lastKnownState ? '\n' + e.lastKnownState : ''}`, uri: '', state: e.lastKnownState || '', bad: BAD_STATES.has(e.lastKnownState) ? 1 : 0 } });
   }
   const have = new Set(els.map((el) => el.data.id));
   for (const ev of g.events || []) {
@@ -410,13 +410,13 @@ function graphElements(g) {
 }
 
 const GRAPH_STYLE = [
-  { selector: 'node', style: { label: 'data(label)', 'text-wrap': 'wrap', 'text-valign': 'center', 'text-halign': 'center', 'font-size': 11, width: 170, height: 48, 'text-max-width': 160, color: '#1f2933' } },
+  { selector: 'node', style: { label: 'data(label)', 'text-wrap': 'wrap', 'text-valign': 'center', 'text-halign': 'center', 'font-size': 12, width: 160, height: 58, 'text-max-width': 152, 'text-overflow-wrap': 'anywhere', color: '#1f2933' } },
   { selector: 'node[kind = "artifact"]', style: { shape: 'round-rectangle', 'background-color': '#dbe9fb', 'border-color': '#3b7ddd', 'border-width': 2 } },
   { selector: 'node[kind = "execution"]', style: { shape: 'ellipse', 'background-color': '#e6f5e9', 'border-color': '#2f8f4e', 'border-width': 2 } },
   { selector: 'node[bad = 1]', style: { 'border-color': '#c62828', 'border-style': 'dashed', 'background-color': '#fde2e2' } },
   { selector: 'node.start', style: { 'border-width': 4, 'font-weight': 'bold' } },
   { selector: 'node:selected', style: { 'overlay-color': '#7fb3ff', 'overlay-opacity': 0.25 } },
-  { selector: 'edge', style: { width: 1.5, 'line-color': '#9aa7b4', 'target-arrow-color': '#9aa7b4', 'target-arrow-shape': 'triangle', 'curve-style': 'bezier', label: 'data(label)', 'font-size': 8, color: '#6b7785', 'text-rotation': 'autorotate', 'text-background-color': '#fff', 'text-background-opacity': 1, 'text-background-padding': 2 } },
+  { selector: 'edge', style: { width: 1.5, 'line-color': '#9aa7b4', 'target-arrow-color': '#9aa7b4', 'target-arrow-shape': 'triangle', 'curve-style': 'bezier', label: 'data(label)', 'font-size': 9, 'min-zoomed-font-size': 7, color: '#6b7785', 'text-rotation': 'autorotate', 'text-background-color': '#fff', 'text-background-opacity': 1, 'text-background-padding': 2 } },
 ];
 
 async function lineagePage(kind, id, params) {
@@ -444,7 +444,7 @@ async function lineagePage(kind, id, params) {
     maxZoom: 3,
   });
   window.mlmdGraph = cy; // for tests and the console
-  const layout = () => cy.layout({ name: 'dagre', rankDir: 'LR', nodeSep: 25, rankSep: 120, animate: false }).run();
+  const layout = () => cy.layout({ name: 'dagre', rankDir: 'LR', nodeSep: 18, rankSep: 55, animate: false }).run();
   const status = document.getElementById('graph-status');
   const startId = (kind === 'artifact' ? 'a' : 'e') + id;
 
@@ -478,7 +478,7 @@ async function lineagePage(kind, id, params) {
   cy.on('tap', 'node', (ev) => {
     const d = ev.target.data();
     const side = document.getElementById('graph-side');
-    side.innerHTML = `<h2>${esc(d.kind)} #${esc(d.nid)}</h2><p>${esc(d.label).replace('\n', '<br>')}</p>
+    side.innerHTML = `<h2>${esc(d.kind)} #${esc(d.nid)}</h2><p>${esc(d.label).replaceAll('\n', '<br>')}</p>${d.uri ? `<p class="muted">${esc(d.uri)}</p>` : ''}
 <p><a id="side-open" href="#/${d.kind}/${d.nid}">Open details</a></p>
 <p><a href="#/lineage/${d.kind}/${d.nid}?hops=${hops}&dir=${direction}">Lineage from here</a></p>
 <p><button id="side-expand">Expand one hop</button></p>`;
