@@ -228,4 +228,18 @@ func TestExplorerInChromium(t *testing.T) {
 	if got := text(`main`); !strings.Contains(got, "Execution") || !strings.Contains(got, "COMPLETE") {
 		t.Errorf("trainer page:\n%s", got)
 	}
+
+	// 8. The experiment context, and what it holds.
+	step("contexts",
+		chromedp.Navigate(base+"#/contexts"),
+		chromedp.WaitVisible(css(`#nodes tr[data-id] a`)),
+		chromedp.Click(css(`#nodes tr[data-id] a`)),
+		chromedp.WaitVisible(css(`#fields`)),
+		shot("8-context"))
+	got = text(`main`)
+	for _, want := range []string{"exp1", "Experiment", "path/to/data", "path/to/model/file", "Trainer"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("context page lacks %q:\n%s", want, got)
+		}
+	}
 }

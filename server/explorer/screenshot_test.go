@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/structpb"
 
 	pb "github.com/gomlmd/gomlmd/gen/mlmdpb"
 	"github.com/gomlmd/gomlmd/mlmd"
@@ -19,9 +21,11 @@ import (
 	"github.com/gomlmd/gomlmd/server/web/webtest"
 )
 
-// TestLineageScreenshot renders the lineage view of a TFX-like pipeline's
-// model in Chromium: six hops reach all 14 nodes, two hops the model's
-// neighbourhood (9 nodes, one failed run) that the screenshot shows. With MLMD_README_SCREENSHOT=path it also writes the
+// TestLineageScreenshot drives the explorer in Chromium over a TFX-like
+// pipeline: paging and sorting of the artifact list, the types page, the
+// model's page with a struct custom property, and its lineage view: six
+// hops reach all 14 nodes, two hops the model's neighbourhood (9 nodes, one
+// failed run) that the screenshot shows. With MLMD_README_SCREENSHOT=path it also writes the
 // PNG the README shows (docs/explorer-lineage.png):
 //
 //	MLMD_README_SCREENSHOT=$PWD/docs/explorer-lineage.png go test -run LineageScreenshot ./server/explorer
@@ -45,8 +49,55 @@ func TestLineageScreenshot(t *testing.T) {
 	if err := chromedp.Do(bctx); err != nil {
 		t.Fatal(err)
 	}
-	ctx, tcancel := context.WithTimeout(bctx, 30*time.Second)
+	ctx, tcancel := context.WithTimeout(bctx, 90*time.Second)
 	defer tcancel()
+	// Paging (3 rows a page) and sorting of the 7 artifacts.
+	rowIDs := func() string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll('#nodes tr[data-id]')].map(r => r.dataset.id).join(',')`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	waitRows := func(step, want string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		actions = append(actions, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := chromedp.Poll[bool](`[...document.querySelectorAll('#nodes tr[data-id]')].map(r => r.dataset.id).join(',') === '`+want+`'`,
+				chromedp.WithPollingTimeout(10*time.Second))(ctx, tg)
+			return err
+		}))
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatalf("%s: rows %q, want %q: %v", step, rowIDs(), want, err)
+		}
+	}
+	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+	waitRows("page 1", "7,6,5", chromedp.Navigate("http://"+addr+"/#/artifacts?size=3"))
+	waitRows("page 2", "4,3,2", chromedp.Click(css(`#next`)))
+	waitRows("page 3", "1", chromedp.Click(css(`#next`)))
+	if dis, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById('next').disabled`)); err != nil || !dis {
+		t.Errorf("Next is enabled on the last page (%v)", err)
+	}
+	waitRows("back to page 2", "4,3,2", chromedp.Click(css(`#prev`)))
+	waitRows("sorted by id, ascending", "1,2,3", chromedp.Click(css(`th[data-sort="ID"]`)))
+	waitRows("sorted by id, descending", "7,6,5", chromedp.Click(css(`th[data-sort="ID"]`)))
+
+	// The types page.
+	types := pageText(t, ctx, "http://"+addr+"/#/types", "table")
+	for _, want := range []string{"ModelEvaluation", "PushedModel", "Evaluator", "Pusher"} {
+		if !strings.Contains(types, want) {
+			t.Errorf("types page lacks %q", want)
+		}
+	}
+
+	// The model's page: a struct custom property is readable.
+	page := pageText(t, ctx, "http://"+addr+"/#/artifact/"+itoa(model), "#events")
+	for _, want := range []string{`"accuracy": 0.93`, `"weekend"`, "tensorflow", "evaluator-fairness"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("model page lacks %q:\n%s", want, page)
+		}
+	}
+
 	// show opens the model's lineage with hops and waits for want nodes.
 	show := func(hops string, want int) {
 		t.Helper()
@@ -111,9 +162,12 @@ func fillTFXLike(t *testing.T, addr string) int64 {
 		}
 		return r.GetTypeId()
 	}
-	art := func(typ, name, uri string) int64 {
-		r, err := c.PutArtifacts(ctx, &pb.PutArtifactsRequest{Artifacts: []*pb.Artifact{{
-			TypeId: proto.Int64(atype(typ)), Name: proto.String(name), Uri: proto.String(uri), State: pb.Artifact_LIVE.Enum()}}})
+	art := func(typ, name, uri string, custom ...map[string]*pb.Value) int64 {
+		a := &pb.Artifact{TypeId: proto.Int64(atype(typ)), Name: proto.String(name), Uri: proto.String(uri), State: pb.Artifact_LIVE.Enum()}
+		if len(custom) > 0 {
+			a.CustomProperties = custom[0]
+		}
+		r, err := c.PutArtifacts(ctx, &pb.PutArtifactsRequest{Artifacts: []*pb.Artifact{a}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -144,7 +198,14 @@ func fillTFXLike(t *testing.T, addr string) int64 {
 	run("StatisticsGen", "statistics-gen", pb.Execution_COMPLETE, []int64{examples}, []int64{stats})
 	transformed := art("TransformedExamples", "transformed", "gs://pipe/Transform/3")
 	run("Transform", "transform", pb.Execution_COMPLETE, []int64{examples}, []int64{transformed})
-	model := art("Model", "taxi-model", "gs://pipe/Trainer/4")
+	metrics, err := structpb.NewStruct(map[string]any{"accuracy": 0.93, "slices": []any{"weekday", "weekend"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	model := art("Model", "taxi-model", "gs://pipe/Trainer/4", map[string]*pb.Value{
+		"metrics":   {Value: &pb.Value_StructValue{StructValue: metrics}},
+		"framework": {Value: &pb.Value_StringValue{StringValue: "tensorflow"}},
+	})
 	run("Trainer", "trainer", pb.Execution_COMPLETE, []int64{transformed}, []int64{model})
 	eval := art("ModelEvaluation", "evaluation", "gs://pipe/Evaluator/5")
 	run("Evaluator", "evaluator", pb.Execution_COMPLETE, []int64{model, examples}, []int64{eval})
@@ -152,6 +213,22 @@ func fillTFXLike(t *testing.T, addr string) int64 {
 	pushed := art("PushedModel", "taxi-model-v7", "gs://serving/taxi/7")
 	run("Pusher", "pusher", pb.Execution_COMPLETE, []int64{model, eval}, []int64{pushed})
 	return model
+}
+
+// pageText opens url, waits for the element sel and returns main's text.
+func pageText(t *testing.T, ctx context.Context, url, sel string) string {
+	t.Helper()
+	wctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	if err := chromedp.Do(wctx, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(sel))); err != nil {
+		text, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
+		t.Fatalf("%s: %v; the page shows:\n%s", url, err, text)
+	}
+	text, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
+	if err != nil {
+		t.Fatalf("%s: %v", url, err)
+	}
+	return text
 }
 
 func itoa(i int64) string { return strconv.FormatInt(i, 10) }

@@ -8,7 +8,8 @@ import dagre from 'cytoscape-dagre';
 cytoscape.use(dagre);
 
 const SERVICE = '/ml_metadata.MetadataStoreService/';
-const PAGE_SIZE = 20;
+const PAGE_SIZE = 20; // rows per list page; ?size= in the URL, 1..100
+const MAX_GRAPH_NODES = 1000; // larger subgraphs are not drawn
 const MAX_HOPS = 10;
 const main = document.getElementById('main');
 
@@ -35,6 +36,17 @@ async function rpc(method, req) {
   const body = await resp.json().catch(() => ({}));
   if (!resp.ok) throw new RPCError(body.code || 'unknown', body.message || resp.statusText);
   return body;
+}
+
+// rpcOrEmpty is rpc for the calls that answer NotFound where a node simply
+// has no neighbours of the kind asked for (as MLMD's server does).
+async function rpcOrEmpty(method, req) {
+  try {
+    return await rpc(method, req);
+  } catch (e) {
+    if (e.code === 'not_found') return {};
+    throw e;
+  }
 }
 
 // ---- helpers ----------------------------------------------------------------
@@ -204,6 +216,7 @@ const FILTER_EXAMPLES = {
 async function listPage(kind, params) {
   const filter = params.get('filter') || '';
   const sort = { field: params.get('sort') || 'ID', asc: params.get('asc') === '1' };
+  const size = Math.min(Math.max(Number(params.get('size')) || PAGE_SIZE, 1), 100);
   const tokens = ['']; // tokens[i] is the token of page i
   let page = 0;
   main.innerHTML = `<h1>${kind[0].toUpperCase() + kind.slice(1)}</h1>
@@ -225,7 +238,7 @@ async function listPage(kind, params) {
 
   const load = async () => {
     const list = document.getElementById('list');
-    const options = { maxResultSize: PAGE_SIZE, orderByField: { field: sort.field, isAsc: sort.asc } };
+    const options = { maxResultSize: size, orderByField: { field: sort.field, isAsc: sort.asc } };
     if (filter) options.filterQuery = filter;
     if (tokens[page]) options.nextPageToken = tokens[page];
     let resp;
@@ -239,7 +252,7 @@ async function listPage(kind, params) {
     tokens[page + 1] = resp.nextPageToken || '';
     list.innerHTML = nodeTable(kind, nodes, sort) + `<div class="pager">
   <button id="prev" ${page === 0 ? 'disabled' : ''}>‹ Previous</button>
-  <span class="muted">page ${page + 1}${filter ? ' · filtered' : ''}</span>
+  <span class="muted" id="page-no">page ${page + 1}${filter ? ' · filtered' : ''}</span>
   <button id="next" ${resp.nextPageToken ? '' : 'disabled'}>Next ›</button></div>`;
     list.querySelectorAll('th.sortable').forEach((th) => th.addEventListener('click', () => {
       const p = new URLSearchParams(params);
@@ -330,8 +343,8 @@ async function detailPage(kind, id) {
   if (kind === 'artifact' || kind === 'execution') {
     const other = kind === 'artifact' ? 'execution' : 'artifact';
     const [evs, ctxs] = await Promise.all([
-      kind === 'artifact' ? rpc('GetEventsByArtifactIDs', { artifactIds: [id] }) : rpc('GetEventsByExecutionIDs', { executionIds: [id] }),
-      kind === 'artifact' ? rpc('GetContextsByArtifact', { artifactId: id }) : rpc('GetContextsByExecution', { executionId: id }),
+      kind === 'artifact' ? rpcOrEmpty('GetEventsByArtifactIDs', { artifactIds: [id] }) : rpcOrEmpty('GetEventsByExecutionIDs', { executionIds: [id] }),
+      kind === 'artifact' ? rpcOrEmpty('GetContextsByArtifact', { artifactId: id }) : rpcOrEmpty('GetContextsByExecution', { executionId: id }),
     ]);
     const events = evs.events || [];
     const ids = [...new Set(events.map((e) => (other === 'execution' ? e.executionId : e.artifactId)))];
@@ -340,10 +353,10 @@ async function detailPage(kind, id) {
   } else {
     const opts = { maxResultSize: 50, orderByField: { field: 'ID', isAsc: true } };
     const [arts, execs, parents, children] = await Promise.all([
-      rpc('GetArtifactsByContext', { contextId: id, options: opts }),
-      rpc('GetExecutionsByContext', { contextId: id, options: opts }),
-      rpc('GetParentContextsByContext', { contextId: id }),
-      rpc('GetChildrenContextsByContext', { contextId: id }),
+      rpcOrEmpty('GetArtifactsByContext', { contextId: id, options: opts }),
+      rpcOrEmpty('GetExecutionsByContext', { contextId: id, options: opts }),
+      rpcOrEmpty('GetParentContextsByContext', { contextId: id }),
+      rpcOrEmpty('GetChildrenContextsByContext', { contextId: id }),
     ]);
     const more = (r) => (r.nextPageToken ? '<p class="muted">First 50 shown.</p>' : '');
     html += `<h2>Artifacts</h2>${nodeTable('artifacts', arts.artifacts || [])}${more(arts)}
@@ -369,6 +382,10 @@ async function subgraph(kind, id, hops, direction) {
   });
   // The subgraph's nodes carry their ids only (as in MLMD); read them.
   const g = resp.lineageSubgraph || {};
+  const n = (g.artifacts || []).length + (g.executions || []).length;
+  if (n > MAX_GRAPH_NODES) {
+    throw new RPCError('resource_exhausted', `${n} nodes lie within ${hops} hops: more than ${MAX_GRAPH_NODES} to draw. Lower the hops or pick one direction.`);
+  }
   const hydrate = async (method, key, field, nodes) => {
     const ids = (nodes || []).map((n) => n.id);
     const out = [];
