@@ -70,15 +70,22 @@ func sniff(conn net.Conn) (net.Conn, route, error) {
 // A connection that does not start with the preface is HTTP/1.x.
 // afterPreface is called once the preface has been read.
 func classify(r io.Reader, afterPreface func()) (route, error) {
-	preface := make([]byte, len(http2.ClientPreface))
-	if _, err := io.ReadFull(r, preface); err != nil {
-		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-			return routeHTTP, nil // short HTTP/1 request or closed; net/http answers
+	// Read until the bytes stop matching the preface (HTTP/1.x: decided on
+	// the first byte, so a short request line never waits) or all of it
+	// has arrived.
+	var got [len(http2.ClientPreface)]byte
+	for n := 0; n < len(got); {
+		m, err := r.Read(got[n:])
+		n += m
+		if !strings.HasPrefix(http2.ClientPreface, string(got[:n])) {
+			return routeHTTP, nil
 		}
-		return routeHTTP, err
-	}
-	if string(preface) != http2.ClientPreface {
-		return routeHTTP, nil
+		if err != nil {
+			if n > 0 && (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)) {
+				return routeHTTP, nil // closed early; net/http answers
+			}
+			return routeHTTP, err
+		}
 	}
 	afterPreface()
 	fr := http2.NewFramer(io.Discard, bufio.NewReader(r))

@@ -439,7 +439,8 @@ const GRAPH_STYLE = [
 async function lineagePage(kind, id, params) {
   if (!['artifact', 'execution'].includes(kind)) throw new RPCError('invalid_argument', 'lineage starts at an artifact or an execution');
   let hops = Math.min(Math.max(Number(params.get('hops')) || 2, 1), MAX_HOPS);
-  let direction = params.get('dir') || 'BIDIRECTIONAL';
+  let direction = params.get('dir');
+  if (!['BIDIRECTIONAL', 'UPSTREAM', 'DOWNSTREAM'].includes(direction)) direction = 'BIDIRECTIONAL';
   main.innerHTML = `<h1>Lineage of ${kind} <a href="#/${kind}/${esc(id)}">#${esc(id)}</a></h1>
 <div class="toolbar">
   <label>Direction <select id="dir">
