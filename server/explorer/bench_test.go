@@ -279,7 +279,23 @@ func BenchmarkExplorerPages(b *testing.B) {
 	defer conn.Close()
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
 	ctx := context.Background()
-	for _, p := range explorerPages(benchStore.mid, benchStore.midX) {
+	pages := explorerPages(benchStore.mid, benchStore.midX)
+	// A deep page (the 100th of 20 artifacts, or halfway down a small
+	// store), reached by its token.
+	deep := max(min(100, benchStore.nodes/2/20/2), 2)
+	req := &pb.GetArtifactsRequest{Options: &pb.ListOperationOptions{MaxResultSize: proto.Int32(20),
+		OrderByField: &pb.ListOperationOptions_OrderByField{Field: pb.ListOperationOptions_OrderByField_ID.Enum(), IsAsc: proto.Bool(false)}}}
+	for range deep - 1 {
+		resp, err := pb.NewMetadataStoreServiceClient(conn).GetArtifacts(ctx, req)
+		if err != nil || resp.GetNextPageToken() == "" {
+			b.Fatalf("paging to page %d: %v", deep, err)
+		}
+		req.Options.NextPageToken = proto.String(resp.GetNextPageToken())
+	}
+	pages = append(pages, page{"artifact-list-deep-page", []call{{"GetArtifacts",
+		`{"options":{"maxResultSize":20,"orderByField":{"field":"ID","isAsc":false},"nextPageToken":"` + req.Options.GetNextPageToken() + `"}}`,
+		req, &pb.GetArtifactsResponse{}}}})
+	for _, p := range pages {
 		b.Run(p.name, func(b *testing.B) {
 			var viaConnect, viaGRPC time.Duration
 			for b.Loop() {
