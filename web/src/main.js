@@ -145,7 +145,7 @@ async function route() {
     a.classList.toggle('active', a.dataset.nav === parts[0] || (a.dataset.nav === KINDS[parts[0]]?.field));
   });
   try {
-    await loadTypes();
+    await loadTypes(parts[0] === 'types' || parts.length === 0); // fresh on the types and home pages
     if (seq !== renderSeq) return;
     if (parts.length === 0) return await homePage();
     if (KINDS[parts[0]]) return await listPage(parts[0], params);
