@@ -64,7 +64,7 @@ func run(args []string, stderr io.Writer) int {
 	creds, _ := cfg.TransportCredentials()                         // checked by Load
 	extra, _, _ := serverconfig.ChannelArgOptions(cfg.ChannelArgs) // checked by Load
 	if cfg.Web.GRPCWeb {
-		creds = nil // the shared port terminates TLS itself (serveWeb)
+		creds = nil // the shared port terminates TLS itself (serve, web.go)
 	}
 	srv := server.NewGRPCServer(server.New(store), &server.Options{
 		Logger:        logger,
