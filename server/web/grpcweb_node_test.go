@@ -16,6 +16,9 @@ import (
 	"google.golang.org/protobuf/types/known/structpb"
 
 	pb "github.com/gomlmd/gomlmd/gen/mlmdpb"
+	"github.com/gomlmd/gomlmd/internal/sqlstore/sqlstoretest"
+	"github.com/gomlmd/gomlmd/mlmd"
+	_ "github.com/gomlmd/gomlmd/mlmd/mysqlstore" // registers the "mysql" backend
 	"github.com/gomlmd/gomlmd/server/web/webtest"
 )
 
@@ -48,10 +51,22 @@ type kfpCall struct {
 
 // TestGRPCWebClientFromNPM drives the npm grpc-web client, under Node.js,
 // through every call Kubeflow Pipelines' UI makes, against mlmd-server on
-// SQLite, and checks each answer equals the same call over native gRPC.
+// SQLite and on MariaDB (MLMD_MYSQL_DSN), and checks each answer equals the
+// same call over native gRPC.
 func TestGRPCWebClientFromNPM(t *testing.T) {
 	node := needNode(t)
-	store := openStore(t)
+	t.Run("sqlite", func(t *testing.T) { grpcWebKFPCalls(t, node, openStore(t)) })
+	t.Run("mariadb", func(t *testing.T) {
+		store, err := mlmd.Open(context.Background(), "mysql", sqlstoretest.NewMySQLDatabase(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer store.Close()
+		grpcWebKFPCalls(t, node, store)
+	})
+}
+
+func grpcWebKFPCalls(t *testing.T, node string, store *mlmd.Store) {
 	addr := webtest.Start(t, store, nil)
 	ctx := context.Background()
 	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
