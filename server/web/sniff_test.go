@@ -89,3 +89,20 @@ func TestSniffRoutes(t *testing.T) {
 		})
 	}
 }
+
+// FuzzClassify feeds arbitrary connection starts to the classifier: it must
+// return (never panic or loop), and anything that is not an HTTP/2 preface
+// goes to the HTTP server.
+func FuzzClassify(f *testing.F) {
+	f.Add([]byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n"))
+	f.Add([]byte("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"))
+	f.Add([]byte("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00"))
+	f.Add([]byte("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x05\x01\x04\x00\x00\x00\x01\xff\xff\xff\xff\xff"))
+	f.Add([]byte("PRI * HTTP/1.1"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rt, _ := classify(strings.NewReader(string(data)), func() {})
+		if !strings.HasPrefix(string(data), "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n") && rt != routeHTTP {
+			t.Errorf("%q: route %v, want HTTP", data, rt)
+		}
+	})
+}
