@@ -305,7 +305,7 @@ function eventsTable(events, other, names) {
     return `<tr><td>${esc(ev.type)}</td><td><a href="#/${other}/${id}">${esc(label)}</a></td><td>${esc(steps)}</td><td>${fmtTime(ev.millisecondsSinceEpoch)}</td></tr>`;
   });
   const more = events.length > 500 ? `<p class="muted">First 500 of ${events.length} events.</p>` : '';
-  return `<table id="events"><tr><th>Event</th><th>${other}</th><th>Path</th><th>Time</th></tr>${rows.join('')}</table>${more}`;
+  return `<table id="events"><tr><th>Event</th><th>${other[0].toUpperCase() + other.slice(1)}</th><th>Path</th><th>Time</th></tr>${rows.join('')}</table>${more}`;
 }
 
 function contextsList(contexts) {
