@@ -70,6 +70,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	backend, _ := cfg.Backend()                                    // checked by Load
 	creds, _ := cfg.TransportCredentials()                         // checked by Load
 	extra, _, _ := serverconfig.ChannelArgOptions(cfg.ChannelArgs) // checked by Load
+	if cfg.Web.GRPCWeb {
+		creds = nil // the shared port terminates TLS itself (serve, web.go)
+	}
 	metrics := server.NewMetrics()
 	cfg.OnOpenRetry = metrics.OpenRetried
 	svc := server.New(nil) // answers Unavailable until the store is open
@@ -96,15 +99,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	logger.Info("serving ml_metadata.MetadataStoreService",
 		"address", lis.Addr().String(), "version", version, "config", cfg.Source,
-		"tls", creds != nil, "limits", cfg.Limits.String(), "metrics", cfg.MetricsAddress)
+		"tls", cfg.Server.GetSslConfig() != nil, "grpc_web", cfg.Web.GRPCWeb,
+		"limits", cfg.Limits.String(), "metrics", cfg.MetricsAddress)
 	serveCtx, stopServing := context.WithCancel(ctx)
 	defer stopServing()
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(serveCtx, lis, cfg.ShutdownTimeout) }()
+	go func() { served <- serve(serveCtx, cfg, srv, lis, logger) }()
 
 	logger.Info("connecting to the database", "database", backend.Description)
 	store, err := cfg.OpenStore(ctx, logger)
 	if err != nil {
+		stopServing()
 		srv.GRPC.Stop()
 		<-served
 		if ctx.Err() != nil {

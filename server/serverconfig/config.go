@@ -58,6 +58,9 @@ type Config struct {
 	// Warnings are messages for the startup log about settings that are
 	// accepted but have no effect.
 	Warnings []string
+	// Web configures the HTTP side on the gRPC port (gRPC-Web, Connect,
+	// the web explorer).
+	Web Web
 
 	backend *Backend
 }
@@ -90,6 +93,7 @@ type flags struct {
 	logLevel        string
 	logFormat       string
 	mysqlPool       MySQLPool
+	web             webFlags
 }
 
 func newFlagSet(f *flags, out io.Writer) *flag.FlagSet {
@@ -133,6 +137,7 @@ func newFlagSet(f *flags, out io.Writer) *flag.FlagSet {
 	fs.IntVar(&f.mysqlPool.MaxIdleConns, "mysql_max_idle_conns", 0, "most idle MySQL connections kept (0: the backend's default, 16)")
 	fs.DurationVar(&f.mysqlPool.ConnMaxLifetime, "mysql_conn_max_lifetime", 0, "close MySQL connections older than this (0: the backend's default, 3m)")
 	fs.DurationVar(&f.mysqlPool.ConnMaxIdleTime, "mysql_conn_max_idle_time", 0, "close MySQL connections idle for this long (0: the backend's default, 1m)")
+	f.web.register(fs)
 	return fs
 }
 
@@ -232,6 +237,12 @@ func Load(args []string) (*Config, error) {
 			return nil, fmt.Errorf("--%s %s is negative", p.name, fs.Lookup(p.name).Value)
 		}
 	}
+
+	web, err := f.web.config()
+	if err != nil {
+		return nil, err
+	}
+	c.Web = web
 
 	// Channel arguments.
 	args2, err := ParseChannelArgs(f.grpcChannelArguments)
