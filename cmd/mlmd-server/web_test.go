@@ -105,6 +105,7 @@ func startBinary(t *testing.T, bin string, args ...string) (string, func() strin
 	}()
 	addrRE := regexp.MustCompile(`msg="serving ml_metadata.MetadataStoreService" address=(\S+)`)
 	var log []string
+	var addr string
 	deadline := time.After(30 * time.Second)
 	for {
 		select {
@@ -114,7 +115,11 @@ func startBinary(t *testing.T, bin string, args ...string) (string, func() strin
 			}
 			log = append(log, l)
 			if m := addrRE.FindStringSubmatch(l); m != nil {
-				return m[1], func() string {
+				addr = m[1]
+			}
+			// The port listens before the store is open: wait for both.
+			if addr != "" && strings.Contains(l, `msg="the store is open"`) {
+				return addr, func() string {
 					_ = cmd.Process.Signal(syscall.SIGTERM)
 					for l := range lines {
 						log = append(log, l)
