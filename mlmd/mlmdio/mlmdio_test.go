@@ -1,0 +1,276 @@
+package mlmdio_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"google.golang.org/protobuf/types/known/anypb"
+	"google.golang.org/protobuf/types/known/structpb"
+
+	"github.com/gomlmd/gomlmd/internal/sqlstore/sqlstoretest"
+	"github.com/gomlmd/gomlmd/mlmd"
+	"github.com/gomlmd/gomlmd/mlmd/errcode"
+	"github.com/gomlmd/gomlmd/mlmd/mlmdio"
+	_ "github.com/gomlmd/gomlmd/mlmd/mysqlstore"
+	_ "github.com/gomlmd/gomlmd/mlmd/sqlitestore"
+)
+
+// must returns v, or ends the test if err is set:
+// must(f())(t).
+func must[T any](v T, err error) func(testing.TB) T {
+	return func(t testing.TB) T {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+}
+
+// mustDo ends the test if err is set.
+func mustDo(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func openSQLite(t testing.TB) *mlmd.Store {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "mlmd.db")
+	s := must(mlmd.Open(context.Background(), "sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)"))(t)
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func openMySQL(t testing.TB) *mlmd.Store {
+	t.Helper()
+	s := must(mlmd.Open(context.Background(), "mysql", sqlstoretest.NewMySQLDatabase(t)))(t)
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// fill writes a store with every kind of thing the format carries: types
+// of each kind with every property type, base types and external ids;
+// nodes with every value kind (extreme numbers, structs, protos);
+// events with paths; attributions, associations, parent contexts.
+func fill(t testing.TB, s *mlmd.Store) {
+	t.Helper()
+	ctx := context.Background()
+	allProps := map[string]mlmd.PropertyType{"i": mlmd.PropertyInt, "d": mlmd.PropertyDouble, "s": mlmd.PropertyString,
+		"st": mlmd.PropertyStruct, "p": mlmd.PropertyProto, "b": mlmd.PropertyBool}
+	dataset := must(s.PutArtifactType(ctx, mlmd.ArtifactType{Name: "Data", Version: "v1", Description: "a dataset",
+		ExternalID: "type-data", Properties: allProps, BaseType: mlmd.ArtifactBaseDataset}, nil))(t)
+	model := must(s.PutArtifactType(ctx, mlmd.ArtifactType{Name: "Model"}, nil))(t)
+	trainer := must(s.PutExecutionType(ctx, mlmd.ExecutionType{Name: "Trainer", Properties: allProps,
+		BaseType: mlmd.ExecutionBaseTrain, InputType: `{"none":{}}`, OutputType: `{"any":{}}`}, nil))(t)
+	pipeline := must(s.PutContextType(ctx, mlmd.ContextType{Name: "Pipeline", ExternalID: "type-pipeline",
+		Properties: map[string]mlmd.PropertyType{"owner": mlmd.PropertyString}}, nil))(t)
+	run := must(s.PutContextType(ctx, mlmd.ContextType{Name: "Run"}, nil))(t)
+
+	st := must(structpb.NewStruct(map[string]any{"a": 1.5, "b": []any{"x", true, nil}, "c": map[string]any{"d": "e"}}))(t)
+	anyMsg := must(anypb.New(structpb.NewStringValue("packed")))(t)
+	props := func(i int) mlmd.Properties {
+		return mlmd.Properties{"i": mlmd.IntValue(int64(i) << 20), "d": mlmd.DoubleValue(float64(i) / 3),
+			"s": mlmd.StringValue(fmt.Sprintf("s%d ü \"q\" \n", i)), "st": mlmd.StructValue(st), "p": mlmd.ProtoValue(anyMsg),
+			"b": mlmd.BoolValue(i%2 == 0)}
+	}
+	custom := mlmd.Properties{"tiny": mlmd.DoubleValue(math.SmallestNonzeroFloat64), "big": mlmd.DoubleValue(-math.MaxFloat64),
+		"neg": mlmd.IntValue(math.MinInt32), "empty": mlmd.StringValue("")}
+
+	ctxIDs := must(s.PutContexts(ctx, []mlmd.Context{
+		{TypeID: pipeline, Name: "p1", ExternalID: "ext-p1", Properties: mlmd.Properties{"owner": mlmd.StringValue("me")}},
+		{TypeID: run, Name: "r1", CustomProperties: custom},
+		{TypeID: run, Name: "r2"},
+	}, nil))(t)
+	mustDo(t, s.PutParentContexts(ctx, []mlmd.ParentContext{{ChildID: ctxIDs[1], ParentID: ctxIDs[0]}, {ChildID: ctxIDs[2], ParentID: ctxIDs[0]}}))
+
+	for i := range 7 {
+		res := must(s.PutExecution(ctx,
+			mlmd.Execution{TypeID: trainer, Name: fmt.Sprintf("train-%d", i), LastKnownState: mlmd.ExecutionStateComplete, Properties: props(i)},
+			[]mlmd.ArtifactAndEvent{
+				{Artifact: &mlmd.Artifact{TypeID: dataset, URI: fmt.Sprintf("/data/%d", i), State: mlmd.ArtifactStateLive, Properties: props(i), CustomProperties: custom},
+					Event: &mlmd.Event{Type: mlmd.EventInput, Path: []mlmd.Step{mlmd.KeyStep("examples"), mlmd.IndexStep(int64(i))}}},
+				{Artifact: &mlmd.Artifact{TypeID: model, Name: fmt.Sprintf("model-%d", i), ExternalID: fmt.Sprintf("ext-m%d", i)},
+					Event: &mlmd.Event{Type: mlmd.EventOutput, MillisecondsSinceEpoch: 1700000000000 + int64(i)}},
+			},
+			[]mlmd.Context{{ID: ctxIDs[1+i%2], TypeID: run, Name: fmt.Sprintf("r%d", 1+i%2)}}, nil))(t)
+		if i > 0 {
+			// The previous model feeds this run too.
+			prev := must(s.GetArtifactsByExternalIDs(ctx, []string{fmt.Sprintf("ext-m%d", i-1)}))(t)
+			mustDo(t, s.PutEvents(ctx, []mlmd.Event{{ArtifactID: prev[0].ID, ExecutionID: res.ExecutionID, Type: mlmd.EventInput}}))
+		}
+	}
+	// A node in no context and with no events.
+	must(s.PutArtifacts(ctx, []mlmd.Artifact{{TypeID: model, URI: "/lonely", State: mlmd.ArtifactStateDeleted}}, nil))(t)
+	mustDo(t, s.PutAttributionsAndAssociations(ctx, []mlmd.Attribution{{ArtifactID: 1, ContextID: ctxIDs[0]}}, nil))
+}
+
+// canonical renders a stream with its ids replaced by their rank among the
+// stream's records of that kind, and without what a store sets itself
+// (node times, the header's created_at), so that the streams of two
+// stores are equal when the stores hold the same data.
+func canonical(t testing.TB, stream []byte) []string {
+	t.Helper()
+	rank := map[string]map[float64]int{}
+	idOf := func(kind string, v any) string {
+		f, ok := v.(float64)
+		if !ok {
+			t.Fatalf("id %v of %s is not a number", v, kind)
+		}
+		r, ok := rank[kind][f]
+		if !ok {
+			t.Fatalf("%s %v not in the stream", kind, v)
+		}
+		return fmt.Sprintf("%s#%d", kind, r)
+	}
+	var out []string
+	for line := range strings.SplitSeq(strings.TrimSpace(string(stream)), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("%s: %v", line, err)
+		}
+		kind := m["kind"].(string)
+		delete(m, "created_at")
+		delete(m, "create_time_since_epoch")
+		delete(m, "last_update_time_since_epoch")
+		if id, ok := m["id"]; ok {
+			if rank[kind] == nil {
+				rank[kind] = map[float64]int{}
+			}
+			rank[kind][id.(float64)] = len(rank[kind])
+			m["id"] = idOf(kind, id)
+		}
+		if v, ok := m["type_id"]; ok {
+			m["type_id"] = idOf(kind+"_type", v)
+		}
+		for field, k := range map[string]string{"artifact_id": "artifact", "execution_id": "execution", "context_id": "context",
+			"child_id": "context", "parent_id": "context"} {
+			if v, ok := m[field]; ok {
+				m[field] = idOf(k, v)
+			}
+		}
+		b, err := json.Marshal(m) // sorted keys
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, string(b))
+	}
+	return out
+}
+
+func export(t testing.TB, s *mlmd.Store) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if _, err := mlmdio.Export(context.Background(), s, &buf, nil); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func diff(a, b []string) string {
+	var d []string
+	for _, l := range a {
+		if !slices.Contains(b, l) {
+			d = append(d, "- "+l)
+		}
+	}
+	for _, l := range b {
+		if !slices.Contains(a, l) {
+			d = append(d, "+ "+l)
+		}
+	}
+	return strings.Join(d, "\n")
+}
+
+// TestRoundTrip copies a store SQLite → MariaDB → SQLite through the
+// stream and checks that every copy's stream equals the original's up to
+// ids and store-set times, and that the lineage answers the same.
+func TestRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	src := openSQLite(t)
+	fill(t, src)
+	want := export(t, src)
+	wantCanon := canonical(t, want)
+
+	hops := []struct {
+		name string
+		open func(testing.TB) *mlmd.Store
+	}{
+		{"mysql", openMySQL},
+		{"sqlite", openSQLite},
+	}
+	stream := want
+	for _, hop := range hops {
+		dst := hop.open(t)
+		stats, err := mlmdio.Import(ctx, dst, bytes.NewReader(stream), &mlmdio.ImportOptions{BatchSize: 3})
+		if err != nil {
+			t.Fatalf("import into %s: %v", hop.name, err)
+		}
+		if stats[mlmdio.KindArtifact] != 15 || stats[mlmdio.KindEvent] != 20 || stats[mlmdio.KindParentContext] != 2 {
+			t.Errorf("import into %s: stats %v", hop.name, stats)
+		}
+		stream = export(t, dst)
+		if got := canonical(t, stream); !slices.Equal(got, wantCanon) {
+			t.Fatalf("%s copy differs from the original:\n%s", hop.name, diff(wantCanon, got))
+		}
+		// The last model's provenance reaches every execution.
+		ms := must(dst.GetArtifactsByExternalIDs(ctx, []string{"ext-m6"}))(t)
+		g := must(dst.Provenance(ctx, ms[0].ID))(t)
+		if len(g.Executions) != 7 {
+			t.Errorf("%s: provenance of the last model has %d executions, want 7", hop.name, len(g.Executions))
+		}
+	}
+}
+
+func TestImportErrors(t *testing.T) {
+	ctx := context.Background()
+	src := openSQLite(t)
+	fill(t, src)
+	good := string(export(t, src))
+	lines := strings.Split(strings.TrimSpace(good), "\n")
+	header, end := lines[0], lines[len(lines)-1]
+	cases := []struct {
+		name   string
+		stream string
+		code   mlmd.Code
+		msg    string
+	}{
+		{"empty", "", errcode.InvalidArgument, "no header"},
+		{"no header", lines[1] + "\n", errcode.InvalidArgument, "must be its header"},
+		{"future version", strings.Replace(header, `"format_version":1`, `"format_version":99`, 1) + "\n" + end, errcode.InvalidArgument, "format version 99"},
+		{"truncated", strings.Join(lines[:len(lines)-1], "\n"), errcode.InvalidArgument, "truncated"},
+		{"count mismatch", strings.Join(append(slices.Clone(lines[:len(lines)-2]), end), "\n"), errcode.InvalidArgument, "end record counts"},
+		{"unknown field", header + "\n" + `{"kind":"artifact_type","id":1,"name":"x","bogus":1}`, errcode.InvalidArgument, "bogus"},
+		{"unknown kind", header + "\n" + `{"kind":"widget"}`, errcode.InvalidArgument, "unknown record kind"},
+		{"dangling type", header + "\n" + `{"kind":"artifact","id":1,"type_id":9}` + "\n" + end, errcode.InvalidArgument, "type_id 9"},
+		{"forward reference", header + "\n" + `{"kind":"context_type","id":1,"name":"c"}` + "\n" + `{"kind":"parent_context","child_id":1,"parent_id":2}` +
+			"\n" + `{"kind":"context","id":1,"type_id":1,"name":"x"}`, errcode.InvalidArgument, "child_id 1 is not in the stream before this line"},
+		{"bad value", header + "\n" + `{"kind":"context_type","id":1,"name":"c"}` + "\n" +
+			`{"kind":"context","id":1,"type_id":1,"name":"x","custom_properties":{"a":{"int":"1","string":"x"}}}`, errcode.InvalidArgument, "exactly one"},
+		{"bad path", header + "\n" + `{"kind":"event","artifact_id":1,"execution_id":1,"path":[{}]}`, errcode.InvalidArgument, "line 2"},
+		{"bad state", header + "\n" + `{"kind":"execution_type","id":1,"name":"e"}` + "\n" + `{"kind":"execution","id":1,"type_id":1,"state":"ASLEEP"}` + "\n" + end,
+			errcode.InvalidArgument, "ASLEEP"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := mlmdio.Import(ctx, openSQLite(t), strings.NewReader(c.stream), nil)
+			if mlmd.CodeOf(err) != c.code || err == nil || !strings.Contains(err.Error(), c.msg) {
+				t.Fatalf("got %v (code %v), want code %v and %q", err, mlmd.CodeOf(err), c.code, c.msg)
+			}
+		})
+	}
+	t.Run("not empty", func(t *testing.T) {
+		_, err := mlmdio.Import(ctx, src, strings.NewReader(good), nil)
+		if mlmd.CodeOf(err) != errcode.FailedPrecondition {
+			t.Fatalf("import into a full store: got %v, want FailedPrecondition", err)
+		}
+	})
+}
