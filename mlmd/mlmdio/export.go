@@ -2,6 +2,7 @@ package mlmdio
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -187,9 +188,7 @@ func (e *exporter) contexts() error {
 	return pages(e.ctx, listAll(e.ctx, e.s.GetContexts), func(cs []mlmd.Context) error {
 		recs := make([]record, len(cs))
 		for i, c := range cs {
-			recs[i] = record{ID: c.ID, TypeID: c.TypeID, Type: c.Type, Name: c.Name, ExternalID: c.ExternalID,
-				Properties: propsToRecord(c.Properties), CustomProperties: propsToRecord(c.CustomProperties),
-				CreateTime: c.CreateTimeSinceEpoch, UpdateTime: c.LastUpdateTimeSinceEpoch}
+			recs[i] = contextRecord(c)
 			e.maxID[KindContext] = max(e.maxID[KindContext], c.ID)
 		}
 		return e.emit(KindContext, recs)
@@ -200,10 +199,7 @@ func (e *exporter) executions() error {
 	return pages(e.ctx, listAll(e.ctx, e.s.GetExecutions), func(es []mlmd.Execution) error {
 		recs := make([]record, len(es))
 		for i, x := range es {
-			recs[i] = record{ID: x.ID, TypeID: x.TypeID, Type: x.Type, Name: x.Name, ExternalID: x.ExternalID,
-				State:      enumName(int32(x.LastKnownState), x.LastKnownState),
-				Properties: propsToRecord(x.Properties), CustomProperties: propsToRecord(x.CustomProperties),
-				CreateTime: x.CreateTimeSinceEpoch, UpdateTime: x.LastUpdateTimeSinceEpoch}
+			recs[i] = executionRecord(x)
 			e.maxID[KindExecution] = max(e.maxID[KindExecution], x.ID)
 		}
 		return e.emit(KindExecution, recs)
@@ -217,10 +213,7 @@ func (e *exporter) artifacts() error {
 		recs := make([]record, len(as))
 		ids := make([]int64, len(as))
 		for i, a := range as {
-			recs[i] = record{ID: a.ID, TypeID: a.TypeID, Type: a.Type, Name: a.Name, URI: a.URI, ExternalID: a.ExternalID,
-				State:      enumName(int32(a.State), a.State),
-				Properties: propsToRecord(a.Properties), CustomProperties: propsToRecord(a.CustomProperties),
-				CreateTime: a.CreateTimeSinceEpoch, UpdateTime: a.LastUpdateTimeSinceEpoch}
+			recs[i] = artifactRecord(a)
 			ids[i] = a.ID
 			e.maxID[KindArtifact] = max(e.maxID[KindArtifact], a.ID)
 		}
@@ -301,4 +294,51 @@ func (e *exporter) contextEdges() error {
 		}
 		return e.emit(KindParentContext, recs)
 	})
+}
+
+func artifactRecord(a mlmd.Artifact) record {
+	return record{ID: a.ID, TypeID: a.TypeID, Type: a.Type, Name: a.Name, URI: a.URI, ExternalID: a.ExternalID,
+		State:      enumName(int32(a.State), a.State),
+		Properties: propsToRecord(a.Properties), CustomProperties: propsToRecord(a.CustomProperties),
+		CreateTime: a.CreateTimeSinceEpoch, UpdateTime: a.LastUpdateTimeSinceEpoch}
+}
+
+func executionRecord(x mlmd.Execution) record {
+	return record{ID: x.ID, TypeID: x.TypeID, Type: x.Type, Name: x.Name, ExternalID: x.ExternalID,
+		State:      enumName(int32(x.LastKnownState), x.LastKnownState),
+		Properties: propsToRecord(x.Properties), CustomProperties: propsToRecord(x.CustomProperties),
+		CreateTime: x.CreateTimeSinceEpoch, UpdateTime: x.LastUpdateTimeSinceEpoch}
+}
+
+func contextRecord(c mlmd.Context) record {
+	return record{ID: c.ID, TypeID: c.TypeID, Type: c.Type, Name: c.Name, ExternalID: c.ExternalID,
+		Properties: propsToRecord(c.Properties), CustomProperties: propsToRecord(c.CustomProperties),
+		CreateTime: c.CreateTimeSinceEpoch, UpdateTime: c.LastUpdateTimeSinceEpoch}
+}
+
+// MarshalArtifact returns a's record of the stream format (docs/export.md)
+// as one line of JSON without the newline, for tools that print nodes.
+func MarshalArtifact(a mlmd.Artifact) ([]byte, error) {
+	return marshalRecord(KindArtifact, artifactRecord(a))
+}
+
+// MarshalExecution is MarshalArtifact for an execution.
+func MarshalExecution(x mlmd.Execution) ([]byte, error) {
+	return marshalRecord(KindExecution, executionRecord(x))
+}
+
+// MarshalContext is MarshalArtifact for a context.
+func MarshalContext(c mlmd.Context) ([]byte, error) {
+	return marshalRecord(KindContext, contextRecord(c))
+}
+
+func marshalRecord(kind string, r record) ([]byte, error) {
+	r.Kind = kind
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(r); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }

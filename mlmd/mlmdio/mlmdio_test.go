@@ -3,7 +3,6 @@ package mlmdio_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -113,57 +112,10 @@ func fill(t testing.TB, s *mlmd.Store) {
 	mustDo(t, s.PutAttributionsAndAssociations(ctx, []mlmd.Attribution{{ArtifactID: 1, ContextID: ctxIDs[0]}}, nil))
 }
 
-// canonical renders a stream with its ids replaced by their rank among the
-// stream's records of that kind, and without what a store sets itself
-// (node times, the header's created_at), so that the streams of two
-// stores are equal when the stores hold the same data.
+// canonical is mlmdio.Canonical, ending the test on error.
 func canonical(t testing.TB, stream []byte) []string {
 	t.Helper()
-	rank := map[string]map[float64]int{}
-	idOf := func(kind string, v any) string {
-		f, ok := v.(float64)
-		if !ok {
-			t.Fatalf("id %v of %s is not a number", v, kind)
-		}
-		r, ok := rank[kind][f]
-		if !ok {
-			t.Fatalf("%s %v not in the stream", kind, v)
-		}
-		return fmt.Sprintf("%s#%d", kind, r)
-	}
-	var out []string
-	for line := range strings.SplitSeq(strings.TrimSpace(string(stream)), "\n") {
-		var m map[string]any
-		if err := json.Unmarshal([]byte(line), &m); err != nil {
-			t.Fatalf("%s: %v", line, err)
-		}
-		kind := m["kind"].(string)
-		delete(m, "created_at")
-		delete(m, "create_time_since_epoch")
-		delete(m, "last_update_time_since_epoch")
-		if id, ok := m["id"]; ok {
-			if rank[kind] == nil {
-				rank[kind] = map[float64]int{}
-			}
-			rank[kind][id.(float64)] = len(rank[kind])
-			m["id"] = idOf(kind, id)
-		}
-		if v, ok := m["type_id"]; ok {
-			m["type_id"] = idOf(kind+"_type", v)
-		}
-		for field, k := range map[string]string{"artifact_id": "artifact", "execution_id": "execution", "context_id": "context",
-			"child_id": "context", "parent_id": "context"} {
-			if v, ok := m[field]; ok {
-				m[field] = idOf(k, v)
-			}
-		}
-		b, err := json.Marshal(m) // sorted keys
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, string(b))
-	}
-	return out
+	return must(mlmdio.Canonical(bytes.NewReader(stream)))(t)
 }
 
 func export(t testing.TB, s *mlmd.Store) []byte {
