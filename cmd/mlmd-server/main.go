@@ -68,6 +68,9 @@ func run(args []string, stderr io.Writer) int {
 		Creds:         creds,
 		ServerOptions: extra,
 	})
+	if cfg.EnableAdminService {
+		server.NewAdmin(store).Register(srv.GRPC)
+	}
 	lis, err := net.Listen("tcp", cfg.ListenAddress)
 	if err != nil {
 		logger.Error("cannot listen", "address", cfg.ListenAddress, "error", err)
@@ -75,7 +78,7 @@ func run(args []string, stderr io.Writer) int {
 	}
 	logger.Info("serving ml_metadata.MetadataStoreService",
 		"address", lis.Addr().String(), "version", version, "database", backend.Description,
-		"config", cfg.Source, "tls", creds != nil)
+		"config", cfg.Source, "tls", creds != nil, "admin_service", cfg.EnableAdminService)
 	if err := srv.Serve(ctx, lis, cfg.ShutdownTimeout); err != nil {
 		logger.Error("server stopped", "error", err)
 		return 1

@@ -55,3 +55,18 @@ func TestConnectionFlags(t *testing.T) {
 		})
 	}
 }
+
+func TestEnableAdminServiceFlag(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want bool
+	}{{nil, false}, {[]string{"--enable_admin_service"}, true}, {[]string{"--noenable_admin_service"}, false}} {
+		cfg, err := Load(c.args)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.EnableAdminService != c.want {
+			t.Errorf("%v: EnableAdminService %v, want %v", c.args, cfg.EnableAdminService, c.want)
+		}
+	}
+}
