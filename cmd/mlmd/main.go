@@ -88,7 +88,7 @@ or, as a shorthand, --sqlite FILE.`,
 	pf.StringVar(&a.conn.sqlite, "sqlite", "", "path of a SQLite database file (instead of a config file or the MySQL flags)")
 	pf.StringVar(&a.progress, "progress", "auto", "progress bars on stderr: auto (when stderr is a terminal), on or off")
 	root.AddCommand(a.exportCommand(), a.importCommand(), a.queryCommand(), a.lineageCommand(),
-		a.statsCommand(), a.migrateCommand())
+		a.statsCommand(), a.migrateCommand(), a.gcCommand())
 	for _, c := range root.Commands() {
 		if c.Args == nil {
 			c.Args = noArgs

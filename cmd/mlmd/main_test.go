@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-sql-driver/mysql"
 
@@ -286,5 +287,84 @@ func TestErrors(t *testing.T) {
 	}
 	if _, err := os.Stat(missing); err == nil {
 		t.Errorf("a read command created %s", missing)
+	}
+}
+
+// gcFixture writes, 60 days ago, two executions in a Run context: one
+// writing a LIVE model, one writing an abandoned file; both read a dataset.
+func gcFixture(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "gc.db")
+	past := time.Now().Add(-60 * 24 * time.Hour)
+	s, err := mlmd.OpenWith(ctx, "sqlite", path, &mlmd.Options{Now: func() time.Time { return past }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	at, err := s.PutArtifactType(ctx, mlmd.ArtifactType{Name: "File"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	et, err := s.PutExecutionType(ctx, mlmd.ExecutionType{Name: "Job"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct, err := s.PutContextType(ctx, mlmd.ContextType{Name: "Run"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := s.PutArtifacts(ctx, []mlmd.Artifact{{TypeID: at, URI: "/dataset"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, out := range map[string]mlmd.Artifact{
+		"keeper": {TypeID: at, URI: "/model", State: mlmd.ArtifactStateLive},
+		"junker": {TypeID: at, URI: "/junk", State: mlmd.ArtifactStateAbandoned},
+	} {
+		_, err := s.PutExecution(ctx, mlmd.Execution{TypeID: et, Name: name},
+			[]mlmd.ArtifactAndEvent{{Event: &mlmd.Event{ArtifactID: data[0], Type: mlmd.EventInput}}, {Artifact: &out, Event: &mlmd.Event{Type: mlmd.EventOutput}}},
+			[]mlmd.Context{{TypeID: ct, Name: "run-" + name}}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return path
+}
+
+func TestGC(t *testing.T) {
+	path := gcFixture(t)
+	count := func() string {
+		return ok(t, "--sqlite", path, "query", "artifacts", "--output", "json").stdout
+	}
+	before := count()
+	r := ok(t, "--sqlite", path, "gc", "--older-than", "30d", "--context-type", "Run")
+	if !strings.Contains(r.stdout, `execution 2 "junker" (Job)`) || !strings.Contains(r.stdout, "artifact 3 /junk (File)") ||
+		strings.Contains(r.stdout, "keeper") || strings.Contains(r.stdout, "/model") || strings.Contains(r.stdout, "/dataset") {
+		t.Errorf("dry run lists:\n%s", r.stdout)
+	}
+	if !strings.Contains(r.stderr, "dry run: would delete 1 executions and 1 artifacts (of 4 candidates, 2 kept)") {
+		t.Errorf("dry run summary: %q", r.stderr)
+	}
+	if count() != before {
+		t.Fatal("the dry run changed the store")
+	}
+	r = ok(t, "--sqlite", path, "gc", "--older-than", "1440h", "--context-type", "Run", "--apply", "--batch-size", "1", "--progress", "on")
+	if !strings.Contains(r.stderr, "deleting") || !strings.Contains(r.stderr, "100%") || !strings.Contains(r.stderr, "deleted 1 executions and 1 artifacts") {
+		t.Errorf("apply stderr: %q", r.stderr)
+	}
+	after := count()
+	if strings.Contains(after, "/junk") || !strings.Contains(after, "/model") || !strings.Contains(after, "/dataset") {
+		t.Errorf("artifacts after gc:\n%s", after)
+	}
+	// Too recent: nothing.
+	r = ok(t, "--sqlite", path, "gc", "--older-than", "90d")
+	if r.stdout != "" {
+		t.Errorf("gc of nothing lists %q", r.stdout)
+	}
+	for _, bad := range [][]string{{"gc"}, {"gc", "--older-than", "soon"}, {"gc", "--older-than", "-3d"}, {"gc", "--older-than", "3d", "--batch-size", "0"}} {
+		if r := mlmdRun(t, "", append([]string{"--sqlite", path}, bad...)...); r.code != 2 {
+			t.Errorf("%v: exit %d (%s), want 2", bad, r.code, r.stderr)
+		}
 	}
 }
