@@ -175,6 +175,14 @@ func TestExportImport(t *testing.T) {
 		t.Fatalf("SQLite copy differs:\n got %q\nwant %q", got, want)
 	}
 
+	// Part of the store: the first model's closure.
+	part := filepath.Join(dir, "part.jsonl")
+	ok(t, "--sqlite", src, "export", "--artifacts", "uri = '/model/0'", "-o", part)
+	partLines := canonicalFile(t, part)
+	if end := partLines[len(partLines)-1]; !strings.Contains(end, `"artifact":2,`) || !strings.Contains(end, `"execution":1,`) {
+		t.Errorf("the closure of /model/0: %s", end)
+	}
+
 	// A second import into the now full store is refused.
 	r = mlmdRun(t, "", "--sqlite", copyPath, "import", "-i", first)
 	if r.code != 1 || !strings.Contains(r.stderr, "not empty") {

@@ -78,12 +78,16 @@ func summary(s mlmdio.Stats) string {
 
 func (a *app) exportCommand() *cobra.Command {
 	var out string
+	var sel mlmdio.Selection
 	c := &cobra.Command{
 		Use:   "export",
 		Short: "Write the whole store as a JSON lines stream (docs/export.md)",
 		Long: `Export writes everything the store holds - types, nodes, events, links -
 as the JSON lines stream of docs/export.md, to --output or stdout. Import it
-into an empty store of any backend with "mlmd import".`,
+into an empty store of any backend with "mlmd import". With --artifacts,
+--executions or --contexts (filter queries) it exports only the matching
+nodes and their closure: seed contexts' members, everything upstream, and
+the contexts of it all.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			s, _, err := a.openStore(cmd.Context(), existing)
 			if err != nil {
@@ -103,7 +107,11 @@ into an empty store of any backend with "mlmd import".`,
 			if err != nil {
 				return err
 			}
-			stats, err := mlmdio.Export(cmd.Context(), s, w, &mlmdio.ExportOptions{Progress: progressFunc(bar)})
+			opts := &mlmdio.ExportOptions{Progress: progressFunc(bar)}
+			if sel != (mlmdio.Selection{}) {
+				opts.Select = &sel
+			}
+			stats, err := mlmdio.Export(cmd.Context(), s, w, opts)
 			finish(bar)
 			if err != nil {
 				return err
@@ -118,6 +126,9 @@ into an empty store of any backend with "mlmd import".`,
 		},
 	}
 	c.Flags().StringVarP(&out, "output", "o", "", "file to write (default stdout)")
+	c.Flags().StringVar(&sel.Artifacts, "artifacts", "", "export only the artifacts this filter query matches, with their closure")
+	c.Flags().StringVar(&sel.Executions, "executions", "", "export only the executions this filter query matches, with their closure")
+	c.Flags().StringVar(&sel.Contexts, "contexts", "", "export only the contexts this filter query matches, their members, with their closure")
 	return c
 }
 

@@ -22,6 +22,9 @@ type ExportOptions struct {
 	Progress func(kind string, n int)
 	// Now, if set, replaces time.Now for the header's created_at (tests).
 	Now func() time.Time
+	// Select, if set, exports part of the store: the nodes it selects and
+	// their closure (see Selection). nil exports everything.
+	Select *Selection
 }
 
 // Stats counts the records of a stream by kind (KindArtifact, KindEvent,
@@ -49,6 +52,8 @@ type exporter struct {
 	enc   *json.Encoder
 	opts  ExportOptions
 	stats Stats
+	// sel is the closure of ExportOptions.Select; nil exports everything.
+	sel *closure
 	// maxID is the largest id of each node kind that was written, so that
 	// edges to nodes created during the export are left out.
 	maxID map[string]int64
@@ -77,6 +82,13 @@ func Export(ctx context.Context, s *mlmd.Store, w io.Writer, opts *ExportOptions
 }
 
 func (e *exporter) run() error {
+	if e.opts.Select != nil {
+		c, err := selectClosure(e.ctx, e.s, *e.opts.Select)
+		if err != nil {
+			return err
+		}
+		e.sel = c
+	}
 	now := time.Now
 	if e.opts.Now != nil {
 		now = e.opts.Now
@@ -159,7 +171,11 @@ func (e *exporter) types() error {
 // pages calls list for every page of a listing ordered by id, and page
 // with each non-empty page.
 func pages[T any](ctx context.Context, list func(*mlmd.ListOptions) ([]T, string, error), page func([]T) error) error {
-	opts := &mlmd.ListOptions{MaxResultSize: pageSize, OrderBy: mlmd.OrderByID}
+	return pagesFrom(ctx, &mlmd.ListOptions{MaxResultSize: pageSize, OrderBy: mlmd.OrderByID}, list, page)
+}
+
+// pagesFrom is pages starting from the given options.
+func pagesFrom[T any](ctx context.Context, opts *mlmd.ListOptions, list func(*mlmd.ListOptions) ([]T, string, error), page func([]T) error) error {
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -185,7 +201,7 @@ func listAll[T any](ctx context.Context, get func(context.Context, *mlmd.ListOpt
 }
 
 func (e *exporter) contexts() error {
-	return pages(e.ctx, listAll(e.ctx, e.s.GetContexts), func(cs []mlmd.Context) error {
+	return eachPage(e, KindContext, e.s.GetContexts, e.s.GetContextsByID, func(cs []mlmd.Context) error {
 		recs := make([]record, len(cs))
 		for i, c := range cs {
 			recs[i] = contextRecord(c)
@@ -196,7 +212,7 @@ func (e *exporter) contexts() error {
 }
 
 func (e *exporter) executions() error {
-	return pages(e.ctx, listAll(e.ctx, e.s.GetExecutions), func(es []mlmd.Execution) error {
+	return eachPage(e, KindExecution, e.s.GetExecutions, e.s.GetExecutionsByID, func(es []mlmd.Execution) error {
 		recs := make([]record, len(es))
 		for i, x := range es {
 			recs[i] = executionRecord(x)
@@ -209,7 +225,7 @@ func (e *exporter) executions() error {
 // artifacts writes the artifacts page by page, each page followed by the
 // events of its artifacts (whose executions are all written already).
 func (e *exporter) artifacts() error {
-	return pages(e.ctx, listAll(e.ctx, e.s.GetArtifacts), func(as []mlmd.Artifact) error {
+	return eachPage(e, KindArtifact, e.s.GetArtifacts, e.s.GetArtifactsByID, func(as []mlmd.Artifact) error {
 		recs := make([]record, len(as))
 		ids := make([]int64, len(as))
 		for i, a := range as {
@@ -226,7 +242,7 @@ func (e *exporter) artifacts() error {
 		}
 		recs = recs[:0]
 		for _, ev := range evs {
-			if ev.ExecutionID > e.maxID[KindExecution] {
+			if ev.ExecutionID > e.maxID[KindExecution] || !e.sel.has(KindExecution, ev.ExecutionID) {
 				continue
 			}
 			recs = append(recs, record{ArtifactID: ev.ArtifactID, ExecutionID: ev.ExecutionID,
@@ -240,7 +256,7 @@ func (e *exporter) artifacts() error {
 // attributions and associations of each context and the parents of the
 // page's contexts.
 func (e *exporter) contextEdges() error {
-	return pages(e.ctx, listAll(e.ctx, e.s.GetContexts), func(cs []mlmd.Context) error {
+	return eachPage(e, KindContext, e.s.GetContexts, e.s.GetContextsByID, func(cs []mlmd.Context) error {
 		var ids []int64
 		for _, c := range cs {
 			if c.ID > e.maxID[KindContext] {
@@ -252,7 +268,7 @@ func (e *exporter) contextEdges() error {
 			}, func(as []mlmd.Artifact) error {
 				var recs []record
 				for _, a := range as {
-					if a.ID <= e.maxID[KindArtifact] {
+					if a.ID <= e.maxID[KindArtifact] && e.sel.has(KindArtifact, a.ID) {
 						recs = append(recs, record{ArtifactID: a.ID, ContextID: c.ID})
 					}
 				}
@@ -266,7 +282,7 @@ func (e *exporter) contextEdges() error {
 			}, func(xs []mlmd.Execution) error {
 				var recs []record
 				for _, x := range xs {
-					if x.ID <= e.maxID[KindExecution] {
+					if x.ID <= e.maxID[KindExecution] && e.sel.has(KindExecution, x.ID) {
 						recs = append(recs, record{ExecutionID: x.ID, ContextID: c.ID})
 					}
 				}
@@ -287,7 +303,7 @@ func (e *exporter) contextEdges() error {
 		for _, id := range ids {
 			ps := sortedByID(parents[id], func(c mlmd.Context) int64 { return c.ID })
 			for _, p := range ps {
-				if p.ID <= e.maxID[KindContext] {
+				if p.ID <= e.maxID[KindContext] && e.sel.has(KindContext, p.ID) {
 					recs = append(recs, record{ChildID: id, ParentID: p.ID})
 				}
 			}
