@@ -147,6 +147,21 @@ func TestExportImport(t *testing.T) {
 	if !strings.Contains(r.stderr, "importing") || !strings.Contains(r.stderr, "100%") {
 		t.Errorf("import progress bar missing from stderr: %q", r.stderr)
 	}
+	// The other commands on the MariaDB copy.
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"query", "artifacts", "type = 'Model'", "--output", "json"}, `"uri":"/model/1"`},
+		{[]string{"lineage", "--artifacts", "uri = '/model/1'", "--format", "mermaid"}, "/data/0"},
+		{[]string{"stats"}, "total: 4 artifacts, 2 executions, 1 contexts"},
+		{[]string{"gc", "--older-than", "1h"}, ""},
+	} {
+		r := ok(t, append(slices.Clone(my), c.args...)...)
+		if !strings.Contains(r.stdout, c.want) || (c.want == "" && r.stdout != "") {
+			t.Errorf("%v on MariaDB: %q, want %q", c.args, r.stdout, c.want)
+		}
+	}
 	second := filepath.Join(dir, "second.jsonl")
 	ok(t, append(slices.Clone(my), "export", "--output", second)...)
 	if got := canonicalFile(t, second); !slices.Equal(got, want) {
