@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // Canonical renders a stream so that the streams of two stores that hold
@@ -57,7 +58,10 @@ func Canonical(r io.Reader) ([]string, error) {
 		}
 		var err error
 		if v, ok := m["type_id"]; ok {
-			if m["type_id"], err = idOf(line, kind+"_type", v); err != nil {
+			// A system type is not in the stream: its name stands for it.
+			if name, _ := m["type"].(string); strings.HasPrefix(name, "mlmd.") {
+				m["type_id"] = name
+			} else if m["type_id"], err = idOf(line, kind+"_type", v); err != nil {
 				return nil, err
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/gomlmd/gomlmd/mlmd"
 	"github.com/gomlmd/gomlmd/mlmd/errcode"
@@ -308,8 +309,28 @@ func (im *importer) flush() error {
 	return nil
 }
 
+// typeOf maps a node's type. Export leaves out MLMD's system types
+// (mlmd.Dataset, ...), which every store has: a node of one of them is
+// mapped by the type's name.
 func (im *importer) typeOf(kind string, rec record, line int) (int64, error) {
-	return im.mapID(kind, rec.TypeID, line, "type_id")
+	id, err := im.mapID(kind, rec.TypeID, line, "type_id")
+	if err == nil || !strings.HasPrefix(rec.Type, "mlmd.") {
+		return id, err
+	}
+	switch kind {
+	case KindArtifactType:
+		t, terr := im.s.GetArtifactType(im.ctx, rec.Type, "")
+		id = t.ID
+		err = terr
+	case KindExecutionType:
+		t, terr := im.s.GetExecutionType(im.ctx, rec.Type, "")
+		id = t.ID
+		err = terr
+	}
+	if err != nil || id == 0 {
+		return 0, streamError(line, "type_id %d (%q) is not in the stream before this line, and not a system type of the store", rec.TypeID, rec.Type)
+	}
+	return id, im.remember(kind, rec.TypeID, id, line)
 }
 
 func (im *importer) putArtifacts(batch []record, line int) error {

@@ -109,6 +109,9 @@ func fill(t testing.TB, s *mlmd.Store) {
 			mustDo(t, s.PutEvents(ctx, []mlmd.Event{{ArtifactID: prev[0].ID, ExecutionID: res.ExecutionID, Type: mlmd.EventInput}}))
 		}
 	}
+	// A node of a system type, which the stream does not carry.
+	sys := must(s.GetArtifactType(ctx, "mlmd.Statistics", ""))(t)
+	must(s.PutArtifacts(ctx, []mlmd.Artifact{{TypeID: sys.ID, URI: "/stats"}}, nil))(t)
 	// A node in no context and with no events.
 	must(s.PutArtifacts(ctx, []mlmd.Artifact{{TypeID: model, URI: "/lonely", State: mlmd.ArtifactStateDeleted}}, nil))(t)
 	mustDo(t, s.PutAttributionsAndAssociations(ctx, []mlmd.Attribution{{ArtifactID: 1, ContextID: ctxIDs[0]}}, nil))
@@ -168,7 +171,7 @@ func TestRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatalf("import into %s: %v", hop.name, err)
 		}
-		if stats[mlmdio.KindArtifact] != 15 || stats[mlmdio.KindEvent] != 20 || stats[mlmdio.KindParentContext] != 2 {
+		if stats[mlmdio.KindArtifact] != 16 || stats[mlmdio.KindEvent] != 20 || stats[mlmdio.KindParentContext] != 2 {
 			t.Errorf("import into %s: stats %v", hop.name, stats)
 		}
 		stream = export(t, dst)
