@@ -198,6 +198,18 @@ func TestExportImport(t *testing.T) {
 		t.Errorf("the closure of /model/0: %s", end)
 	}
 
+	// A failed export leaves no file behind.
+	broken := filepath.Join(dir, "broken.jsonl")
+	if r := mlmdRun(t, "", "--sqlite", src, "export", "--artifacts", "uri = ", "-o", broken); r.code != 1 {
+		t.Errorf("export with a bad filter: exit %d", r.code)
+	}
+	if _, err := os.Stat(broken); err == nil {
+		t.Error("a failed export left its file")
+	}
+	if _, err := os.Stat(broken + ".partial"); err == nil {
+		t.Error("a failed export left its partial file")
+	}
+
 	// A second import into the now full store is refused.
 	r = mlmdRun(t, "", "--sqlite", copyPath, "import", "-i", first)
 	if r.code != 1 || !strings.Contains(r.stderr, "not empty") {

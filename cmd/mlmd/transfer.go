@@ -94,13 +94,18 @@ the contexts of it all.`,
 				return err
 			}
 			defer s.Close()
+			// A file is written under a temporary name and renamed when
+			// complete, so a failed export leaves no truncated backup.
 			var w io.Writer = a.stdout
 			var f *os.File
 			if out != "" && out != "-" {
-				if f, err = os.Create(out); err != nil {
+				if f, err = os.Create(out + ".partial"); err != nil {
 					return err
 				}
-				defer f.Close()
+				defer func() {
+					f.Close()
+					os.Remove(out + ".partial")
+				}()
 				w = f
 			}
 			bar, err := a.newBar(-1, "exporting")
@@ -117,7 +122,13 @@ the contexts of it all.`,
 				return err
 			}
 			if f != nil {
+				if err := f.Sync(); err != nil {
+					return err
+				}
 				if err := f.Close(); err != nil {
+					return err
+				}
+				if err := os.Rename(out+".partial", out); err != nil {
 					return err
 				}
 				fmt.Fprintf(a.stderr, "exported %s to %s\n", summary(stats), out)
