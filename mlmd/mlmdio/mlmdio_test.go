@@ -147,8 +147,8 @@ func diff(a, b []string) string {
 	return strings.Join(d, "\n")
 }
 
-// TestRoundTrip copies a store SQLite → MariaDB → SQLite through the
-// stream and checks that every copy's stream equals the original's up to
+// TestRoundTrip copies a store SQLite → SQLite → MariaDB → MariaDB →
+// SQLite through the stream (every pair of the two backends) and checks that every copy's stream equals the original's up to
 // ids and store-set times, and that the lineage answers the same.
 func TestRoundTrip(t *testing.T) {
 	ctx := context.Background()
@@ -161,6 +161,8 @@ func TestRoundTrip(t *testing.T) {
 		name string
 		open func(testing.TB) *mlmd.Store
 	}{
+		{"sqlite", openSQLite},
+		{"mysql", openMySQL},
 		{"mysql", openMySQL},
 		{"sqlite", openSQLite},
 	}
