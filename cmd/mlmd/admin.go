@@ -81,6 +81,10 @@ func countByType(ctx context.Context, s *mlmd.Store) ([]typeCount, error) {
 	return out, nil
 }
 
+// errSizeUnknown is returned by databaseSize for a backend it cannot
+// measure.
+var errSizeUnknown = errors.New("the size of this database is unknown")
+
 // databaseSize returns the bytes the database takes: the SQLite file and
 // its write-ahead log, or MySQL's data and index length.
 func (t *target) databaseSize(ctx context.Context) (int64, error) {
@@ -99,7 +103,7 @@ func (t *target) databaseSize(ctx context.Context) (int64, error) {
 		return n, nil
 	}
 	if t.backend.MySQL == nil {
-		return 0, errors.New("the size of this database is unknown")
+		return 0, errSizeUnknown
 	}
 	db, err := t.rawDB()
 	if err != nil {
@@ -139,6 +143,10 @@ through them all) and prints the size of the database.`,
 			}
 			fmt.Fprintf(a.stdout, "\ntotal: %d artifacts, %d executions, %d contexts\n", totals["artifact"], totals["execution"], totals["context"])
 			size, err := t.databaseSize(cmd.Context())
+			if errors.Is(err, errSizeUnknown) {
+				fmt.Fprintf(a.stdout, "database: %s, size unknown\n", t.backend.Description)
+				return nil
+			}
 			if err != nil {
 				return fmt.Errorf("database size: %w", err)
 			}

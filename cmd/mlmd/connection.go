@@ -10,7 +10,6 @@ import (
 
 	pb "github.com/gomlmd/gomlmd/gen/mlmdpb"
 	"github.com/gomlmd/gomlmd/mlmd"
-	"github.com/gomlmd/gomlmd/mlmd/mysqlstore"
 	"github.com/gomlmd/gomlmd/mlmd/sqlitestore"
 	"github.com/gomlmd/gomlmd/server/serverconfig"
 )
@@ -81,13 +80,7 @@ func (t *target) open(ctx context.Context, mode openMode) (*mlmd.Store, error) {
 			}
 		}
 	}
-	var s *mlmd.Store
-	var err error
-	if t.backend.MySQL != nil {
-		s, err = mysqlstore.Open(ctx, t.backend.MySQL, &opts)
-	} else {
-		s, err = mlmd.OpenWith(ctx, t.backend.Driver, t.backend.DSN, &opts)
-	}
+	s, err := t.backend.OpenWith(ctx, opts)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", t.backend.Description, err)
 	}
@@ -113,6 +106,9 @@ func (t *target) rawDB() (*sql.DB, error) {
 			return nil, err
 		}
 		return sql.Open("mysql", dsn)
+	}
+	if t.backend.Driver != "sqlite" {
+		return nil, fmt.Errorf("%s: reading the schema version and size is not supported for this backend yet", t.backend.Description)
 	}
 	if t.sqlitePath != "" {
 		if _, err := os.Stat(t.sqlitePath); err != nil {

@@ -1,10 +1,13 @@
 package serverconfig
 
 import (
+	"context"
 	"flag"
 	"io"
 	"reflect"
 	"strings"
+
+	"github.com/gomlmd/gomlmd/mlmd"
 )
 
 // isConnectionFlag reports whether an mlmd-server flag says which
@@ -72,4 +75,14 @@ func (v *recordingValue) Type() string {
 		t = t.Elem()
 	}
 	return strings.TrimSuffix(t.Name(), "Value")
+}
+
+// OpenWith opens the store of b with opts in place of b.Options, once (no
+// retries), for tools that open a store differently from the server: for
+// example with SkipMigrations, to read a database without creating a
+// schema in it.
+func (b *Backend) OpenWith(ctx context.Context, opts mlmd.Options) (*mlmd.Store, error) {
+	c := *b
+	c.Options = opts
+	return c.open(ctx)
 }
