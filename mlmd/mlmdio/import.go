@@ -48,6 +48,7 @@ type importer struct {
 	// The pending batch: all its records are of kind pendingKind.
 	pendingKind string
 	pending     []record
+	pendingLast int // the line of the pending batch's last record
 }
 
 // Import reads a stream written by Export from r into s, which must be
@@ -208,6 +209,7 @@ func (im *importer) add(rec record) error {
 	}
 	im.pendingKind = rec.Kind
 	im.pending = append(im.pending, rec)
+	im.pendingLast = im.line
 	return nil
 }
 
@@ -282,9 +284,7 @@ func (im *importer) flush() error {
 	}
 	batch, kind := im.pending, im.pendingKind
 	im.pending = im.pending[:0]
-	// Lines of the batch: the last one is im.line, or the one before it when
-	// a record of another kind triggered the flush.
-	line := im.line
+	line := im.pendingLast
 	var err error
 	switch kind {
 	case KindArtifact:
