@@ -353,10 +353,14 @@ func gcFixture(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, out := range map[string]mlmd.Artifact{
-		"keeper": {TypeID: at, URI: "/model", State: mlmd.ArtifactStateLive},
-		"junker": {TypeID: at, URI: "/junk", State: mlmd.ArtifactStateAbandoned},
+	for _, run := range []struct {
+		name string
+		out  mlmd.Artifact
+	}{
+		{"keeper", mlmd.Artifact{TypeID: at, URI: "/model", State: mlmd.ArtifactStateLive}},
+		{"junker", mlmd.Artifact{TypeID: at, URI: "/junk", State: mlmd.ArtifactStateAbandoned}},
 	} {
+		name, out := run.name, run.out
 		_, err := s.PutExecution(ctx, mlmd.Execution{TypeID: et, Name: name},
 			[]mlmd.ArtifactAndEvent{{Event: &mlmd.Event{ArtifactID: data[0], Type: mlmd.EventInput}}, {Artifact: &out, Event: &mlmd.Event{Type: mlmd.EventOutput}}},
 			[]mlmd.Context{{TypeID: ct, Name: "run-" + name}}, nil)
