@@ -83,6 +83,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		Limits:        cfg.Limits,
 		Metrics:       metrics,
 	})
+	var admin *server.AdminService
+	if cfg.EnableAdminService {
+		admin = server.NewAdmin(nil) // answers Unavailable until the store is open
+		admin.Register(srv.GRPC)
+	}
 	lis, err := net.Listen("tcp", cfg.ListenAddress)
 	if err != nil {
 		logger.Error("cannot listen", "address", cfg.ListenAddress, "error", err)
@@ -100,7 +105,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	logger.Info("serving ml_metadata.MetadataStoreService",
 		"address", lis.Addr().String(), "version", version, "config", cfg.Source,
 		"tls", cfg.Server.GetSslConfig() != nil, "grpc_web", cfg.Web.GRPCWeb,
-		"limits", cfg.Limits.String(), "metrics", cfg.MetricsAddress)
+		"limits", cfg.Limits.String(), "metrics", cfg.MetricsAddress,
+		"admin_service", cfg.EnableAdminService)
 	serveCtx, stopServing := context.WithCancel(ctx)
 	defer stopServing()
 	served := make(chan error, 1)
@@ -121,6 +127,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	defer store.Close()
 	svc.SetStore(store)
+	if admin != nil {
+		admin.SetStore(store)
+	}
 	metrics.WatchDB(store.DB())
 	logger.Info("the store is open", "database", backend.Description)
 	go srv.WatchHealth(serveCtx, server.PingProbe(store.DB()), cfg.HealthInterval, cfg.HealthTimeout)

@@ -55,6 +55,9 @@ type Config struct {
 	// LogLevel and LogFormat ("text" or "json") configure the logger.
 	LogLevel  slog.Level
 	LogFormat string
+	// EnableAdminService registers gomlmd's own AdminService (deletion,
+	// proto/gomlmd/admin/v1) next to MLMD's service (--enable_admin_service).
+	EnableAdminService bool
 	// Warnings are messages for the startup log about settings that are
 	// accepted but have no effect.
 	Warnings []string
@@ -94,6 +97,7 @@ type flags struct {
 	logFormat       string
 	mysqlPool       MySQLPool
 	web             webFlags
+	adminService    bool
 }
 
 func newFlagSet(f *flags, out io.Writer) *flag.FlagSet {
@@ -133,6 +137,7 @@ func newFlagSet(f *flags, out io.Writer) *flag.FlagSet {
 	fs.DurationVar(&f.shutdownTimeout, "shutdown_timeout", 30*time.Second, "how long calls in flight may run after SIGTERM/SIGINT")
 	fs.StringVar(&f.logLevel, "log_level", "info", "log level: debug, info, warn or error (info logs every call)")
 	fs.StringVar(&f.logFormat, "log_format", "text", "log format: text or json")
+	fs.BoolVar(&f.adminService, "enable_admin_service", false, "also serve gomlmd's own gomlmd.admin.v1.AdminService, which deletes nodes and types (off by default)")
 	fs.IntVar(&f.mysqlPool.MaxOpenConns, "mysql_max_open_conns", 0, "most open MySQL connections (0: no limit); keep replicas × this below the server's max_connections")
 	fs.IntVar(&f.mysqlPool.MaxIdleConns, "mysql_max_idle_conns", 0, "most idle MySQL connections kept (0: the backend's default, 16)")
 	fs.DurationVar(&f.mysqlPool.ConnMaxLifetime, "mysql_conn_max_lifetime", 0, "close MySQL connections older than this (0: the backend's default, 3m)")
@@ -194,6 +199,7 @@ func Load(args []string) (*Config, error) {
 		ShutdownTimeout:   f.shutdownTimeout,
 		LogFormat:         f.logFormat,
 	}
+	c.EnableAdminService = f.adminService
 
 	// Listening address.
 	if f.listenAddress != "" {
