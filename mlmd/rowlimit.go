@@ -2,7 +2,6 @@ package mlmd
 
 import (
 	"context"
-	"database/sql"
 
 	"github.com/gomlmd/gomlmd/mlmd/driver"
 	"github.com/gomlmd/gomlmd/mlmd/errcode"
@@ -22,12 +21,10 @@ func (c rowLimitConn) InTx(ctx context.Context, opts driver.TxOptions, fn func(t
 	return c.Conn.InTx(ctx, opts, func(tx driver.Tx) error { return fn(rowLimitTx{tx, c.max}) })
 }
 
-// DB returns the pool of the wrapped connection, if it has one.
-func (c rowLimitConn) DB() *sql.DB {
-	if p, ok := c.Conn.(interface{ DB() *sql.DB }); ok {
-		return p.DB()
-	}
-	return nil
+// As forwards Store.As to the wrapped connection.
+func (c rowLimitConn) As(target any) bool {
+	a, ok := c.Conn.(interface{ As(any) bool })
+	return ok && a.As(target)
 }
 
 // rowLimitTx bounds the unpaged listings of a read transaction to max

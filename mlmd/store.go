@@ -2,7 +2,6 @@ package mlmd
 
 import (
 	"context"
-	"database/sql"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -168,12 +167,13 @@ func (s *Store) Close() error {
 // nowMillis returns the store clock in milliseconds since the epoch.
 func (s *Store) nowMillis() int64 { return s.now().UnixMilli() }
 
-// DB returns the connection pool of the store's backend, or nil if the
-// backend has none. It is meant for health checks and pool statistics
-// (sql.DB.Stats); queries must go through the Store.
-func (s *Store) DB() *sql.DB {
-	if p, ok := s.conn.(interface{ DB() *sql.DB }); ok {
-		return p.DB()
-	}
-	return nil
+// As sets the value that target points to from the store's backend, for
+// the few needs the portable API leaves to the backend, in the manner of
+// gocloud.dev's As: with a **sql.DB, the SQL backends give their
+// connection pool, meant for health checks and pool statistics
+// (sql.DB.Stats); queries must go through the Store. It reports whether
+// the backend could set target.
+func (s *Store) As(target any) bool {
+	a, ok := s.conn.(interface{ As(any) bool })
+	return ok && a.As(target)
 }

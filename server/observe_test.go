@@ -96,7 +96,7 @@ func TestEveryOutcomeLoggedOnce(t *testing.T) {
 	t.Cleanup(func() { store.Close() })
 	var buf syncBuffer
 	metrics := server.NewMetrics()
-	metrics.WatchDB(store.DB())
+	metrics.WatchDB(server.StoreDB(store))
 	_, conn := startWith(t, server.New(store), &server.Options{
 		Logger:         slog.New(slog.NewJSONHandler(&buf, nil)),
 		MaxRecvMsgSize: 256 << 10,
@@ -277,7 +277,7 @@ func TestNotReadyUntilStore(t *testing.T) {
 	svc.SetStore(store)
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go srv.WatchHealth(wctx, server.PingProbe(store.DB()), 50*time.Millisecond, time.Second)
+	go srv.WatchHealth(wctx, server.PingProbe(server.StoreDB(store)), 50*time.Millisecond, time.Second)
 	waitHealth(t, hc, healthpb.HealthCheckResponse_SERVING, 5*time.Second)
 	if _, err := c.GetArtifactTypes(ctx, &pb.GetArtifactTypesRequest{}); err != nil {
 		t.Fatalf("call after SetStore: %v", err)

@@ -104,3 +104,13 @@ func (s *Server) WatchHealth(ctx context.Context, probe HealthProbe, interval, t
 		}
 	}
 }
+
+// StoreDB returns the connection pool of store's backend (mlmd.Store.As),
+// or nil for a backend without one, for PingProbe and Metrics.WatchDB.
+func StoreDB(store *mlmd.Store) *sql.DB {
+	var db *sql.DB
+	if store.As(&db) {
+		return db
+	}
+	return nil
+}

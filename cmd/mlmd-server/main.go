@@ -130,9 +130,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if admin != nil {
 		admin.SetStore(store)
 	}
-	metrics.WatchDB(store.DB())
+	metrics.WatchDB(server.StoreDB(store))
 	logger.Info("the store is open", "database", backend.Description)
-	go srv.WatchHealth(serveCtx, server.PingProbe(store.DB()), cfg.HealthInterval, cfg.HealthTimeout)
+	go srv.WatchHealth(serveCtx, server.PingProbe(server.StoreDB(store)), cfg.HealthInterval, cfg.HealthTimeout)
 
 	if err := <-served; err != nil {
 		logger.Error("server stopped", "error", err)
