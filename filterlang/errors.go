@@ -43,6 +43,10 @@ type Error struct {
 // Error returns "line:column: message".
 func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
 
+// ClientMessage is Error: a filter query's error is about the client's own
+// query and is shown to it (errcode.Message).
+func (e *Error) ClientMessage() string { return e.Error() }
+
 // Unwrap returns errcode.ErrInvalidArgument, which gives the error its code.
 func (e *Error) Unwrap() error { return errcode.ErrInvalidArgument }
 

@@ -64,6 +64,11 @@ type Options struct {
 	MaxRetries int
 	// Now, if set, replaces time.Now as the store's clock (for tests).
 	Now func() time.Time
+	// MaxResultRows bounds the nodes of one unpaged listing (GetArtifacts,
+	// GetArtifactsByType, ... without ListOptions): a listing that would
+	// return more fails with ResourceExhausted, asking for pages. 0 means
+	// no limit.
+	MaxResultRows int
 }
 
 // Store is an ML Metadata store: the portable type over a backend. It is
@@ -144,6 +149,9 @@ func NewStore(conn driver.Conn, opts *Options) *Store {
 	if opts != nil && opts.Now != nil {
 		s.now = opts.Now
 	}
+	if opts != nil && opts.MaxResultRows > 0 {
+		s.conn = rowLimitConn{conn, opts.MaxResultRows}
+	}
 	return s
 }
 
@@ -158,3 +166,14 @@ func (s *Store) Close() error {
 
 // nowMillis returns the store clock in milliseconds since the epoch.
 func (s *Store) nowMillis() int64 { return s.now().UnixMilli() }
+
+// As sets the value that target points to from the store's backend, for
+// the few needs the portable API leaves to the backend, in the manner of
+// gocloud.dev's As: with a **sql.DB, the SQL backends give their
+// connection pool, meant for health checks and pool statistics
+// (sql.DB.Stats); queries must go through the Store. It reports whether
+// the backend could set target.
+func (s *Store) As(target any) bool {
+	a, ok := s.conn.(interface{ As(any) bool })
+	return ok && a.As(target)
+}

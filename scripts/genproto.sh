@@ -31,7 +31,7 @@ if [ "$check" = 1 ]; then
 	out="$(mktemp -d)"
 	trap 'rm -rf "$out"' EXIT
 fi
-mkdir -p "$out/gen/mlmdpb" "$out/gen/python"
+mkdir -p "$out/gen/mlmdpb" "$out/gen/adminpb" "$out/gen/python"
 
 includes=(-I proto)
 [ -d /usr/include/google/protobuf ] && includes+=(-I /usr/include)
@@ -45,6 +45,13 @@ protoc "${includes[@]}" \
 	--go-grpc_out="$out" --go-grpc_opt=module=github.com/gomlmd/gomlmd \
 	"${protos[@]}"
 
+# gomlmd's own admin service (Go only): gen/adminpb.
+protoc "${includes[@]}" \
+	--plugin=protoc-gen-go="$gen_go" --plugin=protoc-gen-go-grpc="$gen_go_grpc" \
+	--go_out="$out" --go_opt=module=github.com/gomlmd/gomlmd \
+	--go-grpc_out="$out" --go-grpc_opt=module=github.com/gomlmd/gomlmd \
+	gomlmd/admin/v1/admin.proto
+
 # Python: modules ml_metadata.proto.metadata_store_pb2 and friends, the names
 # MLMD's own client imports.
 rm -rf "$out/gen/python/ml_metadata"
@@ -56,7 +63,7 @@ protoc "${includes[@]}" \
 if [ "$check" = 1 ]; then
 	status=0
 	for f in gen/mlmdpb/metadata_store.pb.go gen/mlmdpb/metadata_store_service.pb.go \
-		gen/mlmdpb/metadata_store_service_grpc.pb.go; do
+		gen/mlmdpb/metadata_store_service_grpc.pb.go gen/adminpb/admin.pb.go gen/adminpb/admin_grpc.pb.go; do
 		diff -u "$root/$f" "$out/$f" >/dev/null 2>&1 || { echo "stale: $f" >&2; status=1; }
 	done
 	if ! diff -r "$root/gen/python/ml_metadata" "$out/gen/python/ml_metadata" >/dev/null 2>&1; then

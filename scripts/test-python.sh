@@ -27,11 +27,12 @@ port="$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); 
 # MLMD_SERVER_FLAGS adds flags, e.g. the --postgres_config_* flags of a
 # database to use instead of the in-memory one.
 # shellcheck disable=SC2086
-"$work/mlmd-server" --listen_address="127.0.0.1:$port" --log_level=warn ${MLMD_SERVER_FLAGS:-} 2>"$work/server.log" &
+"$work/mlmd-server" --listen_address="127.0.0.1:$port" ${MLMD_SERVER_FLAGS:-} 2>"$work/server.log" &
 pid=$!
 
+# The server listens at once and answers once its store is open.
 for _ in $(seq 1 100); do
-	if "$py" -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2).close()" 2>/dev/null; then
+	if grep -q 'msg="the store is open"' "$work/server.log"; then
 		break
 	fi
 	kill -0 "$pid" 2>/dev/null || { echo "test-python: mlmd-server exited:" >&2; cat "$work/server.log" >&2; exit 1; }

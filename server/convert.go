@@ -15,6 +15,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 
 	"google.golang.org/protobuf/encoding/protojson"
@@ -162,11 +163,11 @@ func artifactTypeToPB(t mlmd.ArtifactType) *pb.ArtifactType {
 func executionTypeFromPB(t *pb.ExecutionType) (mlmd.ExecutionType, error) {
 	in, err := structTypeToJSON(t.GetInputType())
 	if err != nil {
-		return mlmd.ExecutionType{}, errcode.Wrap(errcode.InvalidArgument, err, "execution type %q: input_type", t.GetName())
+		return mlmd.ExecutionType{}, errcode.New(errcode.InvalidArgument, "execution type %q: input_type: %v", t.GetName(), err)
 	}
 	out, err := structTypeToJSON(t.GetOutputType())
 	if err != nil {
-		return mlmd.ExecutionType{}, errcode.Wrap(errcode.InvalidArgument, err, "execution type %q: output_type", t.GetName())
+		return mlmd.ExecutionType{}, errcode.New(errcode.InvalidArgument, "execution type %q: output_type: %v", t.GetName(), err)
 	}
 	return mlmd.ExecutionType{
 		ID:          t.GetId(),
@@ -446,6 +447,25 @@ func mapSlice[T, U any](in []T, f func(T) U) []U {
 		out[i] = f(v)
 	}
 	return out
+}
+
+// mapSliceCtx is mapSlice for the nodes of an answer, which may be many:
+// it stops with ctx's error when the call is cancelled or past its
+// deadline, checking every 1024 elements.
+func mapSliceCtx[T, U any](ctx context.Context, in []T, f func(T) U) ([]U, error) {
+	if len(in) == 0 {
+		return nil, nil
+	}
+	out := make([]U, len(in))
+	for i, v := range in {
+		if i%1024 == 1023 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		out[i] = f(v)
+	}
+	return out, nil
 }
 
 // mapSliceErr applies f to every element of in and stops at the first error.

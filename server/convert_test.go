@@ -1,6 +1,8 @@
 package server
 
 import (
+	"context"
+	"errors"
 	"math"
 	"reflect"
 	"strings"
@@ -429,8 +431,11 @@ func TestStatusMapping(t *testing.T) {
 		if st.Code() != tt.want {
 			t.Errorf("%v: code %v, want %v", tt.err, st.Code(), tt.want)
 		}
-		if st.Message() != tt.err.Error() && status.Code(tt.err) == codes.Unknown {
-			t.Errorf("%v: message %q, want the error's", tt.err, st.Message())
+		if want := errcode.Message(tt.err); st.Message() != want && status.Code(tt.err) == codes.Unknown {
+			t.Errorf("%v: message %q, want %q", tt.err, st.Message(), want)
+		}
+		if _, ok := tt.err.(errUnknown); ok && strings.Contains(st.Message(), "driver") {
+			t.Errorf("a driver's error reached the client: %q", st.Message())
 		}
 	}
 	if toStatus(nil) != nil {
@@ -461,5 +466,21 @@ func TestHasUnknownField(t *testing.T) {
 	}
 	if hasUnknownField(&pb.GetArtifactsByURIRequest{Uris: []string{"x"}}, 1) {
 		t.Error("field 1 found in a clean request")
+	}
+}
+
+func TestMapSliceCtxStops(t *testing.T) {
+	in := make([]int, 100_000)
+	calls := 0
+	f := func(v int) int { calls++; return v + 1 }
+	out, err := mapSliceCtx(context.Background(), in, f)
+	if err != nil || len(out) != len(in) || out[99_999] != 1 {
+		t.Fatalf("live context: %d results, %v", len(out), err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	calls = 0
+	if _, err := mapSliceCtx(ctx, in, f); !errors.Is(err, context.Canceled) || calls > 1024 {
+		t.Errorf("cancelled context: %v after %d conversions, want Canceled within 1024", err, calls)
 	}
 }

@@ -11,8 +11,15 @@
 // Service holds the 52 methods; each converts its request (convert.go is the
 // only place that knows both the protobuf messages and the mlmd types),
 // calls the store, and converts the answer. NewGRPCServer adds the standard
-// health service, server reflection, per-call logging, panic recovery and
-// generous message size limits.
+// health service, server reflection, one log line per call (with the code
+// its client received, also for requests that could not be decoded or were
+// too large), Prometheus metrics (Metrics), panic recovery, message size
+// limits, and per-call limits (Limits) that are checked in a request's raw
+// bytes before it is decoded.
+//
+// A server can start before its store: New(nil) answers Unavailable and
+// reports NOT_SERVING until Service.SetStore; Server.WatchHealth then keeps
+// the health of the MLMD service in step with the database.
 //
 // # Errors
 //
@@ -23,6 +30,10 @@
 // answers NotFound, racing creates answer AlreadyExists, all_fields_match =
 // false answers Unimplemented, and a ListOperationOptions with
 // max_result_size <= 0 answers InvalidArgument.
+//
+// Clients get errcode.Message of an error: the messages of gomlmd's own
+// errors, never the text of a database driver's error (SQL, host names,
+// schema names), which stays in the call's log line.
 //
 // # Concurrency
 //

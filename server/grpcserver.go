@@ -15,7 +15,6 @@ import (
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
-	"google.golang.org/grpc/peer"
 	"google.golang.org/grpc/reflection"
 	"google.golang.org/grpc/status"
 
@@ -46,6 +45,11 @@ type Options struct {
 	// ServerOptions are appended after the options above, so they win (for
 	// example the ones built from --grpc_channel_arguments).
 	ServerOptions []grpc.ServerOption
+	// Limits bound the requests of the MLMD service; the zero value means
+	// the defaults.
+	Limits Limits
+	// Metrics, if set, count every call.
+	Metrics *Metrics
 }
 
 // Server is a gRPC server that serves a Service, the standard health service
@@ -54,10 +58,16 @@ type Server struct {
 	GRPC   *grpc.Server
 	Health *health.Server
 	logger *slog.Logger
+
+	metrics *Metrics
 }
 
-// NewGRPCServer returns a gRPC server for svc. Every call is logged and
-// recovered from panics (a panic becomes an Internal error).
+// NewGRPCServer returns a gRPC server for svc. Every call is logged once
+// with the status its client received, counted in opts.Metrics, and
+// recovered from panics (a panic becomes an Internal error). Requests are
+// checked against opts.Limits before they are decoded. Until svc has a
+// store (see Service.SetStore), the health service reports NOT_SERVING and
+// the MLMD service answers Unavailable.
 func NewGRPCServer(svc *Service, opts *Options) *Server {
 	if opts == nil {
 		opts = &Options{}
@@ -76,21 +86,24 @@ func NewGRPCServer(svc *Service, opts *Options) *Server {
 	sopts := []grpc.ServerOption{
 		grpc.MaxRecvMsgSize(recv),
 		grpc.MaxSendMsgSize(send),
-		grpc.ChainUnaryInterceptor(UnaryLogger(logger), unaryRecover(logger)),
-		grpc.ChainStreamInterceptor(StreamLogger(logger), streamRecover(logger)),
+		grpc.StatsHandler(&callObserver{logger: logger, metrics: opts.Metrics}),
+		grpc.ForceServerCodecV2(newLimitCodec(opts.Limits)),
+		grpc.ChainUnaryInterceptor(unaryRecover(logger), svc.unaryGate),
+		grpc.ChainStreamInterceptor(streamRecover(logger)),
 	}
 	if opts.Creds != nil {
 		sopts = append(sopts, grpc.Creds(opts.Creds))
 	}
 	sopts = append(sopts, opts.ServerOptions...)
 	gs := grpc.NewServer(sopts...)
-	svc.Register(gs)
+	gs.RegisterService(limitedServiceDesc(), svc)
 	hs := health.NewServer()
+	srv := &Server{GRPC: gs, Health: hs, logger: logger, metrics: opts.Metrics}
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
-	hs.SetServingStatus(ServiceName, healthpb.HealthCheckResponse_SERVING)
+	srv.setServing(svc.Ready())
 	healthpb.RegisterHealthServer(gs, hs)
 	reflection.Register(gs)
-	return &Server{GRPC: gs, Health: hs, logger: logger}
+	return srv
 }
 
 // Serve serves on lis until ctx is done, then shuts down gracefully: the
@@ -134,58 +147,6 @@ func (s *Server) Serve(ctx context.Context, lis net.Listener, shutdownTimeout ti
 func quietMethod(method string) bool {
 	return strings.HasPrefix(method, "/grpc.health.v1.Health/") ||
 		strings.HasPrefix(method, "/grpc.reflection.")
-}
-
-// logCall writes the record of one finished call.
-func logCall(ctx context.Context, logger *slog.Logger, method string, start time.Time, err error) {
-	st := status.Convert(err)
-	level := slog.LevelInfo
-	switch {
-	case st.Code() == codes.OK && quietMethod(method):
-		level = slog.LevelDebug
-	case st.Code() == codes.Internal || st.Code() == codes.Unknown || st.Code() == codes.DataLoss:
-		level = slog.LevelError
-	case st.Code() != codes.OK:
-		level = slog.LevelWarn
-	}
-	if !logger.Enabled(ctx, level) {
-		return
-	}
-	attrs := []slog.Attr{
-		slog.String("method", method),
-		slog.String("code", st.Code().String()),
-		slog.Duration("duration", time.Since(start)),
-	}
-	if p, ok := peer.FromContext(ctx); ok && p.Addr != nil {
-		attrs = append(attrs, slog.String("peer", p.Addr.String()))
-	}
-	if st.Code() != codes.OK {
-		attrs = append(attrs, slog.String("error", st.Message()))
-	}
-	logger.LogAttrs(ctx, level, "rpc", attrs...)
-}
-
-// UnaryLogger returns an interceptor that logs every unary call with its
-// method, status code and duration: successful calls at info level, client
-// errors at warn, internal errors at error.
-func UnaryLogger(logger *slog.Logger) grpc.UnaryServerInterceptor {
-	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
-		start := time.Now()
-		resp, err := handler(ctx, req)
-		logCall(ctx, logger, info.FullMethod, start, err)
-		return resp, err
-	}
-}
-
-// StreamLogger is UnaryLogger for streaming calls (health watches,
-// reflection).
-func StreamLogger(logger *slog.Logger) grpc.StreamServerInterceptor {
-	return func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
-		start := time.Now()
-		err := handler(srv, ss)
-		logCall(ss.Context(), logger, info.FullMethod, start, err)
-		return err
-	}
 }
 
 func panicError(logger *slog.Logger, method string, p any) error {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"sync/atomic"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -20,14 +21,18 @@ import (
 type Service struct {
 	pb.UnimplementedMetadataStoreServiceServer
 	store *mlmd.Store
+	ready atomic.Bool
 }
 
 var _ pb.MetadataStoreServiceServer = (*Service)(nil)
 
 // New returns the service for store. The caller keeps ownership of store and
-// closes it after the gRPC server has stopped.
+// closes it after the gRPC server has stopped. A nil store makes a service
+// that answers Unavailable until SetStore.
 func New(store *mlmd.Store) *Service {
-	return &Service{store: store}
+	s := &Service{}
+	s.SetStore(store)
+	return s
 }
 
 // Register registers the service on a gRPC server.
@@ -281,7 +286,11 @@ func (s *Service) GetArtifactsByID(ctx context.Context, req *pb.GetArtifactsByID
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	res := &pb.GetArtifactsByIDResponse{Artifacts: mapSlice(arts, artifactToPB)}
+	out, err := mapSliceCtx(ctx, arts, artifactToPB)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	res := &pb.GetArtifactsByIDResponse{Artifacts: out}
 	if req.GetPopulateArtifactTypes() && len(arts) > 0 {
 		seen := make(map[int64]bool, len(arts))
 		var typeIDs []int64
@@ -306,7 +315,11 @@ func (s *Service) GetExecutionsByID(ctx context.Context, req *pb.GetExecutionsBy
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	return &pb.GetExecutionsByIDResponse{Executions: mapSlice(es, executionToPB)}, nil
+	out, err := mapSliceCtx(ctx, es, executionToPB)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &pb.GetExecutionsByIDResponse{Executions: out}, nil
 }
 
 // GetContextsByID returns the contexts with the given ids.
@@ -315,7 +328,11 @@ func (s *Service) GetContextsByID(ctx context.Context, req *pb.GetContextsByIDRe
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	return &pb.GetContextsByIDResponse{Contexts: mapSlice(cs, contextToPB)}, nil
+	out, err := mapSliceCtx(ctx, cs, contextToPB)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &pb.GetContextsByIDResponse{Contexts: out}, nil
 }
 
 // GetArtifacts lists artifacts.
@@ -328,7 +345,11 @@ func (s *Service) GetArtifacts(ctx context.Context, req *pb.GetArtifactsRequest)
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	return &pb.GetArtifactsResponse{Artifacts: mapSlice(arts, artifactToPB), NextPageToken: optString(next)}, nil
+	out, err := mapSliceCtx(ctx, arts, artifactToPB)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &pb.GetArtifactsResponse{Artifacts: out, NextPageToken: optString(next)}, nil
 }
 
 // GetExecutions lists executions.
@@ -341,7 +362,11 @@ func (s *Service) GetExecutions(ctx context.Context, req *pb.GetExecutionsReques
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	return &pb.GetExecutionsResponse{Executions: mapSlice(es, executionToPB), NextPageToken: optString(next)}, nil
+	out, err := mapSliceCtx(ctx, es, executionToPB)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &pb.GetExecutionsResponse{Executions: out, NextPageToken: optString(next)}, nil
 }
 
 // GetContexts lists contexts.
@@ -354,7 +379,11 @@ func (s *Service) GetContexts(ctx context.Context, req *pb.GetContextsRequest) (
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	return &pb.GetContextsResponse{Contexts: mapSlice(cs, contextToPB), NextPageToken: optString(next)}, nil
+	out, err := mapSliceCtx(ctx, cs, contextToPB)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &pb.GetContextsResponse{Contexts: out, NextPageToken: optString(next)}, nil
 }
 
 // byTypeToken is the next_page_token of the Get*ByType calls: MLMD sets the
@@ -377,7 +406,11 @@ func (s *Service) GetArtifactsByType(ctx context.Context, req *pb.GetArtifactsBy
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	return &pb.GetArtifactsByTypeResponse{Artifacts: mapSlice(arts, artifactToPB), NextPageToken: byTypeToken(lo, next)}, nil
+	out, err := mapSliceCtx(ctx, arts, artifactToPB)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &pb.GetArtifactsByTypeResponse{Artifacts: out, NextPageToken: byTypeToken(lo, next)}, nil
 }
 
 // GetExecutionsByType lists the executions of a type.
@@ -390,7 +423,11 @@ func (s *Service) GetExecutionsByType(ctx context.Context, req *pb.GetExecutions
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	return &pb.GetExecutionsByTypeResponse{Executions: mapSlice(es, executionToPB), NextPageToken: byTypeToken(lo, next)}, nil
+	out, err := mapSliceCtx(ctx, es, executionToPB)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &pb.GetExecutionsByTypeResponse{Executions: out, NextPageToken: byTypeToken(lo, next)}, nil
 }
 
 // GetContextsByType lists the contexts of a type.
@@ -403,7 +440,11 @@ func (s *Service) GetContextsByType(ctx context.Context, req *pb.GetContextsByTy
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	return &pb.GetContextsByTypeResponse{Contexts: mapSlice(cs, contextToPB), NextPageToken: byTypeToken(lo, next)}, nil
+	out, err := mapSliceCtx(ctx, cs, contextToPB)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &pb.GetContextsByTypeResponse{Contexts: out, NextPageToken: byTypeToken(lo, next)}, nil
 }
 
 // GetArtifactByTypeAndName returns the artifact with a name in a type. When
@@ -458,7 +499,11 @@ func (s *Service) GetArtifactsByURI(ctx context.Context, req *pb.GetArtifactsByU
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	return &pb.GetArtifactsByURIResponse{Artifacts: mapSlice(arts, artifactToPB)}, nil
+	out, err := mapSliceCtx(ctx, arts, artifactToPB)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &pb.GetArtifactsByURIResponse{Artifacts: out}, nil
 }
 
 // hasUnknownField reports whether m carries an unknown field with number n.
@@ -488,7 +533,11 @@ func (s *Service) GetArtifactsByExternalIds(ctx context.Context, req *pb.GetArti
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	return &pb.GetArtifactsByExternalIdsResponse{Artifacts: mapSlice(arts, artifactToPB)}, nil
+	out, err := mapSliceCtx(ctx, arts, artifactToPB)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &pb.GetArtifactsByExternalIdsResponse{Artifacts: out}, nil
 }
 
 // GetExecutionsByExternalIds returns the executions with the given external
@@ -498,7 +547,11 @@ func (s *Service) GetExecutionsByExternalIds(ctx context.Context, req *pb.GetExe
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	return &pb.GetExecutionsByExternalIdsResponse{Executions: mapSlice(es, executionToPB)}, nil
+	out, err := mapSliceCtx(ctx, es, executionToPB)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &pb.GetExecutionsByExternalIdsResponse{Executions: out}, nil
 }
 
 // GetContextsByExternalIds returns the contexts with the given external ids.
@@ -507,7 +560,11 @@ func (s *Service) GetContextsByExternalIds(ctx context.Context, req *pb.GetConte
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	return &pb.GetContextsByExternalIdsResponse{Contexts: mapSlice(cs, contextToPB)}, nil
+	out, err := mapSliceCtx(ctx, cs, contextToPB)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &pb.GetContextsByExternalIdsResponse{Contexts: out}, nil
 }
 
 // ---- Edges -----------------------------------------------------------------------
@@ -526,7 +583,11 @@ func (s *Service) GetEventsByExecutionIDs(ctx context.Context, req *pb.GetEvents
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	return &pb.GetEventsByExecutionIDsResponse{Events: mapSlice(evs, eventToPB)}, nil
+	out, err := mapSliceCtx(ctx, evs, eventToPB)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &pb.GetEventsByExecutionIDsResponse{Events: out}, nil
 }
 
 // GetEventsByArtifactIDs returns the events of the given artifacts.
@@ -535,7 +596,11 @@ func (s *Service) GetEventsByArtifactIDs(ctx context.Context, req *pb.GetEventsB
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	return &pb.GetEventsByArtifactIDsResponse{Events: mapSlice(evs, eventToPB)}, nil
+	out, err := mapSliceCtx(ctx, evs, eventToPB)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &pb.GetEventsByArtifactIDsResponse{Events: out}, nil
 }
 
 // PutAttributionsAndAssociations links artifacts and executions to contexts.
@@ -568,7 +633,11 @@ func (s *Service) GetContextsByArtifact(ctx context.Context, req *pb.GetContexts
 		// without contexts (or a missing artifact); clients rely on it.
 		return nil, status.Errorf(codes.NotFound, "no contexts found for artifact_id: %d", req.GetArtifactId())
 	}
-	return &pb.GetContextsByArtifactResponse{Contexts: mapSlice(cs, contextToPB)}, nil
+	out, err := mapSliceCtx(ctx, cs, contextToPB)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &pb.GetContextsByArtifactResponse{Contexts: out}, nil
 }
 
 // GetContextsByExecution returns the contexts an execution is associated with.
@@ -581,7 +650,11 @@ func (s *Service) GetContextsByExecution(ctx context.Context, req *pb.GetContext
 		// As GetContextsByArtifact: MLMD answers NotFound.
 		return nil, status.Errorf(codes.NotFound, "no contexts found for execution_id: %d", req.GetExecutionId())
 	}
-	return &pb.GetContextsByExecutionResponse{Contexts: mapSlice(cs, contextToPB)}, nil
+	out, err := mapSliceCtx(ctx, cs, contextToPB)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &pb.GetContextsByExecutionResponse{Contexts: out}, nil
 }
 
 // GetParentContextsByContext returns the parents of a context.
@@ -590,7 +663,11 @@ func (s *Service) GetParentContextsByContext(ctx context.Context, req *pb.GetPar
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	return &pb.GetParentContextsByContextResponse{Contexts: mapSlice(cs, contextToPB)}, nil
+	out, err := mapSliceCtx(ctx, cs, contextToPB)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &pb.GetParentContextsByContextResponse{Contexts: out}, nil
 }
 
 // GetChildrenContextsByContext returns the children of a context.
@@ -599,7 +676,11 @@ func (s *Service) GetChildrenContextsByContext(ctx context.Context, req *pb.GetC
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	return &pb.GetChildrenContextsByContextResponse{Contexts: mapSlice(cs, contextToPB)}, nil
+	out, err := mapSliceCtx(ctx, cs, contextToPB)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &pb.GetChildrenContextsByContextResponse{Contexts: out}, nil
 }
 
 // GetParentContextsByContexts returns the parents of many contexts, keyed by
@@ -646,7 +727,11 @@ func (s *Service) GetArtifactsByContext(ctx context.Context, req *pb.GetArtifact
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	return &pb.GetArtifactsByContextResponse{Artifacts: mapSlice(arts, artifactToPB), NextPageToken: optString(next)}, nil
+	out, err := mapSliceCtx(ctx, arts, artifactToPB)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &pb.GetArtifactsByContextResponse{Artifacts: out, NextPageToken: optString(next)}, nil
 }
 
 // GetExecutionsByContext lists the executions associated with a context.
@@ -659,7 +744,11 @@ func (s *Service) GetExecutionsByContext(ctx context.Context, req *pb.GetExecuti
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	return &pb.GetExecutionsByContextResponse{Executions: mapSlice(es, executionToPB), NextPageToken: optString(next)}, nil
+	out, err := mapSliceCtx(ctx, es, executionToPB)
+	if err != nil {
+		return nil, toStatus(err)
+	}
+	return &pb.GetExecutionsByContextResponse{Executions: out, NextPageToken: optString(next)}, nil
 }
 
 // ---- Transactions ------------------------------------------------------------

@@ -44,13 +44,16 @@ func GRPCCode(c errcode.Code) codes.Code {
 }
 
 // toStatus turns an error from package mlmd (or from the conversions) into a
-// gRPC status error with the mapped code and the error's message. Errors that
-// already are gRPC status errors pass through unchanged, and nil stays nil.
+// gRPC status error with the mapped code and the error's client-safe message
+// (errcode.Message: no driver errors, SQL, host names or schema names). The
+// full error stays attached for the server's log (see callDetail). Errors
+// that already are gRPC status errors pass through unchanged, and nil stays
+// nil.
 func toStatus(err error) error {
 	if err == nil {
 		return nil
 	}
-	if _, ok := status.FromError(err); ok {
+	if _, ok := err.(interface{ GRPCStatus() *status.Status }); ok {
 		return err
 	}
 	c := errcode.Of(err)
@@ -63,7 +66,40 @@ func toStatus(err error) error {
 			c = errcode.DeadlineExceeded
 		}
 	}
-	return status.Error(GRPCCode(c), err.Error())
+	msg := errcode.Message(err)
+	if c == errcode.ResourceExhausted {
+		msg += " (--max_response_rows)" // the store's only ResourceExhausted
+	}
+	return &statusError{st: status.New(GRPCCode(c), msg), cause: err}
+}
+
+// statusError is the gRPC status a client receives, with the full error
+// behind it, which only the server's log shows.
+type statusError struct {
+	st    *status.Status
+	cause error
+}
+
+func (e *statusError) Error() string {
+	return "rpc error: code = " + e.st.Code().String() + " desc = " + e.st.Message()
+}
+
+// GRPCStatus is what gRPC sends to the client.
+func (e *statusError) GRPCStatus() *status.Status { return e.st }
+
+// Unwrap returns the full error.
+func (e *statusError) Unwrap() error { return e.cause }
+
+// callDetail returns the full text of err for the server's log when it
+// says more than the status the client received, or "".
+func callDetail(err error) string {
+	var se *statusError
+	if errors.As(err, &se) && se.cause != nil {
+		if d := se.cause.Error(); d != se.st.Message() {
+			return d
+		}
+	}
+	return ""
 }
 
 // invalidArgument returns an InvalidArgument error built with errcode, so it

@@ -36,6 +36,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -83,17 +84,25 @@ type config struct {
 	duration time.Duration
 	// direct calls the service in process, without gRPC: the baseline.
 	direct bool
+	// keepGoing abandons a pipeline run after an Aborted call instead of
+	// stopping the load (multi-writer clusters give up on some conflicts).
+	keepGoing bool
+	// names gives every execution and artifact a unique name (the default
+	// workload leaves them unnamed).
+	names bool
 }
 
 func main() {
 	var c config
 	flag.StringVar(&c.backend, "backend", "sqlite", "in-process server backend: sqlite or mysql")
 	flag.StringVar(&c.dsn, "dsn", os.Getenv("MLMD_MYSQL_DSN"), "mysql: server DSN without a database; a fresh database is created and dropped")
-	flag.StringVar(&c.addr, "addr", "", "load a running server at this loopback host:port instead of an in-process one")
+	flag.StringVar(&c.addr, "addr", "", "load a running server at this loopback host:port instead of an in-process one; several, comma-separated, share the clients round-robin (replicas over one database)")
 	flag.IntVar(&c.clients, "clients", 16, "concurrent clients")
 	flag.IntVar(&c.tasks, "tasks", 10, "tasks per pipeline run")
 	flag.IntVar(&c.runs, "runs", 0, "pipeline runs per client (0: until -duration is over)")
 	flag.DurationVar(&c.duration, "duration", 10*time.Second, "how long to generate load (upper bound)")
+	flag.BoolVar(&c.keepGoing, "keep-going", false, "after an Aborted call, count it and start the client's next pipeline run instead of stopping")
+	flag.BoolVar(&c.names, "names", false, "give executions and artifacts unique names (on multi-writer Galera, unnamed ones of one type conflict)")
 	baseline := flag.Bool("baseline", true, "also run the same load against the service in process (no gRPC) and print the ratios")
 	flag.Parse()
 	rep, err := run(context.Background(), c)
@@ -128,12 +137,13 @@ type report struct {
 	// during the load (in-process stores only; zero otherwise)
 	statements, groups, writes int64
 
-	label   string
-	clients int
-	runs    int
-	elapsed time.Duration
-	calls   map[string][]time.Duration
-	errors  map[string]int
+	label     string
+	clients   int
+	runs      int
+	abandoned int // runs given up after an Aborted call (-keep-going)
+	elapsed   time.Duration
+	calls     map[string][]time.Duration
+	errors    map[string]int
 }
 
 func (r *report) total() (n int, all []time.Duration) {
@@ -159,6 +169,9 @@ func (r *report) print(w io.Writer) {
 	fmt.Fprintf(w, "%s: %d clients, %d pipeline runs, %d calls in %v: %.0f calls/s, p50 %v, p99 %v\n",
 		r.label, r.clients, r.runs, n, r.elapsed.Round(time.Millisecond), float64(n)/r.elapsed.Seconds(),
 		percentile(all, 0.50).Round(time.Microsecond), percentile(all, 0.99).Round(time.Microsecond))
+	if r.abandoned > 0 {
+		fmt.Fprintf(w, "  %d pipeline runs abandoned after an Aborted call\n", r.abandoned)
+	}
 	methods := make([]string, 0, len(r.calls))
 	for m := range r.calls {
 		methods = append(methods, m)
@@ -190,13 +203,18 @@ func run(ctx context.Context, c config) (*report, error) {
 		return nil, err
 	}
 	defer stop()
+	svcs := []api{svc}
 	if svc == nil {
-		conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
-		if err != nil {
-			return nil, err
+		svcs = nil
+		for _, a := range strings.Split(addr, ",") {
+			conn, err := grpc.NewClient(a, grpc.WithTransportCredentials(insecure.NewCredentials()))
+			if err != nil {
+				return nil, err
+			}
+			defer conn.Close()
+			svcs = append(svcs, pb.NewMetadataStoreServiceClient(conn))
 		}
-		defer conn.Close()
-		svc = pb.NewMetadataStoreServiceClient(conn)
+		svc = svcs[0]
 	}
 
 	// Warm up: the types exist before the clock starts.
@@ -214,13 +232,20 @@ func run(ctx context.Context, c config) (*report, error) {
 	errc := make(chan error, c.clients)
 	start := time.Now()
 	for i := range clients {
-		cl := &client{svc: svc, calls: map[string][]time.Duration{}, errors: map[string]int{}}
+		cl := &client{svc: svcs[i%len(svcs)], calls: map[string][]time.Duration{}, errors: map[string]int{}, names: c.names}
 		clients[i] = cl
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for n := 0; (c.runs == 0 || n < c.runs) && time.Now().Before(deadline); n++ {
-				if err := cl.pipelineRun(rctx, fmt.Sprintf("run-%d-%d-%s", i, n, randomID()), c.tasks); err != nil {
+				err := cl.pipelineRun(rctx, fmt.Sprintf("run-%d-%d-%s", i, n, randomID()), c.tasks)
+				if c.keepGoing && status.Code(err) == codes.Aborted {
+					// Counted in the method's errors; a client runs
+					// its next pipeline run.
+					cl.abandoned++
+					continue
+				}
+				if err != nil {
 					errc <- err
 					return
 				}
@@ -239,6 +264,7 @@ func run(ctx context.Context, c config) (*report, error) {
 	rep.statements, rep.groups, rep.writes = stmts1-stmts0, groups1-groups0, writes1-writes0
 	for _, cl := range clients {
 		rep.runs += cl.runs
+		rep.abandoned += cl.abandoned
 		for m, ds := range cl.calls {
 			rep.calls[m] = append(rep.calls[m], ds...)
 		}
@@ -254,12 +280,14 @@ func run(ctx context.Context, c config) (*report, error) {
 // started.
 func target(ctx context.Context, c config) (addr, label string, svc api, stop func(), cnt *counters, err error) {
 	if c.addr != "" {
-		host, _, err := net.SplitHostPort(c.addr)
-		if err != nil {
-			return "", "", nil, nil, nil, fmt.Errorf("-addr: %w", err)
-		}
-		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-			return "", "", nil, nil, nil, fmt.Errorf("-addr %s is not a loopback address", c.addr)
+		for _, a := range strings.Split(c.addr, ",") {
+			host, _, err := net.SplitHostPort(a)
+			if err != nil {
+				return "", "", nil, nil, nil, fmt.Errorf("-addr: %w", err)
+			}
+			if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+				return "", "", nil, nil, nil, fmt.Errorf("-addr %s is not a loopback address", a)
+			}
 		}
 		return c.addr, "server at " + c.addr, nil, func() {}, nil, nil
 	}
@@ -365,6 +393,19 @@ type client struct {
 	calls  map[string][]time.Duration
 	errors map[string]int
 	runs   int
+	// abandoned counts the runs given up after an Aborted call (keepGoing).
+	abandoned int
+	// names gives executions and artifacts names (config.names).
+	names bool
+}
+
+// name returns n for an execution or artifact name if the client names
+// them, else nil (unnamed, as the default workload).
+func (c *client) name(n string) *string {
+	if !c.names {
+		return nil
+	}
+	return proto.String(n)
 }
 
 // timed runs one call and records its latency (and its error, if any).
@@ -451,7 +492,7 @@ func (c *client) pipelineRun(ctx context.Context, runID string, tasks int) error
 	if err != nil {
 		return err
 	}
-	root, err := c.putExecution(ctx, &pb.PutExecutionRequest{Execution: &pb.Execution{TypeId: proto.Int64(dagType), LastKnownState: pb.Execution_RUNNING.Enum()}, Contexts: contexts})
+	root, err := c.putExecution(ctx, &pb.PutExecutionRequest{Execution: &pb.Execution{TypeId: proto.Int64(dagType), Name: c.name(runID + "/dag"), LastKnownState: pb.Execution_RUNNING.Enum()}, Contexts: contexts})
 	if err != nil {
 		return fmt.Errorf("root DAG: %w", err)
 	}
@@ -462,7 +503,7 @@ func (c *client) pipelineRun(ctx context.Context, runID string, tasks int) error
 		if err != nil {
 			return err
 		}
-		e := &pb.Execution{TypeId: proto.Int64(typeID), LastKnownState: pb.Execution_RUNNING.Enum(), CustomProperties: map[string]*pb.Value{
+		e := &pb.Execution{TypeId: proto.Int64(typeID), Name: c.name(fmt.Sprintf("%s/task-%d", runID, i)), LastKnownState: pb.Execution_RUNNING.Enum(), CustomProperties: map[string]*pb.Value{
 			"task_name":     {Value: &pb.Value_StringValue{StringValue: fmt.Sprintf("task-%d", i)}},
 			"parent_dag_id": {Value: &pb.Value_IntValue{IntValue: root}},
 		}}
@@ -483,7 +524,7 @@ func (c *client) pipelineRun(ctx context.Context, runID string, tasks int) error
 		}
 		arts, err := timed(c, "PutArtifacts", func() (*pb.PutArtifactsResponse, error) {
 			return c.svc.PutArtifacts(ctx, &pb.PutArtifactsRequest{Artifacts: []*pb.Artifact{{TypeId: proto.Int64(at.GetTypeId()),
-				Uri: proto.String(fmt.Sprintf("minio://bench/%s/task-%d/model", runID, i)), State: pb.Artifact_LIVE.Enum()}}})
+				Uri: proto.String(fmt.Sprintf("minio://bench/%s/task-%d/model", runID, i)), Name: c.name(fmt.Sprintf("%s/task-%d/model", runID, i)), State: pb.Artifact_LIVE.Enum()}}})
 		})
 		if err != nil {
 			return err

@@ -14,10 +14,13 @@ import (
 // checks that every call succeeded and every method of the workload was
 // measured.
 func TestSmallLoad(t *testing.T) {
-	for _, c := range []config{{backend: "sqlite"}, {backend: "sqlite", direct: true}, {backend: "mysql"}} {
+	for _, c := range []config{{backend: "sqlite"}, {backend: "sqlite", direct: true}, {backend: "sqlite", names: true}, {backend: "mysql"}} {
 		name := c.backend
 		if c.direct {
 			name += "-direct"
+		}
+		if c.names {
+			name += "-names"
 		}
 		t.Run(name, func(t *testing.T) {
 			if c.backend == "mysql" {

@@ -45,28 +45,40 @@ func TestInvalidCommandLines(t *testing.T) {
 		{[]string{"--bogus"}, "mlmd-server: flag provided but not defined: -bogus\n"},
 	}
 	for _, tt := range tests {
-		var stderr strings.Builder
-		if code := run(tt.args, &stderr); code != 2 {
+		var stdout, stderr strings.Builder
+		if code := run(tt.args, &stdout, &stderr); code != 2 {
 			t.Errorf("%v: exit %d, want 2", tt.args, code)
 		}
 		if stderr.String() != tt.want {
 			t.Errorf("%v: stderr %q, want %q", tt.args, stderr.String(), tt.want)
 		}
 	}
-	var stderr strings.Builder
-	if code := run([]string{"--help"}, &stderr); code != 0 || !strings.Contains(stderr.String(), "-grpc_port") {
-		t.Errorf("--help: exit %d, output %q", code, stderr.String())
+	var stdout, stderr strings.Builder
+	if code := run([]string{"--help"}, &stdout, &stderr); code != 0 || stderr.Len() != 0 {
+		t.Errorf("--help: exit %d, stderr %q", code, stderr.String())
+	}
+	for _, want := range []string{"-grpc_port", "With no flags it serves an in-memory SQLite store on 0.0.0.0:8080",
+		"-mysql_config_password_file", "-metrics_port", "-max_request_ids", "-max_request_nodes", "-health_check_interval", "-version"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("--help output lacks %q", want)
+		}
+	}
+	stdout.Reset()
+	if code := run([]string{"--version"}, &stdout, &stderr); code != 0 || !strings.HasPrefix(stdout.String(), "mlmd-server ") {
+		t.Errorf("--version: exit %d, stdout %q", code, stdout.String())
 	}
 }
 
 func TestUnreachableDatabaseFails(t *testing.T) {
-	// MySQL on a closed port: the store cannot be opened; exit 1 without
-	// listening, after the configured retries.
-	var stderr strings.Builder
+	// MySQL on a closed port: the target is logged before connecting, the
+	// store cannot be opened; exit 1 after the configured retries.
+	var stdout, stderr strings.Builder
 	code := run([]string{"--mysql_config_host=127.0.0.1", "--mysql_config_port=1", "--mysql_config_database=x",
-		"--metadata_store_connection_retries=0", "--listen_address=127.0.0.1:0"}, &stderr)
-	if code != 1 || !strings.Contains(stderr.String(), "cannot open the store") || strings.Contains(stderr.String(), "serving") {
-		t.Errorf("exit %d, log:\n%s", code, stderr.String())
+		"--metadata_store_connection_retries=0", "--listen_address=127.0.0.1:0"}, &stdout, &stderr)
+	log := stderr.String()
+	connecting := strings.Index(log, `msg="connecting to the database" database="MySQL tcp(127.0.0.1:1)/x`)
+	if code != 1 || connecting < 0 || strings.Index(log, "cannot open the store") < connecting {
+		t.Errorf("exit %d, log:\n%s", code, log)
 	}
 }
 
@@ -146,7 +158,7 @@ func serveAndStop(t *testing.T, bin string, args ...string) string {
 	var addr string
 	var log []string
 	deadline := time.After(30 * time.Second)
-	for addr == "" {
+	for open := false; addr == "" || !open; {
 		select {
 		case l, ok := <-lines:
 			if !ok {
@@ -156,6 +168,7 @@ func serveAndStop(t *testing.T, bin string, args ...string) string {
 			if m := addrRE.FindStringSubmatch(l); m != nil {
 				addr = m[1]
 			}
+			open = open || strings.Contains(l, `msg="the store is open"`)
 		case <-deadline:
 			t.Fatalf("no startup line:\n%s", strings.Join(log, "\n"))
 		}

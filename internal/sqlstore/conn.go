@@ -80,6 +80,16 @@ func New(cfg Config) *Conn {
 // packages.
 func (c *Conn) DB() *sql.DB { return c.db }
 
+// As sets *target to the connection pool when target is a **sql.DB (the
+// backend side of mlmd.Store.As), and reports whether it did.
+func (c *Conn) As(target any) bool {
+	if p, ok := target.(**sql.DB); ok {
+		*p = c.db
+		return true
+	}
+	return false
+}
+
 // Close closes the connection pool.
 func (c *Conn) Close() error {
 	if c.group != nil {

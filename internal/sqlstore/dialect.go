@@ -74,6 +74,16 @@ type Dialect interface {
 	LockSchema(ctx context.Context, db *sql.DB) (unlock func(), err error)
 }
 
+// TypeInsertGuard is an optional interface of a Dialect whose LockingRead
+// does not serialize transactions across all the servers that take
+// writes (a Galera cluster, where row locks are local to one node).
+// sqlstore calls GuardTypeInsert in every transaction that inserts a type,
+// before it looks for the type, so that two such transactions conflict
+// and one is run again (see checkNewType).
+type TypeInsertGuard interface {
+	GuardTypeInsert(ctx context.Context, q DBTX) error
+}
+
 // SessionIDs is an optional interface of a Dialect whose id strategy
 // depends on settings of the server session (MySQL's
 // auto_increment_increment and innodb_autoinc_lock_mode). When the

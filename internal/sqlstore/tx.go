@@ -126,6 +126,11 @@ func (t *tx) InsertType(ctx context.Context, tr driver.TypeRow) (int64, error) {
 // would have used it had it seen it): that is a transient conflict, and
 // InTx runs the call again, which then finds the type.
 func (t *tx) checkNewType(ctx context.Context, tr driver.TypeRow) error {
+	if g, ok := t.d.(TypeInsertGuard); ok {
+		if err := g.GuardTypeInsert(ctx, t.tx); err != nil {
+			return dbError(t.d, err, "guard the insert of type %q", tr.Name)
+		}
+	}
 	lock := t.d.LockingRead()
 	if lock != "" {
 		lockEnv := "SELECT schema_version FROM MLMDEnv" + lock

@@ -95,6 +95,7 @@ var cases = slices.Concat(
 	filterWorldCases,
 	lineageCases,
 	masksCases,
+	deleteCases,
 )
 
 // Clock is a store clock that stands still until the test moves it.

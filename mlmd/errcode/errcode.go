@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Code classifies an error. The zero value OK means "no error".
@@ -182,4 +183,67 @@ func Of(err error) Code {
 		return DeadlineExceeded
 	}
 	return Unknown
+}
+
+// Message returns the part of err's message that is safe to show to a
+// client: the messages of the *Error values in err's chain, joined by ": ",
+// without the text of causes that are not *Error (a database driver's
+// error, which may name hosts, schemas or SQL). Causes stay available to
+// Error() and errors.Is/As for the server's own log. An error with no
+// *Error in its chain (and no ClientMessager) gives a generic message naming its code, e.g.
+// "internal error" or "deadline exceeded".
+func Message(err error) string {
+	c := Of(err)
+	var parts []string
+	for err != nil {
+		if p, ok := err.(ClientMessager); ok {
+			parts = append(parts, p.ClientMessage())
+			break
+		}
+		var e *Error
+		if !errors.As(err, &e) {
+			var p ClientMessager
+			if errors.As(err, &p) {
+				parts = append(parts, p.ClientMessage())
+			}
+			break
+		}
+		if e.msg != "" {
+			parts = append(parts, e.msg)
+		}
+		err = e.err
+	}
+	if len(parts) == 0 {
+		return genericMessage(c)
+	}
+	return strings.Join(parts, ": ")
+}
+
+// ClientMessager is implemented by errors that are not *Error but whose
+// text is meant for the client, such as a filter query's syntax error with
+// its position: Message includes ClientMessage() when it meets one in the
+// chain.
+type ClientMessager interface {
+	ClientMessage() string
+}
+
+// genericMessage is the client message of an error that carries no
+// message of its own.
+func genericMessage(c Code) string {
+	switch c {
+	case Canceled:
+		return "the call was cancelled"
+	case DeadlineExceeded:
+		return "the call's deadline was exceeded"
+	case Unknown, Internal:
+		return "internal error"
+	}
+	var b strings.Builder
+	for i, r := range c.String() {
+		if i > 0 && r >= 'A' && r <= 'Z' {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return strings.ToLower(b.String())
 }

@@ -28,6 +28,8 @@ import (
 type dialect struct {
 	ids  sqlstore.IDStrategy
 	step int64
+	// galera is set on a node of a Galera cluster, see galera.go.
+	galera bool
 }
 
 var _ sqlstore.Dialect = (*dialect)(nil)
@@ -85,6 +87,8 @@ const (
 	erDBAccessDenied        = 1044
 	erUnknownDB             = 1049
 	erUnknownSystemVariable = 1193
+	erWsrepNotReady         = 1047 // Galera: "WSREP has not yet prepared node for application use"
+	erErrorDuringCommit     = 1180 // e.g. a Galera certification failure at COMMIT
 	erServerGone            = 2006 // client-side codes, in case a proxy relays them
 	erServerLost            = 2013
 )
@@ -95,11 +99,12 @@ func (*dialect) Classify(err error) sqlstore.ErrorClass {
 		switch me.Number {
 		case erDupEntry, erDupEntryWithKeyName:
 			return sqlstore.ClassDuplicate
-		case erLockWaitTimeout, erLockDeadlock, erCheckpointRecord, erTiDBWriteConflict:
+		case erLockWaitTimeout, erLockDeadlock, erCheckpointRecord, erTiDBWriteConflict, erErrorDuringCommit:
 			return sqlstore.ClassTransient
 		case erBadNull, erDataTooLong, erWarnDataOutOfRange, erTruncatedWrongValue, erWrongValueForField:
 			return sqlstore.ClassInvalid
-		case erConCount, erServerShutdown, erConnectionKilled, erQueryInterrupted, erServerGone, erServerLost:
+		case erConCount, erServerShutdown, erConnectionKilled, erQueryInterrupted, erServerGone, erServerLost,
+			erWsrepNotReady:
 			return sqlstore.ClassConnectionLost
 		case erAccessDenied, erDBAccessDenied, erUnknownDB:
 			return sqlstore.ClassUnavailable
@@ -156,7 +161,12 @@ const schemaLockTimeout = 60
 // LockSchema takes a named lock (GET_LOCK) for the database on a
 // connection of its own: MySQL's DDL is not transactional, so a second
 // process must not look at the schema while the first one is creating it.
-func (*dialect) LockSchema(ctx context.Context, db *sql.DB) (func(), error) {
+// GET_LOCK is local to one server, so on a Galera node the lock is a row
+// instead, see clusterLock.
+func (d *dialect) LockSchema(ctx context.Context, db *sql.DB) (func(), error) {
+	if d.galera {
+		return clusterLock(ctx, db, d)
+	}
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return nil, err

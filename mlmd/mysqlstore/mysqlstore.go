@@ -24,6 +24,9 @@
 //	max_idle_conns=N        most idle connections kept; default 16
 //	conn_max_lifetime=D     close connections older than D; default 3m
 //	conn_max_idle_time=D    close connections idle for D; default 1m
+//	failover=H:P,H:P        further servers a new connection tries, in
+//	                        order, when the DSN's does not accept it
+//	                        (nodes of a Galera cluster; see failover.go)
 //
 // Open removes them before connecting, and sets clientFoundRows (the
 // backend relies on it) and interpolateParams (one round trip per
@@ -96,6 +99,7 @@ type dsnOptions struct {
 	maxIdleConns    int
 	connMaxLifetime time.Duration
 	connMaxIdleTime time.Duration
+	failover        string // see paramFailover
 }
 
 // defaultDSNOptions are the backend's own settings when none are given.
@@ -149,9 +153,16 @@ func open(ctx context.Context, cfg *mysql.Config, own dsnOptions, opts *driver.O
 		return nil, dbError(probe, err, "connect to database %q", cfg.DBName)
 	}
 	d := idStrategy(server.version)
+	d.galera = server.galera
 	if err := sqlstore.PrepareSchema(ctx, db, d, opts.SkipMigrations); err != nil {
 		db.Close()
 		return nil, errcode.Annotate(err, "mysqlstore: database %q", cfg.DBName)
+	}
+	if d.galera && !opts.SkipMigrations {
+		if err := prepareGalera(ctx, db, d); err != nil {
+			db.Close()
+			return nil, dbError(probe, err, "prepare database %q for Galera", cfg.DBName)
+		}
 	}
 	return sqlstore.New(sqlstore.Config{
 		DB:         db,
@@ -167,6 +178,7 @@ type serverInfo struct {
 	// isolation is its value.
 	isolationVar, isolation string
 	sqlMode                 string
+	galera                  bool // a Galera node (wsrep_on), see galera.go
 }
 
 // probeServer reads the server's version and the session settings the
@@ -196,6 +208,10 @@ func probeServer(ctx context.Context, cfg *mysql.Config) (serverInfo, error) {
 		info.isolationVar = "tx_isolation"
 		err = conn.QueryRowContext(ctx, "SELECT @@SESSION.tx_isolation").Scan(&info.isolation)
 	}
+	if err != nil {
+		return info, err
+	}
+	info.galera, err = detectGalera(ctx, conn)
 	return info, err
 }
 
@@ -225,6 +241,9 @@ func (s serverInfo) sessionConfig(cfg *mysql.Config) *mysql.Config {
 			current = v
 		}
 		cfg.Params["sql_mode"] = "CONCAT_WS(','," + current + ",'STRICT_TRANS_TABLES')"
+	}
+	if s.galera {
+		galeraSession(cfg)
 	}
 	return cfg
 }
@@ -272,8 +291,16 @@ func parseDSN(dsn string) (*mysql.Config, dsnOptions, error) {
 	take(paramMaxIdleConns, count(&own.maxIdleConns))
 	take(paramConnMaxLifetime, duration(&own.connMaxLifetime))
 	take(paramConnMaxIdleTime, duration(&own.connMaxIdleTime))
+	var failover []string
+	take(paramFailover, func(v string) (err error) { failover, err = parseFailover(v); own.failover = v; return err })
 	if err := errors.Join(errs...); err != nil {
 		return nil, own, err
+	}
+	if len(failover) > 0 {
+		if cfg.Net != "tcp" {
+			return nil, own, errcode.New(errcode.InvalidArgument, "mysqlstore: DSN parameter %s needs a tcp server address, not %s", paramFailover, cfg.Net)
+		}
+		cfg.DialFunc = failoverDialer(failover)
 	}
 	// UpdateType counts matched rows, not changed ones.
 	cfg.ClientFoundRows = true

@@ -51,12 +51,19 @@ type Config struct {
 	MySQLPool MySQLPool
 	// ShutdownTimeout bounds the graceful shutdown on SIGTERM/SIGINT.
 	ShutdownTimeout time.Duration
+	Operation
 	// LogLevel and LogFormat ("text" or "json") configure the logger.
 	LogLevel  slog.Level
 	LogFormat string
+	// EnableAdminService registers gomlmd's own AdminService (deletion,
+	// proto/gomlmd/admin/v1) next to MLMD's service (--enable_admin_service).
+	EnableAdminService bool
 	// Warnings are messages for the startup log about settings that are
 	// accepted but have no effect.
 	Warnings []string
+	// Web configures the HTTP side on the gRPC port (gRPC-Web, Connect,
+	// the web explorer).
+	Web Web
 
 	backend *Backend
 }
@@ -68,6 +75,7 @@ type flags struct {
 	sourceConfigType     string
 	configFile           string
 	connectionRetries    int
+	ops                  opsFlags
 
 	mysqlHost     string
 	mysqlPort     int
@@ -88,11 +96,14 @@ type flags struct {
 	logLevel        string
 	logFormat       string
 	mysqlPool       MySQLPool
+	web             webFlags
+	adminService    bool
 }
 
 func newFlagSet(f *flags, out io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("mlmd-server", flag.ContinueOnError)
 	fs.SetOutput(out)
+	f.ops.register(fs)
 
 	// The flags of MLMD's metadata_store_server, with its defaults.
 	fs.IntVar(&f.grpcPort, "grpc_port", 8080, "port to listen on for gRPC")
@@ -126,10 +137,12 @@ func newFlagSet(f *flags, out io.Writer) *flag.FlagSet {
 	fs.DurationVar(&f.shutdownTimeout, "shutdown_timeout", 30*time.Second, "how long calls in flight may run after SIGTERM/SIGINT")
 	fs.StringVar(&f.logLevel, "log_level", "info", "log level: debug, info, warn or error (info logs every call)")
 	fs.StringVar(&f.logFormat, "log_format", "text", "log format: text or json")
+	fs.BoolVar(&f.adminService, "enable_admin_service", false, "also serve gomlmd's own gomlmd.admin.v1.AdminService, which deletes nodes and types (off by default)")
 	fs.IntVar(&f.mysqlPool.MaxOpenConns, "mysql_max_open_conns", 0, "most open MySQL connections (0: no limit); keep replicas × this below the server's max_connections")
 	fs.IntVar(&f.mysqlPool.MaxIdleConns, "mysql_max_idle_conns", 0, "most idle MySQL connections kept (0: the backend's default, 16)")
 	fs.DurationVar(&f.mysqlPool.ConnMaxLifetime, "mysql_conn_max_lifetime", 0, "close MySQL connections older than this (0: the backend's default, 3m)")
 	fs.DurationVar(&f.mysqlPool.ConnMaxIdleTime, "mysql_conn_max_idle_time", 0, "close MySQL connections idle for this long (0: the backend's default, 1m)")
+	f.web.register(fs)
 	return fs
 }
 
@@ -137,12 +150,27 @@ func newFlagSet(f *flags, out io.Writer) *flag.FlagSet {
 func Usage(w io.Writer) {
 	var f flags
 	fs := newFlagSet(&f, w)
-	fmt.Fprintf(w, "Usage: mlmd-server [flags]\n\nServes MLMD's gRPC API (ml_metadata.MetadataStoreService).\n\nFlags:\n")
+	fmt.Fprint(w, `Usage: mlmd-server [flags]
+
+Serves MLMD's gRPC API (ml_metadata.MetadataStoreService), the gRPC health
+service and server reflection on one port.
+
+With no flags it serves an in-memory SQLite store on 0.0.0.0:8080: nothing
+is kept when it stops. Give --mysql_config_host, --mysql_config_port and
+--mysql_config_database for MySQL/MariaDB, or
+--metadata_store_server_config_file for a text-format
+MetadataStoreServerConfig (MySQL, or SQLite with a file name).
+
+Flags:
+`)
 	fs.PrintDefaults()
 }
 
 // ErrHelp is returned by Load when -h or --help was given.
 var ErrHelp = flag.ErrHelp
+
+// ErrVersion is returned by Load when --version was given.
+var ErrVersion = errors.New("version requested")
 
 // Load parses the command line (without the program name) and checks the
 // resulting configuration, reading the config file if one is named. Errors
@@ -159,6 +187,9 @@ func Load(args []string) (*Config, error) {
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q (flags are --name=value)", fs.Arg(0))
 	}
+	if f.ops.version {
+		return nil, ErrVersion
+	}
 	set := map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
 
@@ -168,6 +199,7 @@ func Load(args []string) (*Config, error) {
 		ShutdownTimeout:   f.shutdownTimeout,
 		LogFormat:         f.logFormat,
 	}
+	c.EnableAdminService = f.adminService
 
 	// Listening address.
 	if f.listenAddress != "" {
@@ -187,6 +219,11 @@ func Load(args []string) (*Config, error) {
 	if f.shutdownTimeout <= 0 {
 		return nil, fmt.Errorf("--shutdown_timeout %v must be positive", f.shutdownTimeout)
 	}
+	op, err := f.ops.config()
+	if err != nil {
+		return nil, err
+	}
+	c.Operation = op
 	if err := c.LogLevel.UnmarshalText([]byte(f.logLevel)); err != nil {
 		return nil, fmt.Errorf("--log_level %q: want debug, info, warn or error", f.logLevel)
 	}
@@ -206,6 +243,12 @@ func Load(args []string) (*Config, error) {
 			return nil, fmt.Errorf("--%s %s is negative", p.name, fs.Lookup(p.name).Value)
 		}
 	}
+
+	web, err := f.web.config()
+	if err != nil {
+		return nil, err
+	}
+	c.Web = web
 
 	// Channel arguments.
 	args2, err := ParseChannelArgs(f.grpcChannelArguments)
@@ -276,6 +319,9 @@ func Load(args []string) (*Config, error) {
 		}
 	} else if m.GetSocket() != "" && !usesSocket(m) {
 		c.Warnings = append(c.Warnings, fmt.Sprintf("connection_config.mysql.socket is ignored: host %q is set, so the connection uses TCP, as in MLMD (leave host empty or \"localhost\" to use the socket)", m.GetHost()))
+	}
+	if err := f.ops.applyPassword(c.Server, set["mysql_config_password"], f.configFile); err != nil {
+		return nil, err
 	}
 	if _, err := c.Backend(); err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package serverconfig
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -242,6 +243,7 @@ func (c *Config) OpenStore(ctx context.Context, logger *slog.Logger) (*mlmd.Stor
 	if logger == nil {
 		logger = slog.Default()
 	}
+	b.Options.MaxResultRows = c.Limits.StoreRows()
 	pause := 500 * time.Millisecond
 	for attempt := 0; ; attempt++ {
 		store, err := b.open(ctx)
@@ -251,7 +253,10 @@ func (c *Config) OpenStore(ctx context.Context, logger *slog.Logger) (*mlmd.Stor
 		if attempt >= c.ConnectionRetries || !retryable(err) || ctx.Err() != nil {
 			return nil, err
 		}
-		logger.Warn("cannot open the store; retrying", "database", b.Description, "attempt", attempt+1, "error", err)
+		logger.Warn("cannot open the store; retrying", "database", b.Description, "attempt", attempt+1, "pause", pause, "error", err)
+		if c.OnOpenRetry != nil {
+			c.OnOpenRetry()
+		}
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
@@ -267,6 +272,17 @@ func (c *Config) OpenStore(ctx context.Context, logger *slog.Logger) (*mlmd.Stor
 // database is not reachable yet, or a lock conflict while the schema is
 // created.
 func retryable(err error) bool {
+	// The server's answers that no retry can change, whatever code the
+	// backend gives them.
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		switch me.Number {
+		case 1044, 1045, 1698: // access denied
+			return false
+		case 1049: // unknown database (skip_db_creation)
+			return false
+		}
+	}
 	switch mlmd.CodeOf(err) {
 	case mlmd.Aborted, mlmd.Unavailable:
 		return true

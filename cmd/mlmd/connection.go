@@ -1,0 +1,162 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	pb "github.com/gomlmd/gomlmd/gen/mlmdpb"
+	"github.com/gomlmd/gomlmd/mlmd"
+	"github.com/gomlmd/gomlmd/mlmd/sqlitestore"
+	"github.com/gomlmd/gomlmd/server/serverconfig"
+)
+
+// connection is the database the command line names.
+type connection struct {
+	sqlite string
+	config func() (*serverconfig.Config, error)
+}
+
+// target is a resolved connection.
+type target struct {
+	backend *serverconfig.Backend
+	// sqlitePath is the database file of a SQLite store.
+	sqlitePath string
+}
+
+// resolve checks the connection flags.
+func (c *connection) resolve() (*target, error) {
+	cfg, err := c.config()
+	if err != nil {
+		return nil, usageError{err}
+	}
+	if c.sqlite != "" {
+		if cfg.Server.GetConnectionConfig().GetFakeDatabase() == nil {
+			return nil, usagef("--sqlite and a config file or --mysql_config_* flags name two databases: give one")
+		}
+		dsn, _, err := serverconfig.SQLiteDSN(&pb.SqliteMetadataSourceConfig{FilenameUri: &c.sqlite})
+		if err != nil {
+			return nil, usageError{err}
+		}
+		return &target{backend: &serverconfig.Backend{Driver: "sqlite", DSN: dsn, Description: "SQLite " + c.sqlite},
+			sqlitePath: c.sqlite}, nil
+	}
+	if cfg.Server.GetConnectionConfig().GetFakeDatabase() != nil {
+		return nil, usagef("no database named: give --sqlite FILE, --metadata_store_server_config_file or the --mysql_config_* flags")
+	}
+	b, err := cfg.Backend()
+	if err != nil {
+		return nil, usageError{err}
+	}
+	t := &target{backend: b}
+	if s := cfg.Server.GetConnectionConfig().GetSqlite(); s != nil {
+		t.sqlitePath = strings.TrimPrefix(strings.SplitN(s.GetFilenameUri(), "?", 2)[0], "file:")
+	}
+	return t, nil
+}
+
+// openMode says whether opening may create or change the schema.
+type openMode int
+
+const (
+	// existing opens a database that must already hold MLMD's schema, and
+	// writes nothing on open.
+	existing openMode = iota
+	// create creates MLMD's schema in an empty database.
+	create
+)
+
+// open opens the store.
+func (t *target) open(ctx context.Context, mode openMode) (*mlmd.Store, error) {
+	opts := t.backend.Options
+	if mode == existing {
+		opts.SkipMigrations = true
+		if t.sqlitePath != "" {
+			if _, err := os.Stat(t.sqlitePath); err != nil {
+				return nil, fmt.Errorf("%s: %w", t.backend.Description, err)
+			}
+		}
+	}
+	s, err := t.backend.OpenWith(ctx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", t.backend.Description, err)
+	}
+	return s, nil
+}
+
+// openStore resolves the connection and opens the store.
+func (a *app) openStore(ctx context.Context, mode openMode) (*mlmd.Store, *target, error) {
+	t, err := a.conn.resolve()
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := t.open(ctx, mode)
+	return s, t, err
+}
+
+// rawDB opens the database itself, for what the store's API does not
+// tell: the schema version and the size.
+func (t *target) rawDB() (*sql.DB, error) {
+	if t.backend.MySQL != nil {
+		dsn, err := t.backend.MySQL.FormatDSN()
+		if err != nil {
+			return nil, err
+		}
+		return sql.Open("mysql", dsn)
+	}
+	if t.backend.Driver != "sqlite" {
+		return nil, fmt.Errorf("%s: reading the schema version and size is not supported for this backend yet", t.backend.Description)
+	}
+	if t.sqlitePath != "" {
+		if _, err := os.Stat(t.sqlitePath); err != nil {
+			return nil, fmt.Errorf("%s: %w", t.backend.Description, err)
+		}
+	}
+	return sqlitestore.OpenDB(t.backend.DSN)
+}
+
+// schemaVersion reads the schema version; ok is false when the database
+// has no MLMD schema.
+func schemaVersion(ctx context.Context, db *sql.DB) (v int64, ok bool, err error) {
+	rows, err := db.QueryContext(ctx, "SELECT schema_version FROM MLMDEnv")
+	if err != nil {
+		// No MLMDEnv table: no schema. Any other error shows on the next
+		// query too, so tell them apart by asking for the table list.
+		if n, terr := tableCount(ctx, db); terr == nil && n == 0 {
+			return 0, false, nil
+		}
+		return 0, false, fmt.Errorf("read the schema version: %w", err)
+	}
+	defer rows.Close()
+	var vs []int64
+	for rows.Next() {
+		if err := rows.Scan(&v); err != nil {
+			return 0, false, err
+		}
+		vs = append(vs, v)
+	}
+	if err := rows.Err(); err != nil {
+		return 0, false, err
+	}
+	if len(vs) != 1 {
+		return 0, false, fmt.Errorf("MLMDEnv holds %d schema versions %v, want one", len(vs), vs)
+	}
+	return vs[0], true, nil
+}
+
+// tableCount counts the tables of the database: SQLite's or the MySQL
+// connection's current database.
+func tableCount(ctx context.Context, db *sql.DB) (int, error) {
+	var n int
+	err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'").Scan(&n)
+	if err == nil {
+		return n, nil
+	}
+	if err2 := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()").Scan(&n); err2 != nil {
+		return 0, errors.Join(err, err2)
+	}
+	return n, nil
+}

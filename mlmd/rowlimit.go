@@ -1,0 +1,51 @@
+package mlmd
+
+import (
+	"context"
+
+	"github.com/gomlmd/gomlmd/mlmd/driver"
+	"github.com/gomlmd/gomlmd/mlmd/errcode"
+)
+
+// rowLimitConn is a backend connection whose read-only transactions bound
+// their unpaged listings (Options.MaxResultRows).
+type rowLimitConn struct {
+	driver.Conn
+	max int
+}
+
+func (c rowLimitConn) InTx(ctx context.Context, opts driver.TxOptions, fn func(tx driver.Tx) error) error {
+	if !opts.ReadOnly {
+		return c.Conn.InTx(ctx, opts, fn)
+	}
+	return c.Conn.InTx(ctx, opts, func(tx driver.Tx) error { return fn(rowLimitTx{tx, c.max}) })
+}
+
+// As forwards Store.As to the wrapped connection.
+func (c rowLimitConn) As(target any) bool {
+	a, ok := c.Conn.(interface{ As(any) bool })
+	return ok && a.As(target)
+}
+
+// rowLimitTx bounds the unpaged listings of a read transaction to max
+// nodes (Options.MaxResultRows): it asks the backend for one key more than
+// max, and fails with ResourceExhausted if it gets it, before any node is
+// loaded.
+type rowLimitTx struct {
+	driver.Tx
+	max int
+}
+
+func (t rowLimitTx) ListNodes(ctx context.Context, q driver.ListQuery) ([]driver.NodeKey, error) {
+	if q.Limit != 0 { // a page: bounded by MaxListResultSize
+		return t.Tx.ListNodes(ctx, q)
+	}
+	q.Limit = t.max + 1
+	keys, err := t.Tx.ListNodes(ctx, q)
+	if err == nil && len(keys) > t.max {
+		return nil, errcode.New(errcode.ResourceExhausted,
+			"the answer would hold more than %d %ss, the limit of one call; list them in pages (ListOperationOptions max_result_size and next_page_token)",
+			t.max, Kind(q.Kind))
+	}
+	return keys, err
+}
