@@ -322,24 +322,9 @@ func TestOpenPermanentErrors(t *testing.T) {
 	}
 }
 
-// publicMessage is err's text without the first cause in its chain that
-// is not an *errcode.Error (the driver's error, kept for the log).
-func publicMessage(err error) string {
-	cur := err
-	for {
-		e, ok := cur.(*errcode.Error)
-		if !ok {
-			return strings.TrimSuffix(err.Error(), ": "+cur.Error())
-		}
-		// Unwrap gives the cause and the code's sentinel, or the sentinel
-		// alone.
-		next := e.Unwrap()
-		if len(next) < 2 {
-			return err.Error()
-		}
-		cur = next[0]
-	}
-}
+// publicMessage is what a client is shown of err (errcode.Message):
+// without the database's own error, which a server logs but does not send.
+func publicMessage(err error) string { return errcode.Message(err) }
 
 // TestTooManyConnections serves 64 concurrent clients of one store from a
 // private MariaDB with max_connections=20. With the default pool every
