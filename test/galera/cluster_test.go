@@ -159,19 +159,6 @@ type replica struct {
 	stop     func()
 }
 
-// startReplica opens the store on node i and serves it over gRPC until the
-// end of the test.
-func startReplica(t *testing.T, c *cluster, i int, dbName string) *replica {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	store, err := mlmd.Open(ctx, "mysql", c.dsn(i, dbName), nil)
-	if err != nil {
-		t.Fatalf("open the store on node %d: %v", i+1, err)
-	}
-	return serve(t, i, store)
-}
-
 func serve(t *testing.T, i int, store *mlmd.Store) *replica {
 	t.Helper()
 	srv := server.NewGRPCServer(server.New(store), &server.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
