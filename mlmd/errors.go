@@ -21,6 +21,11 @@ const (
 	Unimplemented      = errcode.Unimplemented
 	Internal           = errcode.Internal
 	Unavailable        = errcode.Unavailable
+	// Opening a store may also fail with these permanent codes (see the
+	// backends' documentation).
+	PermissionDenied = errcode.PermissionDenied
+	Unauthenticated  = errcode.Unauthenticated
+	DataLoss         = errcode.DataLoss
 )
 
 // Sentinel errors for errors.Is; every error the store returns matches the

@@ -98,7 +98,11 @@ func insertEvents(ctx context.Context, tx driver.Tx, events []Event, now int64, 
 	if err := requireNodes(ctx, tx, KindExecution, exes, knownExecutions); err != nil {
 		return err
 	}
-	return tx.InsertEvents(ctx, rows)
+	err := tx.InsertEvents(ctx, rows)
+	if errcode.Of(err) == errcode.AlreadyExists {
+		err = duplicateEventError(ctx, tx, rows, err)
+	}
+	return err
 }
 
 // insertLinks links artifacts (kind KindArtifact) or executions to
@@ -353,7 +357,11 @@ func (s *Store) PutParentContexts(ctx context.Context, links []ParentContext) er
 		if err := checkParentLinks(ctx, tx, links); err != nil {
 			return err
 		}
-		return tx.InsertParentContexts(ctx, rows)
+		err := tx.InsertParentContexts(ctx, rows)
+		if errcode.Of(err) == errcode.AlreadyExists {
+			err = duplicateParentError(ctx, tx, rows, err)
+		}
+		return err
 	})
 }
 

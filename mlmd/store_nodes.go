@@ -70,13 +70,14 @@ func checkPropertiesWithType(k Kind, n node, t driver.TypeRow, m *updateMask) er
 		if !m.checksProperty(name) {
 			continue
 		}
+		// MLMD's exact messages (rdbms_metadata_access_object.h), which
+		// clients match on; the caller adds which node it is.
 		pt, ok := t.Properties[name]
 		if !ok {
-			return invalid("%s: found unknown property %q, which type %q does not declare", k, name, t.Name)
+			return invalid("Found unknown property: %s", name)
 		}
 		if got := n.Props[name].Type(); int32(got) != pt {
-			return invalid("%s: found unmatched property type for %q: type %q declares %s, the value is %s",
-				k, name, t.Name, PropertyType(pt), got)
+			return invalid("Found unmatched property type: %s", name)
 		}
 	}
 	return nil
@@ -317,7 +318,7 @@ func upsertNodes(ctx context.Context, tx driver.Tx, k Kind, items []upsertItem, 
 				return nil, errcode.New(errcode.NotFound, "%s %d: no %s type with id %d", k, i, k, it.n.TypeID)
 			}
 			if err := checkPropertiesWithType(k, it.n, t, nil); err != nil {
-				return nil, errcode.Annotate(err, "%s %d", k, i)
+				return nil, errcode.Annotate(err, "%s %d (type %q)", k, i, t.Name)
 			}
 			if k == KindContext && it.n.Name == "" {
 				return nil, invalid("context %d: the context name must not be empty", i)
@@ -346,7 +347,7 @@ func upsertNodes(ctx context.Context, tx driver.Tx, k Kind, items []upsertItem, 
 			return nil, errcode.New(errcode.FailedPrecondition, "%s %d: the stored %s %d has no type (type id %d)", k, i, k, c.ID, c.TypeID)
 		}
 		if err := checkPropertiesWithType(k, it.n, t, it.mask); err != nil {
-			return nil, errcode.Annotate(err, "%s %d", k, i)
+			return nil, errcode.Annotate(err, "%s %d (type %q)", k, i, t.Name)
 		}
 		if it.checkUpdateTime && it.n.UpdateTime != c.UpdateTime {
 			return nil, errcode.New(errcode.FailedPrecondition,
@@ -379,6 +380,9 @@ func upsertNodes(ctx context.Context, tx driver.Tx, k Kind, items []upsertItem, 
 			}
 		}
 		got, err := tx.InsertNodes(ctx, dk, rows)
+		if errcode.Of(err) == errcode.AlreadyExists {
+			err = duplicateNodeError(ctx, tx, k, rows, types, err)
+		}
 		if err != nil {
 			return nil, errcode.Annotate(err, "create %ss", k)
 		}
@@ -409,6 +413,9 @@ func upsertNodes(ctx context.Context, tx driver.Tx, k Kind, items []upsertItem, 
 	}
 	if len(upd) > 0 {
 		if err := tx.UpdateNodes(ctx, dk, upd); err != nil {
+			if errcode.Of(err) == errcode.AlreadyExists {
+				err = duplicateNodeError(ctx, tx, k, upd, types, err)
+			}
 			return nil, errcode.Annotate(err, "update %ss", k)
 		}
 	}

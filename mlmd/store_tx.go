@@ -203,7 +203,7 @@ func checkNodesTyped(ctx context.Context, tx driver.Tx, k Kind, ns []node, tc *t
 			return errcode.New(errcode.NotFound, "%s %d: no %s type with id %d", k, i, k, n.TypeID)
 		}
 		if err := checkPropertiesWithType(k, n, t, nil); err != nil {
-			return errcode.Annotate(err, "%s %d", k, i)
+			return errcode.Annotate(err, "%s %d (type %q)", k, i, t.Name)
 		}
 	}
 	return nil

@@ -152,21 +152,23 @@ func checkTypeFields(stored, given driver.TypeRow, opts TypeOptions) (map[string
 			continue
 		}
 		if got != want {
+			// MLMD's wording, with the property instead of both types'
+			// protos.
 			return nil, errcode.New(errcode.AlreadyExists,
-				"type %q already exists with property %q of type %s, not %s",
-				stored.Name, name, PropertyType(want), PropertyType(got))
+				"Conflicting property value type found in stored and given types: stored_type: name: %q, property %q: %s; given type: property %q: %s",
+				stored.Name, name, PropertyType(want), name, PropertyType(got))
 		}
 	}
 	if omitted > 0 && !opts.CanOmitFields {
 		return nil, errcode.New(errcode.AlreadyExists,
-			"type %q already exists with %d more properties than given, and CanOmitFields is not set", stored.Name, omitted)
+			"can_omit_fields is false while stored type has more properties: stored type: name: %q, %d properties not given", stored.Name, omitted)
 	}
 	if len(stored.Properties)-omitted == len(given.Properties) {
 		return nil, nil
 	}
 	if !opts.CanAddFields {
 		return nil, errcode.New(errcode.AlreadyExists,
-			"type %q already exists without some of the given properties, and CanAddFields is not set", stored.Name)
+			"can_add_fields is false while the given type has more properties: stored_type: name: %q", stored.Name)
 	}
 	add := map[string]int32{}
 	for name, pt := range given.Properties {

@@ -37,6 +37,13 @@ func isTransient(err error) bool {
 	return errors.As(err, &t)
 }
 
+// Explainer is an optional interface of a Dialect: Explain says, for an
+// error of ClassInvalid, what was wrong with the request, in words fit for
+// the client (no SQL text, no table or database names), or "".
+type Explainer interface {
+	Explain(err error) string
+}
+
 // dbError turns an error returned by the database into an error with the
 // code the driver contract asks for, with what was being done as context:
 // "sqlstore: <what>: <database message>". Errors of the context package
@@ -63,6 +70,11 @@ func dbError(d Dialect, err error, format string, args ...any) error {
 	case ClassConnectionLost:
 		return errcode.Wrap(errcode.Unavailable, &connectionLostError{err}, "sqlstore: %s", what)
 	case ClassInvalid:
+		if ex, ok := d.(Explainer); ok {
+			if why := ex.Explain(err); why != "" {
+				return errcode.Wrap(errcode.InvalidArgument, err, "sqlstore: %s: %s", what, why)
+			}
+		}
 		return errcode.Wrap(errcode.InvalidArgument, err, "sqlstore: %s", what)
 	}
 	return errcode.Wrap(errcode.Internal, err, "sqlstore: %s", what)

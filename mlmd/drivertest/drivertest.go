@@ -96,6 +96,7 @@ var cases = slices.Concat(
 	lineageCases,
 	masksCases,
 	deleteCases,
+	errorsCases,
 )
 
 // Clock is a store clock that stands still until the test moves it.

@@ -402,8 +402,8 @@ func testUpdateCustomPropertyKinds(t *testing.T, s *mlmd.Store) {
 				return err
 			})
 			_, err = k.put(t, s, []gnode{bad}, []string{"properties.property_str"})
-			if err == nil || !contains(err.Error(), "unmatched property type") {
-				t.Errorf("error %v does not say %q", err, "unmatched property type")
+			if err == nil || !contains(err.Error(), "Found unmatched property type: ") {
+				t.Errorf("error %v does not say %q", err, "Found unmatched property type: ")
 			}
 		})
 	}

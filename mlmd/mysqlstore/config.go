@@ -54,6 +54,16 @@ type Config struct {
 	ConnMaxLifetime time.Duration
 	ConnMaxIdleTime time.Duration
 
+	// Time bounds of every connection; zero values mean
+	// DefaultConnectTimeout, DefaultReadTimeout and DefaultWriteTimeout.
+	// ConnectTimeout bounds making a connection (dial, handshake, login);
+	// ReadTimeout each wait for the server's answer; WriteTimeout each
+	// write of a request. A call held up past one of them fails with
+	// Unavailable.
+	ConnectTimeout time.Duration
+	ReadTimeout    time.Duration
+	WriteTimeout   time.Duration
+
 	// Params are further parameters of the go-sql-driver/mysql DSN, e.g.
 	// {"timeout": "5s"}; unknown names are sent to the server as session
 	// variables.
@@ -112,6 +122,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxOpenConns < 0 || c.MaxIdleConns < 0 || c.ConnMaxLifetime < 0 || c.ConnMaxIdleTime < 0 {
 		errs = append(errs, "pool settings must not be negative")
+	}
+	if c.ConnectTimeout < 0 || c.ReadTimeout < 0 || c.WriteTimeout < 0 {
+		errs = append(errs, "timeouts must not be negative")
 	}
 	if s := c.SSL; s != nil && (s.Key == "") != (s.Cert == "") {
 		errs = append(errs, "ssl key and cert must be given together")
@@ -230,6 +243,8 @@ func (c *Config) config(own bool) (*mysql.Config, error) {
 	if err != nil {
 		return nil, errcode.Wrap(errcode.InvalidArgument, err, "mysqlstore: config params")
 	}
+	c.setTimeouts(parsed)
+	setTimeoutDefaults(parsed)
 	return parsed, nil
 }
 

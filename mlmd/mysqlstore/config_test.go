@@ -66,16 +66,25 @@ func TestConfigDSN(t *testing.T) {
 		net, addr string
 		params    map[string]string
 		own       dsnOptions
+		// timeouts are the connect, read and write timeouts.
+		timeouts [3]time.Duration
 	}{
 		{"tcp default port", Config{Host: "db.example", Database: "mlmd", User: "u", Password: "p@ss:/word"},
-			"tcp", "db.example:3306", map[string]string{}, dsnOptions{maxIdleConns: 16, connMaxLifetime: 3 * time.Minute, connMaxIdleTime: time.Minute}},
+			"tcp", "db.example:3306", map[string]string{}, dsnOptions{maxOpenConns: 16, maxIdleConns: 16, connMaxLifetime: 3 * time.Minute, connMaxIdleTime: time.Minute},
+			[3]time.Duration{DefaultConnectTimeout, DefaultReadTimeout, DefaultWriteTimeout}},
 		{"ipv6 and port", Config{Host: "::1", Port: 3307, Database: "mlmd", User: "u"},
-			"tcp", "[::1]:3307", map[string]string{}, dsnOptions{maxIdleConns: 16, connMaxLifetime: 3 * time.Minute, connMaxIdleTime: time.Minute}},
+			"tcp", "[::1]:3307", map[string]string{}, dsnOptions{maxOpenConns: 16, maxIdleConns: 16, connMaxLifetime: 3 * time.Minute, connMaxIdleTime: time.Minute},
+			[3]time.Duration{DefaultConnectTimeout, DefaultReadTimeout, DefaultWriteTimeout}},
+		{"timeouts", Config{Host: "db", Database: "mlmd", User: "u", ConnectTimeout: 2 * time.Second, ReadTimeout: 3 * time.Second, WriteTimeout: 4 * time.Second,
+			Params: map[string]string{"readTimeout": "9s"}},
+			"tcp", "db:3306", map[string]string{}, dsnOptions{maxOpenConns: 16, maxIdleConns: 16, connMaxLifetime: 3 * time.Minute, connMaxIdleTime: time.Minute},
+			[3]time.Duration{2 * time.Second, 3 * time.Second, 4 * time.Second}},
 		{"socket, skip creation, pool", Config{Socket: "/run/mysqld/mysqld.sock", Database: "mlmd", User: "u", SkipDBCreation: true,
 			MaxOpenConns: 20, MaxIdleConns: 5, ConnMaxLifetime: time.Hour, ConnMaxIdleTime: 30 * time.Second,
 			Params: map[string]string{"timeout": "5s", "innodb_lock_wait_timeout": "7"}},
 			"unix", "/run/mysqld/mysqld.sock", map[string]string{"innodb_lock_wait_timeout": "7"},
-			dsnOptions{skipCreate: true, maxOpenConns: 20, maxIdleConns: 5, connMaxLifetime: time.Hour, connMaxIdleTime: 30 * time.Second}},
+			dsnOptions{skipCreate: true, maxOpenConns: 20, maxIdleConns: 5, connMaxLifetime: time.Hour, connMaxIdleTime: 30 * time.Second},
+			[3]time.Duration{5 * time.Second, DefaultReadTimeout, DefaultWriteTimeout}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -107,8 +116,8 @@ func TestConfigDSN(t *testing.T) {
 			if direct.FormatDSN() != mc.FormatDSN() || directOwn != own {
 				t.Errorf("Open's settings differ from the DSN's:\n%s %+v\n%s %+v", direct.FormatDSN(), directOwn, mc.FormatDSN(), own)
 			}
-			if tc.cfg.Params["timeout"] == "5s" && mc.Timeout != 5*time.Second {
-				t.Errorf("timeout %v, want 5s", mc.Timeout)
+			if got := [3]time.Duration{mc.Timeout, mc.ReadTimeout, mc.WriteTimeout}; got != tc.timeouts {
+				t.Errorf("connect, read, write timeouts %v, want %v", got, tc.timeouts)
 			}
 			// MySQLConfig: the same connection, without the backend's own
 			// parameters.
@@ -116,7 +125,8 @@ func TestConfigDSN(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if plain.Net != tc.net || plain.Addr != tc.addr || fmt.Sprint(plain.Params) != fmt.Sprint(tc.params) || plain.Timeout != mc.Timeout {
+			if plain.Net != tc.net || plain.Addr != tc.addr || fmt.Sprint(plain.Params) != fmt.Sprint(tc.params) || plain.Timeout != mc.Timeout ||
+				plain.ReadTimeout != mc.ReadTimeout || plain.WriteTimeout != mc.WriteTimeout {
 				t.Errorf("MySQLConfig: net %q addr %q params %v timeout %v", plain.Net, plain.Addr, plain.Params, plain.Timeout)
 			}
 		})
@@ -295,13 +305,13 @@ func TestTLS(t *testing.T) {
 	}{
 		{"verified", "127.0.0.1", "pw", SSLOptions{CA: p.ca, VerifyServerCert: true}, errcode.OK, ""},
 		{"verified with capath", "127.0.0.1", "pw", SSLOptions{CAPath: capath, VerifyServerCert: true}, errcode.OK, ""},
-		{"name mismatch", "localhost", "pw", SSLOptions{CA: p.ca, VerifyServerCert: true}, errcode.Unavailable, ""},
+		{"name mismatch", "localhost", "pw", SSLOptions{CA: p.ca, VerifyServerCert: true}, errcode.FailedPrecondition, ""},
 		{"name not checked without verify_server_cert", "localhost", "pw", SSLOptions{CA: p.ca}, errcode.OK, ""},
-		{"unknown CA", "127.0.0.1", "pw", SSLOptions{CA: p.otherCA, VerifyServerCert: true}, errcode.Unavailable, ""},
-		{"unknown CA without verify_server_cert", "127.0.0.1", "pw", SSLOptions{CA: p.otherCA}, errcode.Unavailable, ""},
-		{"system roots", "127.0.0.1", "pw", SSLOptions{VerifyServerCert: true}, errcode.Unavailable, ""},
+		{"unknown CA", "127.0.0.1", "pw", SSLOptions{CA: p.otherCA, VerifyServerCert: true}, errcode.FailedPrecondition, ""},
+		{"unknown CA without verify_server_cert", "127.0.0.1", "pw", SSLOptions{CA: p.otherCA}, errcode.FailedPrecondition, ""},
+		{"system roots", "127.0.0.1", "pw", SSLOptions{VerifyServerCert: true}, errcode.FailedPrecondition, ""},
 		{"encrypted, not verified", "127.0.0.1", "pw", SSLOptions{}, errcode.OK, ""},
-		{"client certificate required, none given", "127.0.0.1", "x509", SSLOptions{CA: p.ca, VerifyServerCert: true}, errcode.Unavailable, ""},
+		{"client certificate required, none given", "127.0.0.1", "x509", SSLOptions{CA: p.ca, VerifyServerCert: true}, errcode.Unauthenticated, ""},
 		{"client certificate", "127.0.0.1", "x509", SSLOptions{CA: p.ca, VerifyServerCert: true, Cert: p.clientCert, Key: p.clientKey}, errcode.OK, ""},
 		{"cipher", "127.0.0.1", "pw", SSLOptions{CA: p.ca, VerifyServerCert: true, Cipher: "ECDHE-RSA-AES256-GCM-SHA384"}, errcode.OK, "ECDHE-RSA-AES256-GCM-SHA384"},
 		{"unix socket", "", "pw", SSLOptions{CA: p.ca}, errcode.OK, ""},
@@ -344,8 +354,8 @@ func TestTLS(t *testing.T) {
 		}
 		s.Close()
 		cfg.Password = "wrong"
-		if _, err := Open(ctx, *cfg, nil); errcode.Of(err) != errcode.Unavailable {
-			t.Fatalf("Open with a wrong password: %v, want Unavailable", err)
+		if _, err := Open(ctx, *cfg, nil); errcode.Of(err) != errcode.Unauthenticated {
+			t.Fatalf("Open with a wrong password: %v, want Unauthenticated", err)
 		}
 	})
 }
@@ -401,8 +411,8 @@ func TestTLSRequiredByConfig(t *testing.T) {
 	}
 	cfg := &Config{Host: host, Database: dbCfg.DBName, User: server.User, Password: server.Passwd, SSL: &SSLOptions{}}
 	fmt.Sscan(port, &cfg.Port)
-	if _, err := Open(ctx, *cfg, nil); errcode.Of(err) != errcode.Unavailable {
-		t.Fatalf("Open with SSL options on a server without TLS: %v, want Unavailable", err)
+	if _, err := Open(ctx, *cfg, nil); errcode.Of(err) != errcode.FailedPrecondition {
+		t.Fatalf("Open with SSL options on a server without TLS: %v, want FailedPrecondition", err)
 	}
 	cfg.SSL.AllowPlaintextFallback = true
 	s, err := Open(ctx, *cfg, nil)

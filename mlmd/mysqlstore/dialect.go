@@ -94,19 +94,32 @@ const (
 )
 
 func (*dialect) Classify(err error) sqlstore.ErrorClass {
-	var me *mysql.MySQLError
+	var (
+		me      *mysql.MySQLError
+		timeout *timeoutError
+		tooMany *tooManyConnectionsError
+	)
+	switch {
+	case errors.As(err, &timeout), errors.As(err, &tooMany):
+		// The server does not answer, or has no room: running the
+		// transaction again at once would only wait or be refused again.
+		return sqlstore.ClassUnavailable
+	}
 	if errors.As(err, &me) {
 		switch me.Number {
 		case erDupEntry, erDupEntryWithKeyName:
 			return sqlstore.ClassDuplicate
 		case erLockWaitTimeout, erLockDeadlock, erCheckpointRecord, erTiDBWriteConflict, erErrorDuringCommit:
 			return sqlstore.ClassTransient
-		case erBadNull, erDataTooLong, erWarnDataOutOfRange, erTruncatedWrongValue, erWrongValueForField:
+		case erBadNull, erDataTooLong, erWarnDataOutOfRange, erTruncatedWrongValue, erWrongValueForField, erDataOutOfRange:
 			return sqlstore.ClassInvalid
-		case erConCount, erServerShutdown, erConnectionKilled, erQueryInterrupted, erServerGone, erServerLost,
+		case erConCount:
+			// Refused for want of room, not lost: see connector.
+			return sqlstore.ClassUnavailable
+		case erServerShutdown, erConnectionKilled, erQueryInterrupted, erServerGone, erServerLost,
 			erWsrepNotReady:
 			return sqlstore.ClassConnectionLost
-		case erAccessDenied, erDBAccessDenied, erUnknownDB:
+		case erAccessDenied, erAccessDeniedNoPw, erDBAccessDenied, erTableAccessDenied, erUnknownDB:
 			return sqlstore.ClassUnavailable
 		}
 		return sqlstore.ClassOther

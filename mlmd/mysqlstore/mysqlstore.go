@@ -20,13 +20,19 @@
 // MySQLDatabaseConfig.skip_db_creation). These parameters of the backend's
 // own set up the connection pool (see database/sql.DB):
 //
-//	max_open_conns=N        most open connections; default 0, no limit
+//	max_open_conns=N        most open connections; default 16 (0 too)
 //	max_idle_conns=N        most idle connections kept; default 16
 //	conn_max_lifetime=D     close connections older than D; default 3m
 //	conn_max_idle_time=D    close connections idle for D; default 1m
 //	failover=H:P,H:P        further servers a new connection tries, in
 //	                        order, when the DSN's does not accept it
 //	                        (nodes of a Galera cluster; see failover.go)
+//
+// go-sql-driver's timeout, readTimeout and writeTimeout parameters bound
+// every connection in time; where the DSN does not set them (or sets 0)
+// the defaults are 10s, 2m and 1m (DefaultConnectTimeout, ...). timeout
+// bounds making a connection as a whole (dial, handshake, login), not just
+// the dial. See "Time bounds and errors" below.
 //
 // Open removes them before connecting, and sets clientFoundRows (the
 // backend relies on it) and interpolateParams (one round trip per
@@ -42,6 +48,27 @@
 // mlmd.Options.MaxRetries), and so are transactions whose connection broke
 // before they committed; Open serializes schema creation between processes
 // with a named lock (GET_LOCK). docs/mysql.md has the details.
+//
+// # Time bounds and errors
+//
+// A call never waits forever on a server that stopped answering: a
+// statement whose answer is held up past readTimeout (or whose request
+// past writeTimeout) fails with Unavailable and is not run again, and so
+// does making a connection that takes longer than timeout. A server that
+// answers "Too many connections" (1040) is asked again after a random,
+// growing pause (20ms up to 1s), within timeout, rather than at once; then
+// the call fails with Unavailable.
+//
+// Open reports temporary failures (no server listening yet, no answer,
+// too many connections, a broken connection) as Unavailable, worth trying
+// again, and permanent ones with other codes, at once: Unauthenticated for
+// rejected credentials (1045), PermissionDenied for a user without rights
+// on the database (1044, 1142), NotFound for a database that does not
+// exist when skip_db_creation is set (1049), InvalidArgument for a host
+// name that does not resolve, FailedPrecondition for a failed TLS
+// handshake or a database that is not an MLMD database (see
+// mlmd.Open). Messages name what failed, not the server's address or
+// the SQL; the driver's error is kept as the cause.
 //
 // # Limits of MLMD's MySQL schema
 //
@@ -87,6 +114,7 @@ const skipDBCreationParam = "skip_db_creation"
 // proxy's idle timeout (MySQL's wait_timeout is 8 hours, but load
 // balancers often cut idle connections after minutes).
 const (
+	defaultMaxOpenConns    = 16
 	defaultMaxIdleConns    = 16
 	defaultConnMaxLifetime = 3 * time.Minute
 	defaultConnMaxIdleTime = time.Minute
@@ -105,6 +133,7 @@ type dsnOptions struct {
 // defaultDSNOptions are the backend's own settings when none are given.
 func defaultDSNOptions() dsnOptions {
 	return dsnOptions{
+		maxOpenConns:    defaultMaxOpenConns,
 		maxIdleConns:    defaultMaxIdleConns,
 		connMaxLifetime: defaultConnMaxLifetime,
 		connMaxIdleTime: defaultConnMaxIdleTime,
@@ -128,18 +157,19 @@ func open(ctx context.Context, cfg *mysql.Config, own dsnOptions, opts *driver.O
 	if opts == nil {
 		opts = &driver.OpenOptions{}
 	}
-	probe := &dialect{}
+	cfg = cfg.Clone()
+	setTimeoutDefaults(cfg)
 	if !own.skipCreate {
 		if err := createDatabase(ctx, cfg); err != nil {
-			return nil, dbError(probe, err, "create database %q", cfg.DBName)
+			return nil, openError(err, cfg, opCreateDatabase)
 		}
 	}
 	server, err := probeServer(ctx, cfg)
 	if err != nil {
-		return nil, dbError(probe, err, "connect to database %q", cfg.DBName)
+		return nil, openError(err, cfg, "connect to the database")
 	}
 	cfg = server.sessionConfig(cfg)
-	connector, err := mysql.NewConnector(cfg)
+	connector, err := newConnector(cfg)
 	if err != nil {
 		return nil, errcode.Wrap(errcode.InvalidArgument, err, "mysqlstore: bad DSN")
 	}
@@ -150,18 +180,18 @@ func open(ctx context.Context, cfg *mysql.Config, own dsnOptions, opts *driver.O
 	db.SetConnMaxIdleTime(own.connMaxIdleTime)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, dbError(probe, err, "connect to database %q", cfg.DBName)
+		return nil, openError(err, cfg, "connect to the database")
 	}
 	d := idStrategy(server.version)
 	d.galera = server.galera
 	if err := sqlstore.PrepareSchema(ctx, db, d, opts.SkipMigrations); err != nil {
 		db.Close()
-		return nil, errcode.Annotate(err, "mysqlstore: database %q", cfg.DBName)
+		return nil, errcode.Annotate(err, "mysqlstore: prepare the schema")
 	}
 	if d.galera && !opts.SkipMigrations {
 		if err := prepareGalera(ctx, db, d); err != nil {
 			db.Close()
-			return nil, dbError(probe, err, "prepare database %q for Galera", cfg.DBName)
+			return nil, openError(err, cfg, "prepare the database for Galera")
 		}
 	}
 	return sqlstore.New(sqlstore.Config{
@@ -185,7 +215,7 @@ type serverInfo struct {
 // store depends on, on one connection made with cfg.
 func probeServer(ctx context.Context, cfg *mysql.Config) (serverInfo, error) {
 	var info serverInfo
-	connector, err := mysql.NewConnector(cfg)
+	connector, err := newConnector(cfg)
 	if err != nil {
 		return info, err
 	}
@@ -302,6 +332,7 @@ func parseDSN(dsn string) (*mysql.Config, dsnOptions, error) {
 		}
 		cfg.DialFunc = failoverDialer(failover)
 	}
+	setTimeoutDefaults(cfg)
 	// UpdateType counts matched rows, not changed ones.
 	cfg.ClientFoundRows = true
 	if !strings.Contains(dsn, "interpolateParams=") {
@@ -315,7 +346,7 @@ func parseDSN(dsn string) (*mysql.Config, dsnOptions, error) {
 func createDatabase(ctx context.Context, cfg *mysql.Config) error {
 	server := cfg.Clone()
 	server.DBName = ""
-	connector, err := mysql.NewConnector(server)
+	connector, err := newConnector(server)
 	if err != nil {
 		return err
 	}
@@ -328,16 +359,4 @@ func createDatabase(ctx context.Context, cfg *mysql.Config) error {
 // quoteIdent quotes a MySQL identifier.
 func quoteIdent(s string) string {
 	return "`" + strings.ReplaceAll(s, "`", "``") + "`"
-}
-
-// dbError gives an error met while opening its code.
-func dbError(d *dialect, err error, what string, args ...any) error {
-	code := errcode.Internal
-	switch d.Classify(err) {
-	case sqlstore.ClassUnavailable, sqlstore.ClassConnectionLost:
-		code = errcode.Unavailable
-	case sqlstore.ClassTransient:
-		code = errcode.Aborted
-	}
-	return errcode.Wrap(code, err, "mysqlstore: "+what, args...)
 }

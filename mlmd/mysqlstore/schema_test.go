@@ -238,8 +238,8 @@ func TestOpenCreatesDatabase(t *testing.T) {
 		skip := cfg.Clone()
 		skip.Params = map[string]string{skipDBCreationParam: "true"}
 		_, err := mlmd.Open(ctx, "mysql", skip.FormatDSN(), nil)
-		if mlmd.CodeOf(err) != errcode.Unavailable {
-			t.Fatalf("Open of a missing database with skip_db_creation: %v, want Unavailable", err)
+		if mlmd.CodeOf(err) != errcode.NotFound {
+			t.Fatalf("Open of a missing database with skip_db_creation: %v, want NotFound", err)
 		}
 	})
 	t.Run("created", func(t *testing.T) {

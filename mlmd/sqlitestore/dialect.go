@@ -53,6 +53,9 @@ func (dialect) Classify(err error) sqlstore.ErrorClass {
 	if !errors.As(err, &se) {
 		return sqlstore.ClassOther
 	}
+	if code := se.Code(); code&0xff == sqlite3.SQLITE_ERROR && clientLimit(se.Error()) {
+		return sqlstore.ClassInvalid
+	}
 	switch code := se.Code(); code {
 	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
 		return sqlstore.ClassDuplicate
@@ -67,6 +70,48 @@ func (dialect) Classify(err error) sqlstore.ErrorClass {
 		}
 	}
 	return sqlstore.ClassOther
+}
+
+// clientLimits are the messages of SQLITE_ERROR for a statement beyond one
+// of SQLite's limits that the request set: a filter too long or too
+// deep, not a failure of the server.
+var clientLimits = []string{
+	"LIKE or GLOB pattern too complex",
+	"Expression tree is too large",
+	"parser stack overflow",
+	"too many SQL variables",
+	"too many terms in compound SELECT",
+	"at most 64 tables in a join",
+}
+
+// Explain says what was wrong with a request SQLite refused as invalid
+// (see sqlstore.Explainer).
+func (dialect) Explain(err error) string {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return ""
+	}
+	for _, m := range clientLimits {
+		if strings.Contains(se.Error(), m) {
+			return m
+		}
+	}
+	switch se.Code() {
+	case sqlite3.SQLITE_TOOBIG:
+		return "a value is too big"
+	case sqlite3.SQLITE_CONSTRAINT_NOTNULL:
+		return "a required value is missing"
+	}
+	return ""
+}
+
+func clientLimit(msg string) bool {
+	for _, m := range clientLimits {
+		if strings.Contains(msg, m) {
+			return true
+		}
+	}
+	return false
 }
 
 func (dialect) GooseDialect() goose.Dialect { return goose.DialectSQLite3 }

@@ -18,6 +18,25 @@
 //     seconds for a lock (busy_timeout), and write transactions start with
 //     BEGIN IMMEDIATE, so that a transaction never fails half-way because
 //     another writer got in first.
+//   - "file:path/to/mlmd.db?mode=ro": the file read-only (MLMD's
+//     connection_mode READONLY). The journal mode is left alone, the
+//     connection refuses writes (_query_only), the schema must be there
+//     (it is checked, not created), and write calls fail with
+//     FailedPrecondition. A WAL file whose -shm file is missing, in a
+//     directory the process cannot write, is opened as immutable=1: it
+//     must then not change while the store is open.
+//
+// A file that holds tables and none of MLMD's is refused with
+// FailedPrecondition naming them, unless the DSN has
+// allow_foreign_tables=true, which adds MLMD's tables to it.
+//
+// # Errors of Open
+//
+// A missing directory, or a missing file in read-only mode, is NotFound;
+// a file that is not a SQLite database FailedPrecondition; a file or
+// directory without the needed permissions PermissionDenied; a database
+// locked by another process Unavailable. Messages leave the file name to
+// the wrapped cause.
 //
 // The DSN may carry modernc.org/sqlite's parameters (_pragma=...,
 // _txlock=..., ...); those given win over the defaults above.
@@ -42,10 +61,13 @@ package sqlitestore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"net/url"
+	"os"
 	"strings"
 
-	"modernc.org/sqlite" // also registers the "sqlite" database/sql driver
+	"modernc.org/sqlite" // registers the "sqlite" database/sql driver
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/gomlmd/gomlmd/internal/sqlstore"
 	"github.com/gomlmd/gomlmd/mlmd"
@@ -73,21 +95,85 @@ func (Driver) Open(ctx context.Context, dsn string, opts *driver.OpenOptions) (d
 	if err != nil {
 		return nil, err
 	}
-	if err := db.PingContext(ctx); err != nil {
+	set, err := parseSettings(dsn)
+	if err != nil {
 		db.Close()
-		return nil, errcode.Wrap(errcode.Unavailable, err, "sqlitestore: open %q", dsn)
+		return nil, err
 	}
-	if err := sqlstore.PrepareSchema(ctx, db, dialect{}, opts.SkipMigrations); err != nil {
+	tables, err := firstLook(ctx, db)
+	if err != nil && set.readOnly && set.immutableOK && needsShm(err) && fileExists(set.file) {
+		// A WAL database whose -shm file is missing cannot be read
+		// without creating it (SQLITE_READONLY_DIRECTORY, or CANTOPEN);
+		// in a directory the process cannot write, the file can only be
+		// read as immutable (see the package documentation).
 		db.Close()
-		return nil, errcode.Annotate(err, "sqlitestore: %q", dsn)
+		if db, _, err = openDB(addParam(dsn, "immutable", "1")); err != nil {
+			return nil, err
+		}
+		tables, err = firstLook(ctx, db)
 	}
-	return sqlstore.New(sqlstore.Config{
+	if err != nil {
+		db.Close()
+		return nil, openError(err, set)
+	}
+	if !set.allowForeign {
+		if err := checkForeignTables(tables); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	if err := sqlstore.PrepareSchema(ctx, db, dialect{}, opts.SkipMigrations || set.readOnly); err != nil {
+		db.Close()
+		if hasSQLiteError(err) {
+			return nil, openError(err, set)
+		}
+		return nil, errcode.Annotate(err, "sqlitestore: prepare the schema")
+	}
+	conn := sqlstore.New(sqlstore.Config{
 		DB:              db,
 		Dialect:         dialect{},
 		MaxRetries:      opts.MaxRetries,
 		SerializeWrites: !memory,
-		GroupCommit:     !memory,
-	}), nil
+		GroupCommit:     !memory && !set.readOnly,
+	})
+	if set.readOnly {
+		return readOnlyConn{conn}, nil
+	}
+	return conn, nil
+}
+
+// firstLook opens the database file and lists its tables, which reads
+// the file's header and schema.
+func firstLook(ctx context.Context, db *sql.DB) ([]string, error) {
+	if err := db.PingContext(ctx); err != nil {
+		return nil, err
+	}
+	return sqliteTables(ctx, db)
+}
+
+// needsShm reports whether err is SQLite's failure to open a WAL
+// database read-only because its shared-memory file cannot be made.
+func needsShm(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	return se.Code() == sqlite3.SQLITE_READONLY_DIRECTORY || se.Code() == sqlite3.SQLITE_READONLY_CANTINIT ||
+		se.Code()&0xff == sqlite3.SQLITE_CANTOPEN
+}
+
+func fileExists(name string) bool {
+	_, err := os.Stat(name)
+	return err == nil
+}
+
+// addParam adds name=value to the parameters of dsn.
+func addParam(dsn, name, value string) string {
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	return dsn + sep + url.QueryEscape(name) + "=" + url.QueryEscape(value)
 }
 
 // Open opens the store of the SQLite database that dsn names (see the
@@ -155,10 +241,17 @@ func connString(dsn string) (string, bool, error) {
 	if !hasPragma(query, "busy_timeout") && query.Get("_busy_timeout") == "" && query.Get("_timeout") == "" {
 		query.Add("_pragma", "busy_timeout("+busyTimeoutMillis+")")
 	}
+	query.Del(allowForeignTablesParam)
 	if query.Get("_txlock") == "" {
 		query.Set("_txlock", "immediate")
 	}
-	if !memory && !hasPragma(query, "journal_mode") && query.Get("_journal_mode") == "" && query.Get("_journal") == "" {
+	if query.Get("mode") == "ro" {
+		// Read-only: no journal mode switch (it writes the file header),
+		// and the connection itself refuses writes.
+		if query.Get("_query_only") == "" {
+			query.Set("_query_only", "1")
+		}
+	} else if !memory && !hasPragma(query, "journal_mode") && query.Get("_journal_mode") == "" && query.Get("_journal") == "" {
 		query.Add("_pragma", "journal_mode(WAL)")
 	}
 	return name + "?" + query.Encode(), memory, nil

@@ -138,10 +138,13 @@ func newFlagSet(f *flags, out io.Writer) *flag.FlagSet {
 	fs.StringVar(&f.logLevel, "log_level", "info", "log level: debug, info, warn or error (info logs every call)")
 	fs.StringVar(&f.logFormat, "log_format", "text", "log format: text or json")
 	fs.BoolVar(&f.adminService, "enable_admin_service", false, "also serve gomlmd's own gomlmd.admin.v1.AdminService, which deletes nodes and types (off by default)")
-	fs.IntVar(&f.mysqlPool.MaxOpenConns, "mysql_max_open_conns", 0, "most open MySQL connections (0: no limit); keep replicas × this below the server's max_connections")
+	fs.IntVar(&f.mysqlPool.MaxOpenConns, "mysql_max_open_conns", 0, "most open MySQL connections (0: the backend's default, 16); keep replicas × this below the server's max_connections")
 	fs.IntVar(&f.mysqlPool.MaxIdleConns, "mysql_max_idle_conns", 0, "most idle MySQL connections kept (0: the backend's default, 16)")
 	fs.DurationVar(&f.mysqlPool.ConnMaxLifetime, "mysql_conn_max_lifetime", 0, "close MySQL connections older than this (0: the backend's default, 3m)")
 	fs.DurationVar(&f.mysqlPool.ConnMaxIdleTime, "mysql_conn_max_idle_time", 0, "close MySQL connections idle for this long (0: the backend's default, 1m)")
+	fs.DurationVar(&f.mysqlPool.ConnectTimeout, "mysql_connect_timeout", 0, "bound on making a MySQL connection: dial, handshake and login (0: the backend's default, 10s)")
+	fs.DurationVar(&f.mysqlPool.ReadTimeout, "mysql_read_timeout", 0, "bound on each wait for a MySQL answer; a call held up longer fails with Unavailable (0: the backend's default, 2m)")
+	fs.DurationVar(&f.mysqlPool.WriteTimeout, "mysql_write_timeout", 0, "bound on each write of a request to MySQL (0: the backend's default, 1m)")
 	f.web.register(fs)
 	return fs
 }
@@ -238,6 +241,9 @@ func Load(args []string) (*Config, error) {
 		{"mysql_max_idle_conns", f.mysqlPool.MaxIdleConns < 0},
 		{"mysql_conn_max_lifetime", f.mysqlPool.ConnMaxLifetime < 0},
 		{"mysql_conn_max_idle_time", f.mysqlPool.ConnMaxIdleTime < 0},
+		{"mysql_connect_timeout", f.mysqlPool.ConnectTimeout < 0},
+		{"mysql_read_timeout", f.mysqlPool.ReadTimeout < 0},
+		{"mysql_write_timeout", f.mysqlPool.WriteTimeout < 0},
 	} {
 		if p.negative {
 			return nil, fmt.Errorf("--%s %s is negative", p.name, fs.Lookup(p.name).Value)
@@ -315,7 +321,7 @@ func Load(args []string) (*Config, error) {
 	}
 	if m := c.Server.GetConnectionConfig().GetMysql(); m == nil {
 		if !c.MySQLPool.isZero() && c.Server.GetConnectionConfig().GetPostgresql() == nil {
-			c.Warnings = append(c.Warnings, "the --mysql_max_*/--mysql_conn_* pool flags have no effect: the database is not MySQL or PostgreSQL")
+			c.Warnings = append(c.Warnings, "the --mysql_*_timeout and --mysql_max_*/--mysql_conn_* pool flags have no effect: the database is not MySQL or PostgreSQL")
 		}
 	} else if m.GetSocket() != "" && !usesSocket(m) {
 		c.Warnings = append(c.Warnings, fmt.Sprintf("connection_config.mysql.socket is ignored: host %q is set, so the connection uses TCP, as in MLMD (leave host empty or \"localhost\" to use the socket)", m.GetHost()))

@@ -146,9 +146,11 @@ migration_options { enable_upgrade_migration: true }
 				MaxOpenConns: 20, MaxIdleConns: 4, ConnMaxLifetime: 10 * time.Minute, ConnMaxIdleTime: 30 * time.Second},
 		},
 		{
-			name:   "mysql pool flags with a config file",
-			args:   []string{"--metadata_store_server_config_file=" + mysqlFile, "--mysql_max_open_conns=8"},
-			driver: "mysql", mysql: &mysqlstore.Config{Host: "db", Port: 3307, Database: "metadb", User: "u", Password: "p", SkipDBCreation: true, MaxOpenConns: 8},
+			name: "mysql pool flags with a config file",
+			args: []string{"--metadata_store_server_config_file=" + mysqlFile, "--mysql_max_open_conns=8",
+				"--mysql_connect_timeout=3s", "--mysql_read_timeout=45s", "--mysql_write_timeout=20s"},
+			driver: "mysql", mysql: &mysqlstore.Config{Host: "db", Port: 3307, Database: "metadb", User: "u", Password: "p", SkipDBCreation: true, MaxOpenConns: 8,
+				ConnectTimeout: 3 * time.Second, ReadTimeout: 45 * time.Second, WriteTimeout: 20 * time.Second},
 		},
 		{
 			name: "pool flags without mysql are a warning", args: []string{"--mysql_conn_max_lifetime=1h"},
@@ -286,6 +288,7 @@ func TestLoadBad(t *testing.T) {
 		{"mysql missing CA file", []string{"--metadata_store_server_config_file=" + missingCA},
 			"connection_config.mysql: mysqlstore: ssl options: ca: open " + noCA + ": no such file or directory"},
 		{"negative pool size", []string{"--mysql_max_open_conns=-1"}, "--mysql_max_open_conns -1 is negative"},
+		{"negative read timeout", []string{"--mysql_read_timeout=-1s"}, "--mysql_read_timeout -1s is negative"},
 		{"negative pool lifetime", []string{"--mysql_conn_max_lifetime=-1m"}, "--mysql_conn_max_lifetime -1m0s is negative"},
 		{"tls file names", []string{"--metadata_store_server_config_file=" + badTLS}, "ssl_config: server_"},
 		{"tls half", []string{"--metadata_store_server_config_file=" + halfTLS}, "ssl_config: server_key and server_cert are both required"},

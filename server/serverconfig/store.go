@@ -155,13 +155,21 @@ func SQLiteDSN(c *pb.SqliteMetadataSourceConfig) (dsn string, readOnly bool, err
 	return base + "?" + q.Encode(), readOnly, nil
 }
 
-// MySQLPool are the connection pool settings of a MySQL store, which
-// MLMD's config has no fields for. Zero values are mysqlstore's defaults.
+// MySQLPool are the connection pool settings and the time bounds of a
+// MySQL store, which MLMD's config has no fields for; they apply to the
+// --mysql_config_* flags and to a config file's connection_config.mysql
+// alike. Zero values are mysqlstore's defaults.
 type MySQLPool struct {
 	MaxOpenConns    int
 	MaxIdleConns    int
 	ConnMaxLifetime time.Duration
 	ConnMaxIdleTime time.Duration
+
+	// ConnectTimeout, ReadTimeout and WriteTimeout are those of
+	// mysqlstore.Config (--mysql_connect_timeout, ...).
+	ConnectTimeout time.Duration
+	ReadTimeout    time.Duration
+	WriteTimeout   time.Duration
 }
 
 // isZero reports whether p leaves every setting at its default.
@@ -202,6 +210,9 @@ func mysqlStoreConfig(m *pb.MySQLDatabaseConfig, pool MySQLPool) (*mysqlstore.Co
 		MaxIdleConns:    pool.MaxIdleConns,
 		ConnMaxLifetime: pool.ConnMaxLifetime,
 		ConnMaxIdleTime: pool.ConnMaxIdleTime,
+		ConnectTimeout:  pool.ConnectTimeout,
+		ReadTimeout:     pool.ReadTimeout,
+		WriteTimeout:    pool.WriteTimeout,
 	}
 	if usesSocket(m) {
 		cfg.Socket = m.GetSocket()

@@ -9,11 +9,13 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/mlmd"
+	"github.com/gomlmd/gomlmd/mlmd/errcode"
 )
 
 // testMySQL is the MariaDB server that MLMD_MYSQL_DSN names (e.g.
@@ -183,4 +185,46 @@ func TestOpenStoreMySQL(t *testing.T) {
 			t.Errorf("description %q, want %q", b.Description, want)
 		}
 	})
+}
+
+// TestOpenStorePermanentErrorsFailFast opens stores whose settings cannot
+// work, with the default startup retries: each fails at once (no retry
+// pauses) with a code other than Unavailable; a silent server fails as
+// Unavailable within the configured connect timeout per attempt.
+func TestOpenStorePermanentErrorsFailFast(t *testing.T) {
+	m := newTestMySQL(t)
+	dir := t.TempDir()
+	notADB := writeFile(t, "garbage.db", strings.Repeat("not a database ", 300))
+	tests := []struct {
+		name string
+		args []string
+		code mlmd.Code
+	}{
+		{"wrong password", []string{"--mysql_config_host=" + m.host, "--mysql_config_port=" + m.port, "--mysql_config_database=mlmd",
+			"--mysql_config_user=gomlmd_no_such_user", "--mysql_config_password=wrong"}, errcode.Unauthenticated},
+		{"unresolvable host", []string{"--mysql_config_host=no-such-host.invalid", "--mysql_config_port=3306", "--mysql_config_database=mlmd"}, errcode.InvalidArgument},
+		{"SQLite file in a missing directory", []string{"--metadata_store_server_config_file=" +
+			writeFile(t, "missing.pbtxt", `connection_config { sqlite { filename_uri: "`+dir+`/no/such/dir/mlmd.db" } }`)}, errcode.NotFound},
+		{"SQLite file that is not a database", []string{"--metadata_store_server_config_file=" +
+			writeFile(t, "garbage.pbtxt", `connection_config { sqlite { filename_uri: "`+notADB+`" } }`)}, errcode.FailedPrecondition},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Load(tc.args)
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			start := time.Now()
+			_, err = c.OpenStore(context.Background(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+			took := time.Since(start)
+			if mlmd.CodeOf(err) != tc.code {
+				t.Fatalf("OpenStore: %v (code %v), want %v", err, mlmd.CodeOf(err), tc.code)
+			}
+			// A failure-speed requirement (no retries with pauses); the
+			// bound is generous for a loaded machine.
+			if took > 2*time.Second {
+				t.Errorf("OpenStore took %v, want well under 2s", took)
+			}
+		})
+	}
 }

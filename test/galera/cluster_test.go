@@ -159,8 +159,6 @@ type replica struct {
 	stop     func()
 }
 
-// serve serves store, opened on node i, over gRPC until the end of the
-// test.
 func serve(t *testing.T, i int, store *mlmd.Store) *replica {
 	t.Helper()
 	srv := server.NewGRPCServer(server.New(store), &server.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
