@@ -148,3 +148,22 @@ func schemaVersions(ctx context.Context, db *sql.DB) ([]int64, error) {
 	}
 	return vs, rows.Err()
 }
+
+// QueryNames runs query, which selects one text column, and returns its
+// values: the usual body of a Dialect's TableNames.
+func QueryNames(ctx context.Context, db *sql.DB, query string) ([]string, error) {
+	rows, err := db.QueryContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		names = append(names, n)
+	}
+	return names, rows.Err()
+}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
+	"github.com/gomlmd/gomlmd/internal/sqlstore"
 	"github.com/gomlmd/gomlmd/mlmd"
 	"github.com/gomlmd/gomlmd/mlmd/driver"
 	"github.com/gomlmd/gomlmd/mlmd/errcode"
@@ -255,22 +256,13 @@ func Open(ctx context.Context, cfg Config, opts *mlmd.Options) (*mlmd.Store, err
 	if err != nil {
 		return nil, err
 	}
-	s, err := mlmd.OpenConnector(ctx, connector{mc, own}, opts)
+	s, err := mlmd.OpenConnector(ctx, sqlstore.ConnectorFunc(func(ctx context.Context, opts *driver.OpenOptions) (driver.Conn, error) {
+		return open(ctx, mc, own, opts)
+	}), opts)
 	if err != nil {
 		return nil, errcode.Annotate(err, "mlmd: open mysql store")
 	}
 	return s, nil
-}
-
-// connector is the driver.Connector of a go-sql-driver configuration and
-// the backend's own settings.
-type connector struct {
-	mc  *mysql.Config
-	own dsnOptions
-}
-
-func (c connector) Connect(ctx context.Context, opts *driver.OpenOptions) (driver.Conn, error) {
-	return open(ctx, c.mc, c.own, opts)
 }
 
 // TLSConfig returns the TLS configuration of s for a server reached as

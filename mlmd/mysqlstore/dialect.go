@@ -2,17 +2,11 @@ package mysqlstore
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"database/sql"
-	sqldriver "database/sql/driver"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"net"
 	"strings"
-	"syscall"
 
 	"github.com/go-sql-driver/mysql"
 
@@ -124,23 +118,11 @@ func (*dialect) Classify(err error) sqlstore.ErrorClass {
 		}
 		return sqlstore.ClassOther
 	}
-	var (
-		netErr      net.Error
-		certErr     *tls.CertificateVerificationError
-		alertErr    tls.AlertError
-		unknownAuth x509.UnknownAuthorityError
-		hostErr     x509.HostnameError
-		invalidErr  x509.CertificateInvalidError
-	)
 	switch {
-	case errors.Is(err, mysql.ErrNoTLS), errors.As(err, &certErr), errors.As(err, &alertErr),
-		errors.As(err, &unknownAuth), errors.As(err, &hostErr), errors.As(err, &invalidErr):
+	case errors.Is(err, mysql.ErrNoTLS), sqlstore.TLSFailed(err):
 		// TLS was refused or failed to authenticate: retrying will not help.
 		return sqlstore.ClassUnavailable
-	case errors.Is(err, sqldriver.ErrBadConn), errors.Is(err, mysql.ErrInvalidConn),
-		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
-		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
-		errors.As(err, &netErr):
+	case errors.Is(err, mysql.ErrInvalidConn), sqlstore.ConnectionBroken(err):
 		return sqlstore.ClassConnectionLost
 	}
 	return sqlstore.ClassOther
@@ -151,20 +133,7 @@ func (*dialect) GooseDialect() goose.Dialect { return goose.DialectMySQL }
 func (*dialect) Migrations() fs.FS { return migrations.MySQL }
 
 func (*dialect) TableNames(ctx context.Context, db *sql.DB) ([]string, error) {
-	rows, err := db.QueryContext(ctx, "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var names []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		names = append(names, n)
-	}
-	return names, rows.Err()
+	return sqlstore.QueryNames(ctx, db, "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()")
 }
 
 // schemaLockTimeout is how long Open waits, in seconds, for another

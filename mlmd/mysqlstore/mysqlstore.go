@@ -88,12 +88,12 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
 
+	"github.com/gomlmd/gomlmd/internal/dsnparam"
 	"github.com/gomlmd/gomlmd/internal/sqlstore"
 	"github.com/gomlmd/gomlmd/mlmd"
 	"github.com/gomlmd/gomlmd/mlmd/driver"
@@ -144,19 +144,13 @@ func defaultDSNOptions() dsnOptions {
 // documentation), creating it if needed, and prepares its schema, see
 // driver.Driver.
 func (Driver) Open(ctx context.Context, dsn string, opts *driver.OpenOptions) (driver.Conn, error) {
-	cfg, own, err := parseDSN(dsn)
-	if err != nil {
-		return nil, err
-	}
-	return open(ctx, cfg, own, opts)
+	return sqlstore.OpenDSN(ctx, dsn, opts, parseDSN, open)
 }
 
 // open connects with cfg and the backend's own settings, creating the
 // database if needed, and prepares its schema.
 func open(ctx context.Context, cfg *mysql.Config, own dsnOptions, opts *driver.OpenOptions) (driver.Conn, error) {
-	if opts == nil {
-		opts = &driver.OpenOptions{}
-	}
+	opts = sqlstore.OrZero(opts)
 	cfg = cfg.Clone()
 	setTimeoutDefaults(cfg)
 	if !own.skipCreate {
@@ -289,41 +283,15 @@ func parseDSN(dsn string) (*mysql.Config, dsnOptions, error) {
 	if cfg.DBName == "" {
 		return nil, own, errcode.New(errcode.InvalidArgument, "mysqlstore: the DSN names no database (user@tcp(host:3306)/dbname)")
 	}
-	var errs []error
-	take := func(name string, parse func(v string) error) {
-		v, ok := cfg.Params[name]
-		if !ok {
-			return
-		}
-		delete(cfg.Params, name)
-		if err := parse(v); err != nil {
-			errs = append(errs, errcode.New(errcode.InvalidArgument, "mysqlstore: DSN parameter %s=%q: %v", name, v, err))
-		}
-	}
-	take(skipDBCreationParam, func(v string) (err error) { own.skipCreate, err = strconv.ParseBool(v); return err })
-	count := func(dst *int) func(string) error {
-		return func(v string) (err error) {
-			if *dst, err = strconv.Atoi(v); err == nil && *dst < 0 {
-				err = errors.New("must not be negative")
-			}
-			return err
-		}
-	}
-	duration := func(dst *time.Duration) func(string) error {
-		return func(v string) (err error) {
-			if *dst, err = time.ParseDuration(v); err == nil && *dst < 0 {
-				err = errors.New("must not be negative")
-			}
-			return err
-		}
-	}
-	take(paramMaxOpenConns, count(&own.maxOpenConns))
-	take(paramMaxIdleConns, count(&own.maxIdleConns))
-	take(paramConnMaxLifetime, duration(&own.connMaxLifetime))
-	take(paramConnMaxIdleTime, duration(&own.connMaxIdleTime))
+	params := dsnparam.New("mysqlstore", cfg.Params)
+	params.Take(skipDBCreationParam, dsnparam.Bool(&own.skipCreate))
+	params.Take(paramMaxOpenConns, dsnparam.Count(&own.maxOpenConns))
+	params.Take(paramMaxIdleConns, dsnparam.Count(&own.maxIdleConns))
+	params.Take(paramConnMaxLifetime, dsnparam.Duration(&own.connMaxLifetime))
+	params.Take(paramConnMaxIdleTime, dsnparam.Duration(&own.connMaxIdleTime))
 	var failover []string
-	take(paramFailover, func(v string) (err error) { failover, err = parseFailover(v); own.failover = v; return err })
-	if err := errors.Join(errs...); err != nil {
+	params.Take(paramFailover, func(v string) (err error) { failover, err = parseFailover(v); own.failover = v; return err })
+	if err := params.Err(); err != nil {
 		return nil, own, err
 	}
 	if len(failover) > 0 {

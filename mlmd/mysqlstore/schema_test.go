@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/go-sql-driver/mysql"
@@ -37,21 +36,11 @@ func rawDB(t *testing.T, dsn string) *sql.DB {
 	return db
 }
 
-func execSQL(t *testing.T, db *sql.DB, stmts ...string) {
-	t.Helper()
-	for _, s := range stmts {
-		if _, err := db.ExecContext(ctx, s); err != nil {
-			t.Fatalf("%s: %v", s, err)
-		}
-	}
-}
-
 // describe returns a canonical description of a database's schema from
 // information_schema, without goose's table.
 func describe(t *testing.T, db *sql.DB) []string {
 	t.Helper()
-	var out []string
-	for _, q := range []string{
+	return testdb.Describe(t, db,
 		`SELECT 'table', table_name, engine, table_collation FROM information_schema.tables
 		 WHERE table_schema = DATABASE() AND table_name <> ?`,
 		`SELECT 'column', table_name, ordinal_position, column_name, column_type, is_nullable,
@@ -59,38 +48,7 @@ func describe(t *testing.T, db *sql.DB) []string {
 		 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name <> ?`,
 		`SELECT 'index', table_name, index_name, non_unique, seq_in_index, column_name, COALESCE(sub_part, 0), index_type
 		 FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name <> ?`,
-	} {
-		out = append(out, testdb.QueryRows(t, db, q, sqlstore.GooseTable)...)
-	}
-	slices.Sort(out)
-	return out
-}
-
-// createExpectedSchema makes db the database that gomlmd's migrations
-// should produce: MLMD's schema version 10 and the indexes gomlmd adds.
-func createExpectedSchema(t *testing.T, db *sql.DB) {
-	t.Helper()
-	execSQL(t, db, schema.Statements(schema.MySQL)...)
-	for _, ix := range schema.GomlmdIndexes {
-		execSQL(t, db, ix.CreateSQL())
-	}
-}
-
-// schemaDiff lists the lines of describe that only got (+) or only want
-// (-) has.
-func schemaDiff(got, want []string) string {
-	var b strings.Builder
-	for _, l := range got {
-		if !slices.Contains(want, l) {
-			b.WriteString("+ " + l + "\n")
-		}
-	}
-	for _, l := range want {
-		if !slices.Contains(got, l) {
-			b.WriteString("- " + l + "\n")
-		}
-	}
-	return b.String()
+	)
 }
 
 // checkGomlmdIndexes checks that db has each of gomlmd's indexes, once,
@@ -120,12 +78,10 @@ func TestMigratedSchemaMatchesMLMD(t *testing.T) {
 	}
 	s.Close()
 	expectedDB := rawDB(t, testdb.NewMySQLDatabase(t))
-	createExpectedSchema(t, expectedDB)
+	testdb.CreateExpectedSchema(t, expectedDB, schema.MySQL)
 
 	db := rawDB(t, migrated)
-	if got, want := describe(t, db), describe(t, expectedDB); !slices.Equal(got, want) {
-		t.Errorf("migrated schema differs from MLMD's plus gomlmd's indexes:\n%s", schemaDiff(got, want))
-	}
+	testdb.CheckSchema(t, "migrated", describe(t, db), describe(t, expectedDB))
 	checkGomlmdIndexes(t, db)
 	tables := testdb.QueryStrings(t, db, "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name <> ? ORDER BY table_name", sqlstore.GooseTable)
 	wantTables := slices.Sorted(slices.Values(testdb.MLMDTables))
@@ -140,28 +96,15 @@ func TestMigratedSchemaMatchesMLMD(t *testing.T) {
 func TestOpenMLMDDatabase(t *testing.T) {
 	dsn := testdb.NewMySQLDatabase(t)
 	db := rawDB(t, dsn)
-	execSQL(t, db, schema.Statements(schema.MySQL)...)
+	testdb.CreateMLMDSchema(t, db, schema.MySQL)
 	stmts, fx := testdb.MLMDRows(t)
-	execSQL(t, db, stmts...)
-	before := testdb.DumpTables(t, db, testdb.MLMDTables)
-
-	s, err := mlmd.Open(ctx, "mysql", dsn, nil)
-	if err != nil {
-		t.Fatalf("open MLMD's database: %v", err)
-	}
-	defer s.Close()
-	testdb.CheckMLMDRows(t, s, fx)
+	testdb.ExecSQL(t, db, stmts...)
 	// Adopted in place: MLMD's rows are as they were, goose knows
 	// migrations 1 and 2, and the schema is MLMD's with gomlmd's indexes.
-	testdb.CheckAdopted(t, before, testdb.DumpTables(t, db, testdb.MLMDTables))
-	if v := testdb.QueryStrings(t, db, "SELECT CAST(version_id AS CHAR) FROM "+sqlstore.GooseTable+" WHERE version_id > 0 ORDER BY id"); !slices.Equal(v, []string{"1", "2"}) {
-		t.Errorf("goose versions %v, want [1 2]", v)
-	}
+	testdb.OpenAdopted(t, "mysql", dsn, db, fx, func() map[string][]string { return testdb.DumpTables(t, db, testdb.MLMDTables) })
 	expectedDB := rawDB(t, testdb.NewMySQLDatabase(t))
-	createExpectedSchema(t, expectedDB)
-	if got, want := describe(t, db), describe(t, expectedDB); !slices.Equal(got, want) {
-		t.Errorf("adopted schema differs from MLMD's plus gomlmd's indexes:\n%s", schemaDiff(got, want))
-	}
+	testdb.CreateExpectedSchema(t, expectedDB, schema.MySQL)
+	testdb.CheckSchema(t, "adopted", describe(t, db), describe(t, expectedDB))
 	checkGomlmdIndexes(t, db)
 }
 
@@ -171,59 +114,24 @@ func TestOpenMLMDDatabase(t *testing.T) {
 // made by hand): Open completes the set, once each. MySQL has no CREATE
 // INDEX IF NOT EXISTS, so this exercises the migration's own check.
 func TestGomlmdIndexesIdempotent(t *testing.T) {
-	for n := 1; n <= len(schema.GomlmdIndexes); n++ {
-		t.Run(fmt.Sprintf("%d present", n), func(t *testing.T) {
-			dsn := testdb.NewMySQLDatabase(t)
-			db := rawDB(t, dsn)
-			execSQL(t, db, schema.Statements(schema.MySQL)...)
-			for _, ix := range schema.GomlmdIndexes[:n] {
-				execSQL(t, db, ix.CreateSQL())
-			}
-			s, err := mlmd.Open(ctx, "mysql", dsn, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			s.Close()
-			checkGomlmdIndexes(t, db)
-			if v := testdb.QueryStrings(t, db, "SELECT CAST(version_id AS CHAR) FROM "+sqlstore.GooseTable+" WHERE version_id > 0 ORDER BY id"); !slices.Equal(v, []string{"1", "2"}) {
-				t.Errorf("goose versions %v, want [1 2]", v)
-			}
-		})
-	}
+	testdb.RunIndexesCompleted(t, "mysql", schema.MySQL, func(t *testing.T) (string, *sql.DB) {
+		dsn := testdb.NewMySQLDatabase(t)
+		return dsn, rawDB(t, dsn)
+	}, checkGomlmdIndexes)
 }
 
 func TestOpenRefusesOtherSchemas(t *testing.T) {
-	tests := []struct {
-		name  string
-		setup []string
-		skip  bool
-		want  errcode.Code
-		msg   []string
-	}{
-		{"older version", []string{"UPDATE MLMDEnv SET schema_version = 8"}, false, errcode.FailedPrecondition, []string{"version 8", "version 10"}},
-		{"empty MLMDEnv", []string{"DELETE FROM MLMDEnv"}, false, errcode.FailedPrecondition, []string{"MLMDEnv"}},
-		{"no MLMDEnv", []string{"DROP TABLE MLMDEnv"}, false, errcode.FailedPrecondition, []string{"no MLMDEnv"}},
-		{"older version, migrations skipped", []string{"UPDATE MLMDEnv SET schema_version = 9"}, true, errcode.FailedPrecondition, []string{"version 9"}},
-		{"version 10, migrations skipped", nil, true, errcode.OK, nil},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
+	for _, tc := range testdb.OtherSchemaCases {
+		t.Run(tc.Name, func(t *testing.T) {
 			dsn := testdb.NewMySQLDatabase(t)
 			db := rawDB(t, dsn)
-			execSQL(t, db, schema.Statements(schema.MySQL)...)
-			execSQL(t, db, tc.setup...)
-			s, err := mlmd.Open(ctx, "mysql", dsn, &mlmd.Options{SkipMigrations: tc.skip})
+			testdb.CreateMLMDSchema(t, db, schema.MySQL)
+			testdb.ExecSQL(t, db, tc.Setup...)
+			s, err := mlmd.Open(ctx, "mysql", dsn, &mlmd.Options{SkipMigrations: tc.SkipMigrations})
 			if err == nil {
 				s.Close()
 			}
-			if got := mlmd.CodeOf(err); got != tc.want {
-				t.Fatalf("Open: code %v (%v), want %v", got, err, tc.want)
-			}
-			for _, m := range tc.msg {
-				if !strings.Contains(err.Error(), m) {
-					t.Errorf("error %q does not mention %q", err, m)
-				}
-			}
+			tc.Check(t, err)
 		})
 	}
 }
@@ -316,9 +224,9 @@ func TestIDStrategy(t *testing.T) {
 func TestWriteToMLMDDatabase(t *testing.T) {
 	dsn := testdb.NewMySQLDatabase(t)
 	db := rawDB(t, dsn)
-	execSQL(t, db, schema.Statements(schema.MySQL)...)
+	testdb.CreateMLMDSchema(t, db, schema.MySQL)
 	stmts, fx := testdb.MLMDRows(t)
-	execSQL(t, db, stmts...)
+	testdb.ExecSQL(t, db, stmts...)
 	s, err := mlmd.Open(ctx, "mysql", dsn, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -326,23 +234,8 @@ func TestWriteToMLMDDatabase(t *testing.T) {
 	defer s.Close()
 
 	// The type gains a property.
-	examples, err := s.GetArtifactType(ctx, "Examples", "v1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	examples.Properties["extra"] = mlmd.PropertyInt
-	if id, err := s.PutArtifactType(ctx, examples, &mlmd.TypeOptions{CanAddFields: true}); err != nil || id != 2 {
-		t.Fatalf("PutArtifactType: %d, %v; want MLMD's type 2", id, err)
-	}
-	// MLMD's artifact 1 is updated; a new artifact takes the next id.
-	arts, err := s.GetArtifactsByID(ctx, []int64{1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a1 := arts[0]
-	a1.URI = "/data/a2"
-	a1.Properties["span"] = mlmd.IntValue(43)
-	a1.CustomProperties["added"] = mlmd.BoolValue(true)
+	testdb.ExtendExamplesType(t, s)
+	a1 := testdb.UpdatedArtifact1(t, s)
 	ids, err := s.PutArtifacts(ctx, []mlmd.Artifact{a1, {TypeID: 2, Name: "c", Properties: mlmd.Properties{"note": mlmd.StringValue("new"), "extra": mlmd.IntValue(5)}}}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -351,20 +244,7 @@ func TestWriteToMLMDDatabase(t *testing.T) {
 		t.Fatalf("PutArtifacts ids %v, want [1 3]", ids)
 	}
 	// MLMD's execution gets a new output in MLMD's context.
-	res, err := s.PutExecution(ctx,
-		mlmd.Execution{ID: 1, TypeID: 3, Name: "run-1", ExternalID: "exe-ext-1", LastKnownState: mlmd.ExecutionStateFailed,
-			Properties: mlmd.Properties{"steps": mlmd.IntValue(100)}, CustomProperties: mlmd.Properties{"cached": mlmd.BoolValue(false)}},
-		[]mlmd.ArtifactAndEvent{{
-			Artifact: &mlmd.Artifact{TypeID: 2, Name: "model", URI: "/models/1"},
-			Event:    &mlmd.Event{Type: mlmd.EventOutput, Path: []mlmd.Step{mlmd.KeyStep("model"), mlmd.IndexStep(0)}},
-		}},
-		[]mlmd.Context{{ID: 1, TypeID: 4, Name: "pipeline-1", ExternalID: "ctx-ext-1", Properties: mlmd.Properties{"owner": mlmd.StringValue("me")}}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.ExecutionID != 1 || len(res.ArtifactIDs) != 1 || res.ArtifactIDs[0] != 4 || res.ContextIDs[0] != 1 {
-		t.Fatalf("PutExecution: %+v", res)
-	}
+	testdb.PutModelOutput(t, s)
 	if err := s.PutEvents(ctx, []mlmd.Event{{ArtifactID: 3, ExecutionID: 1, Type: mlmd.EventInput}}); err != nil {
 		t.Fatal(err)
 	}
@@ -380,7 +260,7 @@ func TestWriteToMLMDDatabase(t *testing.T) {
 	}
 
 	// Through the store.
-	arts, err = s.GetArtifactsByID(ctx, []int64{1, 3, 4})
+	arts, err := s.GetArtifactsByID(ctx, []int64{1, 3, 4})
 	if err != nil || len(arts) != 3 {
 		t.Fatalf("GetArtifactsByID: %v, %v", arts, err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/gomlmd/gomlmd/internal/dsnparam"
 	"github.com/gomlmd/gomlmd/mlmd/errcode"
 )
 
@@ -233,46 +234,20 @@ func parseDSN(dsn string) (*pgx.ConnConfig, options, error) {
 		return nil, options{}, errcode.New(errcode.InvalidArgument, "postgresstore: the DSN names no database (host=... dbname=mlmd, or postgres://host/mlmd)")
 	}
 	o := (&Config{}).options()
-	var errs []error
-	take := func(name string, parse func(v string) error) {
-		v, ok := cfg.RuntimeParams[name]
-		if !ok {
-			return
-		}
-		delete(cfg.RuntimeParams, name)
-		if err := parse(v); err != nil {
-			errs = append(errs, errcode.New(errcode.InvalidArgument, "postgresstore: DSN parameter %s=%q: %v", name, v, err))
-		}
-	}
-	count := func(dst *int) func(string) error {
-		return func(v string) (err error) {
-			if *dst, err = strconv.Atoi(v); err == nil && *dst < 0 {
-				err = errors.New("must not be negative")
-			}
-			return err
-		}
-	}
-	duration := func(dst *time.Duration) func(string) error {
-		return func(v string) (err error) {
-			if *dst, err = time.ParseDuration(v); err == nil && *dst < 0 {
-				err = errors.New("must not be negative")
-			}
-			return err
-		}
-	}
-	take(paramHostAddr, func(v string) error {
+	params := dsnparam.New("postgresstore", cfg.RuntimeParams)
+	params.Take(paramHostAddr, func(v string) error {
 		if net.ParseIP(v) == nil {
 			return errors.New("not a numeric IP address")
 		}
 		useHostAddr(cfg, v)
 		return nil
 	})
-	take(paramSkipDBCreation, func(v string) (err error) { o.skipCreate, err = strconv.ParseBool(v); return err })
-	take(paramMaxOpenConns, count(&o.maxOpenConns))
-	take(paramMaxIdleConns, count(&o.maxIdleConns))
-	take(paramConnMaxLifetime, duration(&o.connMaxLifetime))
-	take(paramConnMaxIdleTime, duration(&o.connMaxIdleTime))
-	if err := errors.Join(errs...); err != nil {
+	params.Take(paramSkipDBCreation, dsnparam.Bool(&o.skipCreate))
+	params.Take(paramMaxOpenConns, dsnparam.Count(&o.maxOpenConns))
+	params.Take(paramMaxIdleConns, dsnparam.Count(&o.maxIdleConns))
+	params.Take(paramConnMaxLifetime, dsnparam.Duration(&o.connMaxLifetime))
+	params.Take(paramConnMaxIdleTime, dsnparam.Duration(&o.connMaxIdleTime))
+	if err := params.Err(); err != nil {
 		return nil, o, err
 	}
 	return cfg, o, nil

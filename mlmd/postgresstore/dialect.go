@@ -2,21 +2,15 @@ package postgresstore
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"database/sql"
-	sqldriver "database/sql/driver"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"math"
-	"net"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -52,13 +46,7 @@ func (dialect) MaxParams() int { return 60000 }
 // RETURNING does not mind). pgx has no LastInsertId.
 func (dialect) InsertIDs() (sqlstore.IDStrategy, int64) { return sqlstore.IDsReturning, 1 }
 
-func (dialect) Upsert(key, cols []string) string {
-	set := make([]string, len(cols))
-	for i, c := range cols {
-		set[i] = c + " = EXCLUDED." + c
-	}
-	return " ON CONFLICT (" + strings.Join(key, ", ") + ") DO UPDATE SET " + strings.Join(set, ", ")
-}
+func (dialect) Upsert(key, cols []string) string { return sqlstore.OnConflictUpsert(key, cols) }
 
 func (dialect) IgnoreDuplicates(string) string { return " ON CONFLICT DO NOTHING" }
 
@@ -104,28 +92,16 @@ func (dialect) Classify(err error) sqlstore.ErrorClass {
 	if errors.As(err, &pe) {
 		return classifyState(pe.Code)
 	}
-	var (
-		certErr     *tls.CertificateVerificationError
-		alertErr    tls.AlertError
-		unknownAuth x509.UnknownAuthorityError
-		hostErr     x509.HostnameError
-		invalidErr  x509.CertificateInvalidError
-		netErr      net.Error
-	)
 	msg := err.Error()
 	switch {
-	case errors.As(err, &certErr), errors.As(err, &alertErr), errors.As(err, &unknownAuth),
-		errors.As(err, &hostErr), errors.As(err, &invalidErr),
-		strings.Contains(msg, "server refused TLS connection"):
+	case sqlstore.TLSFailed(err), strings.Contains(msg, "server refused TLS connection"):
 		// TLS was refused or failed to authenticate: retrying will not help.
 		return sqlstore.ClassUnavailable
 	case strings.Contains(msg, "greater than maximum value for"), strings.Contains(msg, "less than minimum value for"):
 		// pgx refuses to encode a value its column type cannot hold (an
 		// int property beyond 32 bits) before sending it.
 		return sqlstore.ClassInvalid
-	case errors.Is(err, sqldriver.ErrBadConn), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
-		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
-		errors.As(err, &netErr), pgconn.SafeToRetry(err), isClosedConn(err):
+	case sqlstore.ConnectionBroken(err), pgconn.SafeToRetry(err), isClosedConn(err):
 		return sqlstore.ClassConnectionLost
 	}
 	return sqlstore.ClassOther
@@ -172,20 +148,7 @@ func (dialect) Migrations() fs.FS { return migrations.PostgreSQL }
 // first schema of its search_path that exists, normally public), where
 // MLMD creates its tables.
 func (dialect) TableNames(ctx context.Context, db *sql.DB) ([]string, error) {
-	rows, err := db.QueryContext(ctx, "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var names []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		names = append(names, n)
-	}
-	return names, rows.Err()
+	return sqlstore.QueryNames(ctx, db, "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")
 }
 
 // schemaLockTimeout is how long Open waits for another process that

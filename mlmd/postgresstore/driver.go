@@ -10,32 +10,22 @@ import (
 	"github.com/gomlmd/gomlmd/mlmd/driver"
 )
 
-func init() { mlmd.Register("postgres", Driver{}) }
-
-// Driver is the PostgreSQL driver.Driver. The zero value is ready to use.
+// Driver is the PostgreSQL driver.Driver. The zero value is ready to
+// use; importing the package registers it as "postgres".
 type Driver struct{}
 
-var _ driver.Driver = Driver{}
+func init() { mlmd.Register("postgres", Driver{}) }
 
 // Open connects to the database that dsn names (see the package
 // documentation), creating it if needed, and prepares its schema, see
 // driver.Driver.
 func (Driver) Open(ctx context.Context, dsn string, opts *driver.OpenOptions) (driver.Conn, error) {
-	if opts == nil {
-		opts = &driver.OpenOptions{}
-	}
-	cfg, o, err := parseDSN(dsn)
-	if err != nil {
-		return nil, err
-	}
-	return open(ctx, cfg, o, opts)
+	return sqlstore.OpenDSN(ctx, dsn, opts, parseDSN, open)
 }
 
 // open opens the pool of cfg, prepares the schema and returns the Conn.
 func open(ctx context.Context, cfg *pgx.ConnConfig, o options, opts *driver.OpenOptions) (driver.Conn, error) {
-	if opts == nil {
-		opts = &driver.OpenOptions{}
-	}
+	opts = sqlstore.OrZero(opts)
 	db, err := prepare(ctx, cfg, o, opts.SkipMigrations)
 	if err != nil {
 		return nil, err

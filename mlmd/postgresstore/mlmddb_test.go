@@ -11,9 +11,9 @@ import (
 	"google.golang.org/protobuf/types/known/anypb"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 
-	"github.com/gomlmd/gomlmd/internal/sqlstore"
 	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/mlmd"
+	"github.com/gomlmd/gomlmd/schema"
 )
 
 // insertRow matches the one-row INSERTs of testdb.MLMDRows.
@@ -56,49 +56,22 @@ func mlmdRowsForPostgres(t *testing.T) ([]string, testdb.MLMDFixture) {
 // and leaves MLMD's rows and schema as they were.
 func TestMLMDDatabase(t *testing.T) {
 	dsn, db := testdb.CreatePostgresDatabase(t)
-	createMLMDSchema(t, db)
+	testdb.CreateMLMDSchema(t, db, schema.PostgreSQL)
 	stmts, fx := mlmdRowsForPostgres(t)
-	execSQL(t, db, stmts...)
+	testdb.ExecSQL(t, db, stmts...)
 	for _, table := range testdb.MLMDTables {
 		if n := testdb.QueryStrings(t, db, "SELECT COUNT(*)::text FROM "+table); n[0] == "0" {
 			t.Fatalf("the fixture leaves %s empty", table)
 		}
 	}
-	before := testdb.DumpTables(t, db, testdb.MLMDTables)
-
-	s, err := mlmd.Open(ctx, "postgres", dsn, nil)
-	if err != nil {
-		t.Fatalf("open MLMD's database: %v", err)
-	}
-	defer s.Close()
-	testdb.CheckMLMDRows(t, s, fx)
-	testdb.CheckAdopted(t, before, testdb.DumpTables(t, db, testdb.MLMDTables))
-	if v := testdb.QueryStrings(t, db, "SELECT version_id::text FROM "+sqlstore.GooseTable+" WHERE version_id > 0 ORDER BY id"); !slices.Equal(v, []string{"1", "2"}) {
-		t.Errorf("goose versions %v, want [1 2]", v)
-	}
+	s := testdb.OpenAdopted(t, "postgres", dsn, db, fx, func() map[string][]string { return testdb.DumpTables(t, db, testdb.MLMDTables) })
 	_, expectedDB := testdb.CreatePostgresDatabase(t)
-	createExpectedSchema(t, expectedDB)
-	if got, want := describeSchema(t, db), describeSchema(t, expectedDB); !slices.Equal(got, want) {
-		t.Errorf("adopted schema differs from MLMD's plus gomlmd's indexes:\n%s", schemaDiff(got, want))
-	}
+	testdb.CreateExpectedSchema(t, expectedDB, schema.PostgreSQL)
+	testdb.CheckSchema(t, "adopted", describeSchema(t, db), describeSchema(t, expectedDB))
 
 	// Writes, beside and over MLMD's rows.
-	examples, err := s.GetArtifactType(ctx, "Examples", "v1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	examples.Properties["extra"] = mlmd.PropertyInt
-	if id, err := s.PutArtifactType(ctx, examples, &mlmd.TypeOptions{CanAddFields: true}); err != nil || id != 2 {
-		t.Fatalf("PutArtifactType: %d, %v; want MLMD's type 2", id, err)
-	}
-	arts, err := s.GetArtifactsByID(ctx, []int64{1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a1 := arts[0]
-	a1.URI = "/data/a2"
-	a1.Properties["span"] = mlmd.IntValue(43)
-	a1.CustomProperties["added"] = mlmd.BoolValue(true)
+	testdb.ExtendExamplesType(t, s)
+	a1 := testdb.UpdatedArtifact1(t, s)
 	newAny, err := anypb.New(wrapperspb.Int64(7))
 	if err != nil {
 		t.Fatal(err)
@@ -111,21 +84,8 @@ func TestMLMDDatabase(t *testing.T) {
 	if !slices.Equal(ids, []int64{1, 3}) {
 		t.Fatalf("PutArtifacts ids %v, want [1 3]: MLMD's sequence goes on", ids)
 	}
-	res, err := s.PutExecution(ctx,
-		mlmd.Execution{ID: 1, TypeID: 3, Name: "run-1", ExternalID: "exe-ext-1", LastKnownState: mlmd.ExecutionStateFailed,
-			Properties: mlmd.Properties{"steps": mlmd.IntValue(100)}, CustomProperties: mlmd.Properties{"cached": mlmd.BoolValue(false)}},
-		[]mlmd.ArtifactAndEvent{{
-			Artifact: &mlmd.Artifact{TypeID: 2, Name: "model", URI: "/models/1"},
-			Event:    &mlmd.Event{Type: mlmd.EventOutput, Path: []mlmd.Step{mlmd.KeyStep("model"), mlmd.IndexStep(0)}},
-		}},
-		[]mlmd.Context{{ID: 1, TypeID: 4, Name: "pipeline-1", ExternalID: "ctx-ext-1", Properties: mlmd.Properties{"owner": mlmd.StringValue("me")}}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.ExecutionID != 1 || len(res.ArtifactIDs) != 1 || res.ArtifactIDs[0] != 4 || res.ContextIDs[0] != 1 {
-		t.Fatalf("PutExecution: %+v", res)
-	}
-	arts, err = s.GetArtifactsByID(ctx, []int64{1, 3})
+	testdb.PutModelOutput(t, s)
+	arts, err := s.GetArtifactsByID(ctx, []int64{1, 3})
 	if err != nil || len(arts) != 2 {
 		t.Fatalf("GetArtifactsByID: %v, %v", arts, err)
 	}

@@ -178,20 +178,12 @@ func Open(ctx context.Context, cfg Config, opts *mlmd.Options) (*mlmd.Store, err
 	if err != nil {
 		return nil, err
 	}
-	s, err := mlmd.OpenConnector(ctx, connector{pc, cfg.options()}, opts)
+	own := cfg.options()
+	s, err := mlmd.OpenConnector(ctx, sqlstore.ConnectorFunc(func(ctx context.Context, opts *driver.OpenOptions) (driver.Conn, error) {
+		return open(ctx, pc, own, opts)
+	}), opts)
 	if err != nil {
 		return nil, errcode.Annotate(err, "mlmd: open postgres store")
 	}
 	return s, nil
-}
-
-// connector is the driver.Connector of a pgx configuration and the
-// backend's own settings.
-type connector struct {
-	cfg *pgx.ConnConfig
-	o   options
-}
-
-func (c connector) Connect(ctx context.Context, opts *driver.OpenOptions) (driver.Conn, error) {
-	return open(ctx, c.cfg, c.o, opts)
 }

@@ -19,15 +19,6 @@ import (
 
 var ctx = context.Background()
 
-func execSQL(t *testing.T, db *sql.DB, stmts ...string) {
-	t.Helper()
-	for _, s := range stmts {
-		if _, err := db.ExecContext(ctx, s); err != nil {
-			t.Fatalf("%s: %v", s, err)
-		}
-	}
-}
-
 // parseTestDSN parses a test DSN into pgx's config and the backend's
 // options.
 func parseTestDSN(t *testing.T, dsn string) (*pgx.ConnConfig, options) {
@@ -56,8 +47,7 @@ func prepareTestDB(t *testing.T, dsn string, skipMigrations bool) error {
 // without goose's table.
 func describeSchema(t *testing.T, db *sql.DB) []string {
 	t.Helper()
-	var out []string
-	for _, q := range []string{
+	return testdb.Describe(t, db,
 		`SELECT 'table', table_name FROM information_schema.tables
 		 WHERE table_schema = current_schema() AND table_name <> $1`,
 		`SELECT 'column', table_name, ordinal_position, column_name, data_type,
@@ -70,44 +60,7 @@ func describeSchema(t *testing.T, db *sql.DB) []string {
 		 WHERE schemaname = current_schema() AND tablename <> $1`,
 		`SELECT 'sequence', sequence_name, data_type FROM information_schema.sequences
 		 WHERE sequence_schema = current_schema() AND sequence_name NOT LIKE $1 || '%'`,
-	} {
-		out = append(out, testdb.QueryRows(t, db, q, sqlstore.GooseTable)...)
-	}
-	slices.Sort(out)
-	return out
-}
-
-// createMLMDSchema makes db a database as MLMD creates it at version 10.
-func createMLMDSchema(t *testing.T, db *sql.DB) {
-	t.Helper()
-	execSQL(t, db, schema.Statements(schema.PostgreSQL)...)
-}
-
-// createExpectedSchema makes db the database that gomlmd's migrations
-// should produce: MLMD's schema version 10 and the indexes gomlmd adds.
-func createExpectedSchema(t *testing.T, db *sql.DB) {
-	t.Helper()
-	createMLMDSchema(t, db)
-	for _, ix := range schema.GomlmdIndexes {
-		execSQL(t, db, ix.CreateSQL())
-	}
-}
-
-// schemaDiff lists the lines of describe that only got (+) or only want
-// (-) has.
-func schemaDiff(got, want []string) string {
-	var b strings.Builder
-	for _, l := range got {
-		if !slices.Contains(want, l) {
-			b.WriteString("+ " + l + "\n")
-		}
-	}
-	for _, l := range want {
-		if !slices.Contains(got, l) {
-			b.WriteString("- " + l + "\n")
-		}
-	}
-	return b.String()
+	)
 }
 
 // checkGomlmdIndexes checks that db has each of gomlmd's indexes, once,
@@ -132,7 +85,7 @@ func TestMigratedSchemaMatchesMLMD(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, expectedDB := testdb.CreatePostgresDatabase(t)
-	createExpectedSchema(t, expectedDB)
+	testdb.CreateExpectedSchema(t, expectedDB, schema.PostgreSQL)
 
 	db := testdb.OpenPostgres(t, migrated)
 	defer db.Close()
@@ -140,9 +93,7 @@ func TestMigratedSchemaMatchesMLMD(t *testing.T) {
 	if len(want) < 15+15*3 {
 		t.Fatalf("the expected schema has only %d facts", len(want))
 	}
-	if !slices.Equal(got, want) {
-		t.Errorf("migrated schema differs from MLMD's plus gomlmd's indexes:\n%s", schemaDiff(got, want))
-	}
+	testdb.CheckSchema(t, "migrated", got, want)
 	checkGomlmdIndexes(t, db)
 	tables := testdb.QueryStrings(t, db, "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name <> $1 ORDER BY table_name", sqlstore.GooseTable)
 	var wantTables []string
@@ -156,9 +107,7 @@ func TestMigratedSchemaMatchesMLMD(t *testing.T) {
 	if v := testdb.QueryStrings(t, db, "SELECT schema_version::text FROM MLMDEnv"); !slices.Equal(v, []string{"10"}) {
 		t.Errorf("MLMDEnv holds %v, want [10]", v)
 	}
-	if v := testdb.QueryStrings(t, db, "SELECT version_id::text FROM "+sqlstore.GooseTable+" WHERE version_id > 0 ORDER BY id"); !slices.Equal(v, []string{"1", "2"}) {
-		t.Errorf("goose versions %v, want [1 2]", v)
-	}
+	testdb.CheckGooseVersions(t, db)
 }
 
 // TestAdoptMLMDSchema opens a database whose schema MLMD made, with and
@@ -168,17 +117,17 @@ func TestAdoptMLMDSchema(t *testing.T) {
 	for n := 0; n <= len(schema.GomlmdIndexes); n++ {
 		t.Run(fmt.Sprintf("%d gomlmd indexes present", n), func(t *testing.T) {
 			dsn, db := testdb.CreatePostgresDatabase(t)
-			createMLMDSchema(t, db)
+			testdb.CreateMLMDSchema(t, db, schema.PostgreSQL)
 			for _, ix := range schema.GomlmdIndexes[:n] {
-				execSQL(t, db, ix.CreateSQL())
+				testdb.ExecSQL(t, db, ix.CreateSQL())
 			}
 			if err := prepareTestDB(t, dsn, false); err != nil {
 				t.Fatal(err)
 			}
 			_, expectedDB := testdb.CreatePostgresDatabase(t)
-			createExpectedSchema(t, expectedDB)
+			testdb.CreateExpectedSchema(t, expectedDB, schema.PostgreSQL)
 			if got, want := describeSchema(t, db), describeSchema(t, expectedDB); !slices.Equal(got, want) {
-				t.Errorf("adopted schema differs from MLMD's plus gomlmd's indexes:\n%s", schemaDiff(got, want))
+				t.Errorf("adopted schema differs from MLMD's plus gomlmd's indexes:\n%s", testdb.LineDiff(got, want))
 			}
 			checkGomlmdIndexes(t, db)
 		})
@@ -186,33 +135,13 @@ func TestAdoptMLMDSchema(t *testing.T) {
 }
 
 func TestOpenRefusesOtherSchemas(t *testing.T) {
-	tests := []struct {
-		name  string
-		setup []string
-		skip  bool
-		want  errcode.Code
-		msg   []string
-	}{
-		{"older version", []string{"UPDATE MLMDEnv SET schema_version = 8"}, false, errcode.FailedPrecondition, []string{"version 8", "version 10"}},
-		{"empty MLMDEnv", []string{"DELETE FROM MLMDEnv"}, false, errcode.FailedPrecondition, []string{"MLMDEnv"}},
-		{"no MLMDEnv", []string{"DROP TABLE MLMDEnv"}, false, errcode.FailedPrecondition, []string{"no MLMDEnv"}},
-		{"older version, migrations skipped", []string{"UPDATE MLMDEnv SET schema_version = 9"}, true, errcode.FailedPrecondition, []string{"version 9"}},
-		{"version 10, migrations skipped", nil, true, errcode.OK, nil},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
+	for _, tc := range testdb.OtherSchemaCases {
+		t.Run(tc.Name, func(t *testing.T) {
 			dsn, db := testdb.CreatePostgresDatabase(t)
-			createMLMDSchema(t, db)
-			execSQL(t, db, tc.setup...)
-			err := prepareTestDB(t, dsn, tc.skip)
-			if got := errcode.Of(err); got != tc.want {
-				t.Fatalf("open: code %v (%v), want %v", got, err, tc.want)
-			}
-			for _, m := range tc.msg {
-				if !strings.Contains(err.Error(), m) {
-					t.Errorf("error %q does not mention %q", err, m)
-				}
-			}
+			testdb.CreateMLMDSchema(t, db, schema.PostgreSQL)
+			testdb.ExecSQL(t, db, tc.Setup...)
+			err := prepareTestDB(t, dsn, tc.SkipMigrations)
+			tc.Check(t, err)
 		})
 	}
 }
@@ -240,9 +169,7 @@ func TestConcurrentFirstStart(t *testing.T) {
 	if v := testdb.QueryStrings(t, db, "SELECT schema_version::text FROM MLMDEnv"); !slices.Equal(v, []string{"10"}) {
 		t.Errorf("MLMDEnv holds %v, want [10]", v)
 	}
-	if v := testdb.QueryStrings(t, db, "SELECT version_id::text FROM "+sqlstore.GooseTable+" WHERE version_id > 0 ORDER BY id"); !slices.Equal(v, []string{"1", "2"}) {
-		t.Errorf("goose versions %v, want [1 2]", v)
-	}
+	testdb.CheckGooseVersions(t, db)
 }
 
 func TestOpenCreatesDatabase(t *testing.T) {

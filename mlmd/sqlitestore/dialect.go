@@ -32,13 +32,7 @@ func (dialect) MaxParams() int { return 32000 }
 // the sorted ids of RETURNING id are the rows' ids in order.
 func (dialect) InsertIDs() (sqlstore.IDStrategy, int64) { return sqlstore.IDsReturning, 1 }
 
-func (dialect) Upsert(key, cols []string) string {
-	set := make([]string, len(cols))
-	for i, c := range cols {
-		set[i] = c + " = excluded." + c
-	}
-	return " ON CONFLICT (" + strings.Join(key, ", ") + ") DO UPDATE SET " + strings.Join(set, ", ")
-}
+func (dialect) Upsert(key, cols []string) string { return sqlstore.OnConflictUpsert(key, cols) }
 
 func (dialect) IgnoreDuplicates(string) string { return " ON CONFLICT DO NOTHING" }
 
@@ -119,20 +113,7 @@ func (dialect) GooseDialect() goose.Dialect { return goose.DialectSQLite3 }
 func (dialect) Migrations() fs.FS { return migrations.SQLite }
 
 func (dialect) TableNames(ctx context.Context, db *sql.DB) ([]string, error) {
-	rows, err := db.QueryContext(ctx, "SELECT name FROM sqlite_master WHERE type = 'table'")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var names []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		names = append(names, n)
-	}
-	return names, rows.Err()
+	return sqlstore.QueryNames(ctx, db, "SELECT name FROM sqlite_master WHERE type = 'table'")
 }
 
 // LockSchema does nothing: SQLite's DDL is transactional, and goose runs

@@ -36,31 +36,6 @@ func rawDB(t *testing.T, dsn string) *sql.DB {
 	return db
 }
 
-func execSQL(t *testing.T, db *sql.DB, stmts ...string) {
-	t.Helper()
-	for _, s := range stmts {
-		if _, err := db.ExecContext(ctx, s); err != nil {
-			t.Fatalf("%s: %v", s, err)
-		}
-	}
-}
-
-// createMLMDSchema makes db a database as MLMD creates it at version 10.
-func createMLMDSchema(t *testing.T, db *sql.DB) {
-	t.Helper()
-	execSQL(t, db, schema.Statements(schema.SQLite)...)
-}
-
-// createExpectedSchema makes db the database that gomlmd's migrations
-// should produce: MLMD's schema version 10 and the indexes gomlmd adds.
-func createExpectedSchema(t *testing.T, db *sql.DB) {
-	t.Helper()
-	createMLMDSchema(t, db)
-	for _, ix := range schema.GomlmdIndexes {
-		execSQL(t, db, ix.CreateSQL())
-	}
-}
-
 // checkGomlmdIndexes checks that db has each of gomlmd's indexes, not
 // unique, on its table and columns.
 func checkGomlmdIndexes(t *testing.T, db *sql.DB) {
@@ -124,14 +99,14 @@ func TestMigratedSchemaMatchesMLMD(t *testing.T) {
 	}
 	s.Close()
 	refDB := rawDB(t, newFile(t))
-	createMLMDSchema(t, refDB)
+	testdb.CreateMLMDSchema(t, refDB, schema.SQLite)
 	expectedDB := rawDB(t, newFile(t))
-	createExpectedSchema(t, expectedDB)
+	testdb.CreateExpectedSchema(t, expectedDB, schema.SQLite)
 
 	db := rawDB(t, migrated)
 	got, want := describe(t, db), describe(t, expectedDB)
 	if !slices.Equal(got, want) {
-		t.Errorf("migrated schema differs from MLMD's plus gomlmd's indexes %v:\n%s", gomlmdIndexNames(), lineDiff(got, want))
+		t.Errorf("migrated schema differs from MLMD's plus gomlmd's indexes %v:\n%s", gomlmdIndexNames(), testdb.LineDiff(got, want))
 	}
 	checkGomlmdIndexes(t, db)
 	// MLMD's own check of a version 10 SQLite database: 15 tables, 40
@@ -159,21 +134,6 @@ func gomlmdIndexNames() []string {
 	return names
 }
 
-func lineDiff(got, want []string) string {
-	var b strings.Builder
-	for _, l := range got {
-		if !slices.Contains(want, l) {
-			fmt.Fprintf(&b, "+ %s\n", l)
-		}
-	}
-	for _, l := range want {
-		if !slices.Contains(got, l) {
-			fmt.Fprintf(&b, "- %s\n", l)
-		}
-	}
-	return b.String()
-}
-
 func equalStrings(t *testing.T, what string, got, want []string) {
 	t.Helper()
 	if !slices.Equal(got, want) {
@@ -192,29 +152,16 @@ func dumpTables(t *testing.T, db *sql.DB) map[string][]string {
 func TestOpenMLMDDatabase(t *testing.T) {
 	dsn := newFile(t)
 	db := rawDB(t, dsn)
-	createMLMDSchema(t, db)
+	testdb.CreateMLMDSchema(t, db, schema.SQLite)
 	stmts, fx := testdb.MLMDRows(t)
-	execSQL(t, db, stmts...)
-	before := dumpTables(t, db)
-
-	s, err := mlmd.Open(ctx, "sqlite", dsn, nil)
-	if err != nil {
-		t.Fatalf("open MLMD's database: %v", err)
-	}
-	defer s.Close()
-
-	testdb.CheckMLMDRows(t, s, fx)
-
+	testdb.ExecSQL(t, db, stmts...)
 	// Adopted in place: every row MLMD wrote is still there as it was (the
 	// store may add its system types to Type), goose knows migrations 1
 	// and 2, and the schema is MLMD's with gomlmd's indexes.
-	testdb.CheckAdopted(t, before, dumpTables(t, db))
-	equalStrings(t, "goose versions", queryStrings(t, db, "SELECT CAST(version_id AS TEXT) FROM "+sqlstore.GooseTable+" WHERE version_id > 0 ORDER BY id"), []string{"1", "2"})
+	testdb.OpenAdopted(t, "sqlite", dsn, db, fx, func() map[string][]string { return dumpTables(t, db) })
 	expectedDB := rawDB(t, newFile(t))
-	createExpectedSchema(t, expectedDB)
-	if got, want := describe(t, db), describe(t, expectedDB); !slices.Equal(got, want) {
-		t.Errorf("adopted schema differs from MLMD's plus gomlmd's indexes:\n%s", lineDiff(got, want))
-	}
+	testdb.CreateExpectedSchema(t, expectedDB, schema.SQLite)
+	testdb.CheckSchema(t, "adopted", describe(t, db), describe(t, expectedDB))
 	checkGomlmdIndexes(t, db)
 }
 
@@ -223,64 +170,26 @@ func TestOpenMLMDDatabase(t *testing.T) {
 // short between its statements, or indexes made by hand): Open completes
 // the set, once each.
 func TestGomlmdIndexesIdempotent(t *testing.T) {
-	for n := 1; n <= len(schema.GomlmdIndexes); n++ {
-		t.Run(fmt.Sprintf("%d present", n), func(t *testing.T) {
-			dsn := newFile(t)
-			db := rawDB(t, dsn)
-			createMLMDSchema(t, db)
-			for _, ix := range schema.GomlmdIndexes[:n] {
-				execSQL(t, db, ix.CreateSQL())
-			}
-			s, err := mlmd.Open(ctx, "sqlite", dsn, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			s.Close()
-			checkGomlmdIndexes(t, db)
-			equalStrings(t, "goose versions", queryStrings(t, db, "SELECT CAST(version_id AS TEXT) FROM "+sqlstore.GooseTable+" WHERE version_id > 0 ORDER BY id"), []string{"1", "2"})
-		})
-	}
+	testdb.RunIndexesCompleted(t, "sqlite", schema.SQLite, func(t *testing.T) (string, *sql.DB) {
+		dsn := newFile(t)
+		return dsn, rawDB(t, dsn)
+	}, checkGomlmdIndexes)
 }
 
 func TestOpenRefusesOtherSchemas(t *testing.T) {
-	tests := []struct {
-		name  string
-		setup []string
-		skip  bool
-		want  errcode.Code
-		msg   []string // fragments of the message
-	}{
-		{"older version", []string{"UPDATE MLMDEnv SET schema_version = 8"}, false, errcode.FailedPrecondition,
-			[]string{"version 8", "version 10"}},
-		{"newer version", []string{"UPDATE MLMDEnv SET schema_version = 11"}, false, errcode.FailedPrecondition,
-			[]string{"version 11", "version 10"}},
-		{"empty MLMDEnv", []string{"DELETE FROM MLMDEnv"}, false, errcode.FailedPrecondition, []string{"MLMDEnv", "no schema version"}},
-		{"two versions", []string{"INSERT INTO MLMDEnv VALUES (9)"}, false, errcode.FailedPrecondition, []string{"MLMDEnv"}},
-		{"no MLMDEnv (MLMD 0.13.2)", []string{"DROP TABLE MLMDEnv"}, false, errcode.FailedPrecondition, []string{"no MLMDEnv"}},
-		{"older version, migrations skipped", []string{"UPDATE MLMDEnv SET schema_version = 9"}, true, errcode.FailedPrecondition,
-			[]string{"version 9", "version 10"}},
-		{"version 10, migrations skipped", nil, true, errcode.OK, nil},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
+	for _, tc := range testdb.OtherSchemaCases {
+		t.Run(tc.Name, func(t *testing.T) {
 			dsn := newFile(t)
 			db := rawDB(t, dsn)
-			createMLMDSchema(t, db)
-			execSQL(t, db, tc.setup...)
+			testdb.CreateMLMDSchema(t, db, schema.SQLite)
+			testdb.ExecSQL(t, db, tc.Setup...)
 			before := dumpTables(t, db)
-			s, err := mlmd.Open(ctx, "sqlite", dsn, &mlmd.Options{SkipMigrations: tc.skip})
+			s, err := mlmd.Open(ctx, "sqlite", dsn, &mlmd.Options{SkipMigrations: tc.SkipMigrations})
 			if err == nil {
 				s.Close()
 			}
-			if got := mlmd.CodeOf(err); got != tc.want {
-				t.Fatalf("Open: code %v (%v), want %v", got, err, tc.want)
-			}
-			for _, m := range tc.msg {
-				if !strings.Contains(err.Error(), m) {
-					t.Errorf("error %q does not mention %q", err, m)
-				}
-			}
-			if tc.want != errcode.OK {
+			tc.Check(t, err)
+			if tc.Want != errcode.OK {
 				after := dumpTables(t, db)
 				for table := range before {
 					if !slices.Equal(before[table], after[table]) {
@@ -309,7 +218,7 @@ func TestOpenEmptyDatabase(t *testing.T) {
 	t.Run("other tables are left alone", func(t *testing.T) {
 		dsn := newFile(t)
 		db := rawDB(t, dsn)
-		execSQL(t, db, "CREATE TABLE notes (x TEXT)", "INSERT INTO notes VALUES ('keep')")
+		testdb.ExecSQL(t, db, "CREATE TABLE notes (x TEXT)", "INSERT INTO notes VALUES ('keep')")
 		// Refused unless asked for (see TestOpenErrors).
 		dsn += "?allow_foreign_tables=true"
 		s, err := mlmd.Open(ctx, "sqlite", dsn, nil)

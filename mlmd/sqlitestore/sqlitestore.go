@@ -75,22 +75,19 @@ import (
 	"github.com/gomlmd/gomlmd/mlmd/errcode"
 )
 
-func init() { mlmd.Register("sqlite", Driver{}) }
-
-// Driver is the SQLite driver.Driver. The zero value is ready to use.
-type Driver struct{}
-
-var _ driver.Driver = Driver{}
-
 // busyTimeoutMillis is how long a connection waits for another one's lock.
 const busyTimeoutMillis = "10000"
+
+// Driver is the SQLite driver.Driver, registered as "sqlite". The zero
+// value is ready to use.
+type Driver struct{}
+
+func init() { mlmd.Register("sqlite", Driver{}) }
 
 // Open opens the database that dsn names (see the package documentation)
 // and prepares its schema, see driver.Driver.
 func (Driver) Open(ctx context.Context, dsn string, opts *driver.OpenOptions) (driver.Conn, error) {
-	if opts == nil {
-		opts = &driver.OpenOptions{}
-	}
+	opts = sqlstore.OrZero(opts)
 	db, memory, err := openDB(dsn)
 	if err != nil {
 		return nil, err
