@@ -61,11 +61,6 @@ type SQL struct {
 	// Where is a parenthesised condition.
 	Where     string
 	WhereArgs []any
-	// Distinct reports whether the joins can yield a node more than once,
-	// in which case the caller must select DISTINCT node ids. Compile
-	// writes conditions on neighbours that can match a node several times
-	// as subqueries, so it is false; callers should still honour it.
-	Distinct bool
 }
 
 // Args returns the arguments of the joins followed by those of the

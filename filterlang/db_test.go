@@ -400,11 +400,7 @@ func (f *fixture) expand(query string) string {
 // selectSQL returns the listing of nodes of kind that match the compiled
 // filter s, as the store writes it.
 func selectSQL(s *SQL, extra string) string {
-	distinct := ""
-	if s.Distinct {
-		distinct = "DISTINCT "
-	}
-	q := "SELECT " + distinct + BaseAlias + ".id FROM " + s.From() + " WHERE " + s.Where
+	q := "SELECT " + BaseAlias + ".id FROM " + s.From() + " WHERE " + s.Where
 	if extra != "" {
 		q += " AND " + extra
 	}
@@ -433,7 +429,7 @@ func (f *fixture) find(kind Kind, query string, extra string, extraArgs ...any) 
 			f.t.Fatal(err)
 		}
 		if seen[id] {
-			f.t.Errorf("%s %q: node %d twice (Distinct = %v)", f.db.name, query, id, s.Distinct)
+			f.t.Errorf("%s %q: node %d twice", f.db.name, query, id)
 		}
 		seen[id] = true
 		l, ok := f.label[kind][id]
