@@ -118,71 +118,7 @@ func Compile(c *Checked, d Dialect) (*SQL, error) {
 	// correlated EXISTS per group of neighbours named together.
 	// Properties and the type, one row per node, are joined.
 	conjuncts := flattenAnd(c.root, nil)
-	mentioned := make([]map[*neighbour]bool, len(conjuncts))
-	base := make([]bool, len(conjuncts))
-	groupOf := map[*neighbour]*neighbour{} // union-find over multiplying neighbours
-	var find func(n *neighbour) *neighbour
-	find = func(n *neighbour) *neighbour {
-		if groupOf[n] == n {
-			return n
-		}
-		root := find(groupOf[n])
-		groupOf[n] = root
-		return root
-	}
-	for _, nb := range c.neighbours {
-		if nb.multiplies() {
-			groupOf[nb] = nb
-		}
-	}
-	for i, x := range conjuncts {
-		mentioned[i] = map[*neighbour]bool{}
-		base[i] = mentions(x, mentioned[i])
-		var first *neighbour
-		for _, nb := range c.neighbours { // in a fixed order
-			if !mentioned[i][nb] || !nb.multiplies() {
-				continue
-			}
-			if first == nil {
-				first = nb
-			} else {
-				groupOf[find(nb)] = find(first)
-			}
-		}
-	}
-	// A group is a semi-join if it is one neighbour whose conjuncts name
-	// nothing else.
-	semi := map[*neighbour]bool{}
-	for _, nb := range c.neighbours {
-		if nb.multiplies() && find(nb) == nb {
-			semi[nb] = true
-		}
-	}
-	// group[i] is the group of the neighbours conjunct i names (they are
-	// all in one), or nil if it names none that multiplies.
-	group := make([]*neighbour, len(conjuncts))
-	groupConjuncts := map[*neighbour][]int{}
-	for i := range conjuncts {
-		for nb := range mentioned[i] {
-			if nb.multiplies() {
-				group[i] = find(nb)
-				break
-			}
-		}
-		g := group[i]
-		if g == nil {
-			continue
-		}
-		groupConjuncts[g] = append(groupConjuncts[g], i)
-		if base[i] || len(mentioned[i]) > 1 {
-			semi[g] = false
-		}
-	}
-	for nb := range groupOf {
-		if find(nb) != nb {
-			semi[find(nb)] = false
-		}
-	}
+	g := groupConjuncts(c.neighbours, conjuncts)
 
 	var joins []string
 	for _, nb := range c.neighbours {
@@ -191,41 +127,135 @@ func Compile(c *Checked, d Dialect) (*SQL, error) {
 		}
 	}
 	out.Joins = strings.Join(joins, " ")
+	out.Where = w.where(conjuncts, g, &out.WhereArgs)
+	return out, nil
+}
 
+// grouping sorts the conjuncts of a query by the neighbours that multiply
+// (see Compile) they name: the neighbours named together in a conjunct
+// are one group, written as one subquery.
+type grouping struct {
+	neighbours []*neighbour              // the query's, in a fixed order
+	groupOf    map[*neighbour]*neighbour // union-find over multiplying neighbours
+	group      []*neighbour              // group[i] is conjunct i's, nil if it names none
+	conjuncts  map[*neighbour][]int      // the conjuncts of each group
+	semi       map[*neighbour]bool       // the groups written as semi-joins
+}
+
+// find returns the root of n's group.
+func (g *grouping) find(n *neighbour) *neighbour {
+	if g.groupOf[n] == n {
+		return n
+	}
+	root := g.find(g.groupOf[n])
+	g.groupOf[n] = root
+	return root
+}
+
+// members returns the neighbours of the group whose root is root, in order.
+func (g *grouping) members(root *neighbour) []*neighbour {
+	var out []*neighbour
+	for _, nb := range g.neighbours {
+		if nb.multiplies() && g.find(nb) == root {
+			out = append(out, nb)
+		}
+	}
+	return out
+}
+
+// groupConjuncts groups the multiplying neighbours that conjuncts name
+// together, and picks the groups that can be semi-joins: one neighbour
+// whose conjuncts name nothing else.
+func groupConjuncts(neighbours []*neighbour, conjuncts []cexpr) *grouping {
+	g := &grouping{
+		neighbours: neighbours,
+		groupOf:    map[*neighbour]*neighbour{},
+		group:      make([]*neighbour, len(conjuncts)),
+		conjuncts:  map[*neighbour][]int{},
+		semi:       map[*neighbour]bool{},
+	}
+	for _, nb := range neighbours {
+		if nb.multiplies() {
+			g.groupOf[nb] = nb
+		}
+	}
+	mentioned := make([]map[*neighbour]bool, len(conjuncts))
+	base := make([]bool, len(conjuncts))
+	for i, x := range conjuncts {
+		mentioned[i] = map[*neighbour]bool{}
+		base[i] = mentions(x, mentioned[i])
+		var first *neighbour
+		for _, nb := range neighbours { // in a fixed order
+			if !mentioned[i][nb] || !nb.multiplies() {
+				continue
+			}
+			if first == nil {
+				first = nb
+			} else {
+				g.groupOf[g.find(nb)] = g.find(first)
+			}
+		}
+	}
+	for _, nb := range neighbours {
+		if nb.multiplies() && g.find(nb) == nb {
+			g.semi[nb] = true
+		}
+	}
+	for i := range conjuncts {
+		for nb := range mentioned[i] {
+			if nb.multiplies() {
+				g.group[i] = g.find(nb)
+				break
+			}
+		}
+		root := g.group[i]
+		if root == nil {
+			continue
+		}
+		g.conjuncts[root] = append(g.conjuncts[root], i)
+		if base[i] || len(mentioned[i]) > 1 {
+			g.semi[root] = false
+		}
+	}
+	for nb := range g.groupOf {
+		if g.find(nb) != nb {
+			g.semi[g.find(nb)] = false
+		}
+	}
+	return g
+}
+
+// where writes the condition: each conjunct that names no multiplying
+// neighbour as it is, and each group's conjuncts as one semi-join or
+// EXISTS, where the group's first conjunct stood.
+func (w *writer) where(conjuncts []cexpr, g *grouping, args *[]any) string {
 	var parts []string
 	written := map[*neighbour]bool{}
 	for i, x := range conjuncts {
-		g := group[i]
-		if g == nil {
-			parts = append(parts, w.expr(x, &out.WhereArgs))
+		root := g.group[i]
+		if root == nil {
+			parts = append(parts, w.expr(x, args))
 			continue
 		}
-		if written[g] {
+		if written[root] {
 			continue
 		}
-		written[g] = true
+		written[root] = true
 		var conds []cexpr
-		for _, j := range groupConjuncts[g] {
+		for _, j := range g.conjuncts[root] {
 			conds = append(conds, conjuncts[j])
 		}
-		if semi[g] {
-			parts = append(parts, w.semiJoin(g, conds, &out.WhereArgs))
-			continue
+		if g.semi[root] {
+			parts = append(parts, w.semiJoin(root, conds, args))
+		} else {
+			parts = append(parts, w.exists(g.members(root), conds, args))
 		}
-		var members []*neighbour
-		for _, nb := range c.neighbours {
-			if nb.multiplies() && find(nb) == g {
-				members = append(members, nb)
-			}
-		}
-		parts = append(parts, w.exists(members, conds, &out.WhereArgs))
 	}
 	where := chain("AND", parts)
 	if !strings.HasPrefix(where, "(") || !balancedGroup(where) {
 		where = "(" + where + ")"
 	}
-	out.Where = where
-	return out, nil
+	return where
 }
 
 // flattenAnd appends the conjuncts of x to out.
