@@ -179,59 +179,85 @@ var ErrVersion = errors.New("version requested")
 // resulting configuration, reading the config file if one is named. Errors
 // say which flag or setting is wrong.
 func Load(args []string) (*Config, error) {
+	f, fs, err := parseFlags(args)
+	if err != nil {
+		return nil, err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	c := &Config{
+		ConnectionRetries:  f.connectionRetries,
+		MySQLPool:          f.mysqlPool,
+		ShutdownTimeout:    f.shutdownTimeout,
+		LogFormat:          f.logFormat,
+		EnableAdminService: f.adminService,
+	}
+	if err := f.serverSettings(c, fs); err != nil {
+		return nil, err
+	}
+	source, err := f.connection(c)
+	if err != nil {
+		return nil, err
+	}
+	if (set["enable_database_upgrade"] || set["downgrade_db_schema_version"]) && source != SourceMySQL && source != SourcePostgreSQL {
+		c.Warnings = append(c.Warnings, "--enable_database_upgrade and --downgrade_db_schema_version apply to the --mysql_config_* and --postgres_config_* flags only; with a config file use its migration_options")
+	}
+	if err := c.checkConnection(f, set); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// parseFlags parses the command line into flags, and returns the flag set
+// to learn which flags were given.
+func parseFlags(args []string) (*flags, *flag.FlagSet, error) {
 	var f flags
 	fs := newFlagSet(&f, io.Discard)
 	if err := fs.Parse(gflagsNegations(fs, args)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return nil, ErrHelp
+			return nil, nil, ErrHelp
 		}
-		return nil, err
+		return nil, nil, err
 	}
 	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q (flags are --name=value)", fs.Arg(0))
+		return nil, nil, fmt.Errorf("unexpected argument %q (flags are --name=value)", fs.Arg(0))
 	}
 	if f.ops.version {
-		return nil, ErrVersion
+		return nil, nil, ErrVersion
 	}
-	set := map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	return &f, fs, nil
+}
 
-	c := &Config{
-		ConnectionRetries: f.connectionRetries,
-		MySQLPool:         f.mysqlPool,
-		ShutdownTimeout:   f.shutdownTimeout,
-		LogFormat:         f.logFormat,
-	}
-	c.EnableAdminService = f.adminService
-
-	// Listening address.
+// serverSettings checks the settings of the server itself (address,
+// retries, timeouts, logging, pool, web, gRPC channel) and sets them in c.
+func (f *flags) serverSettings(c *Config, fs *flag.FlagSet) error {
 	if f.listenAddress != "" {
 		if _, _, err := net.SplitHostPort(f.listenAddress); err != nil {
-			return nil, fmt.Errorf("--listen_address %q: %v", f.listenAddress, err)
+			return fmt.Errorf("--listen_address %q: %v", f.listenAddress, err)
 		}
 		c.ListenAddress = f.listenAddress
 	} else {
 		if f.grpcPort <= 0 || f.grpcPort > 65535 {
-			return nil, fmt.Errorf("--grpc_port %d is invalid: must be in 1..65535", f.grpcPort)
+			return fmt.Errorf("--grpc_port %d is invalid: must be in 1..65535", f.grpcPort)
 		}
 		c.ListenAddress = net.JoinHostPort("0.0.0.0", strconv.Itoa(f.grpcPort))
 	}
 	if f.connectionRetries < 0 {
-		return nil, fmt.Errorf("--metadata_store_connection_retries %d is negative", f.connectionRetries)
+		return fmt.Errorf("--metadata_store_connection_retries %d is negative", f.connectionRetries)
 	}
 	if f.shutdownTimeout <= 0 {
-		return nil, fmt.Errorf("--shutdown_timeout %v must be positive", f.shutdownTimeout)
+		return fmt.Errorf("--shutdown_timeout %v must be positive", f.shutdownTimeout)
 	}
 	op, err := f.ops.config()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	c.Operation = op
 	if err := c.LogLevel.UnmarshalText([]byte(f.logLevel)); err != nil {
-		return nil, fmt.Errorf("--log_level %q: want debug, info, warn or error", f.logLevel)
+		return fmt.Errorf("--log_level %q: want debug, info, warn or error", f.logLevel)
 	}
 	if f.logFormat != "text" && f.logFormat != "json" {
-		return nil, fmt.Errorf("--log_format %q: want text or json", f.logFormat)
+		return fmt.Errorf("--log_format %q: want text or json", f.logFormat)
 	}
 	for _, p := range []struct {
 		name     string
@@ -246,32 +272,33 @@ func Load(args []string) (*Config, error) {
 		{"mysql_write_timeout", f.mysqlPool.WriteTimeout < 0},
 	} {
 		if p.negative {
-			return nil, fmt.Errorf("--%s %s is negative", p.name, fs.Lookup(p.name).Value)
+			return fmt.Errorf("--%s %s is negative", p.name, fs.Lookup(p.name).Value)
 		}
 	}
-
 	web, err := f.web.config()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	c.Web = web
-
-	// Channel arguments.
-	args2, err := ParseChannelArgs(f.grpcChannelArguments)
+	channelArgs, err := ParseChannelArgs(f.grpcChannelArguments)
 	if err != nil {
-		return nil, fmt.Errorf("--grpc_channel_arguments: %w", err)
+		return fmt.Errorf("--grpc_channel_arguments: %w", err)
 	}
-	c.ChannelArgs = args2
-	if _, warnings, err := ChannelArgOptions(args2); err != nil {
-		return nil, fmt.Errorf("--grpc_channel_arguments: %w", err)
-	} else {
-		c.Warnings = append(c.Warnings, warnings...)
+	c.ChannelArgs = channelArgs
+	_, warnings, err := ChannelArgOptions(channelArgs)
+	if err != nil {
+		return fmt.Errorf("--grpc_channel_arguments: %w", err)
 	}
+	c.Warnings = append(c.Warnings, warnings...)
+	return nil
+}
 
-	// Connection settings, chosen as MLMD's server chooses them: by
-	// default from the config file if one is named, else from the MySQL
-	// flags if any is set, else an in-memory database.
-	source := f.sourceConfigType
+// connection sets the connection settings of c, chosen as MLMD's server
+// chooses them: by default from the config file if one is named, else from
+// the MySQL flags if any is set, else an in-memory database. It returns
+// where they came from.
+func (f *flags) connection(c *Config) (source string, err error) {
+	source = f.sourceConfigType
 	if source == SourceDefault {
 		switch {
 		case f.configFile != "":
@@ -280,41 +307,40 @@ func Load(args []string) (*Config, error) {
 			source = SourceMySQL
 		}
 	}
+	var sc *pb.MetadataStoreServerConfig
 	switch source {
 	case SourceDefault:
-		c.Server = &pb.MetadataStoreServerConfig{ConnectionConfig: &pb.ConnectionConfig{
+		sc = &pb.MetadataStoreServerConfig{ConnectionConfig: &pb.ConnectionConfig{
 			Config: &pb.ConnectionConfig_FakeDatabase{FakeDatabase: &pb.FakeDatabaseConfig{}}}}
 		c.Source = "no connection config given"
 	case SourceConfigFile:
 		if f.configFile == "" {
-			return nil, errors.New("--metadata_source_config_type=config_file needs --metadata_store_server_config_file")
+			return "", errors.New("--metadata_source_config_type=config_file needs --metadata_store_server_config_file")
 		}
-		sc, err := readConfigFile(f.configFile)
-		if err != nil {
-			return nil, err
-		}
-		c.Server, c.Source = sc, "config file "+f.configFile
+		sc, err = readConfigFile(f.configFile)
+		c.Source = "config file " + f.configFile
 	case SourceMySQL:
-		sc, err := mysqlFlagsConfig(&f)
-		if err != nil {
-			return nil, err
-		}
-		c.Server, c.Source = sc, "--mysql_config_* flags"
+		sc, err = mysqlFlagsConfig(f)
+		c.Source = "--mysql_config_* flags"
 	case SourcePostgreSQL:
-		sc, err := postgresFlagsConfig(&f)
-		if err != nil {
-			return nil, err
-		}
-		c.Server, c.Source = sc, "--postgres_config_* flags"
+		sc, err = postgresFlagsConfig(f)
+		c.Source = "--postgres_config_* flags"
 	default:
-		return nil, fmt.Errorf("--metadata_source_config_type %q is invalid: want one of default, config_file, mysql, postgresql", f.sourceConfigType)
+		return "", fmt.Errorf("--metadata_source_config_type %q is invalid: want one of default, config_file, mysql, postgresql", f.sourceConfigType)
 	}
-	if (set["enable_database_upgrade"] || set["downgrade_db_schema_version"]) && source != SourceMySQL && source != SourcePostgreSQL {
-		c.Warnings = append(c.Warnings, "--enable_database_upgrade and --downgrade_db_schema_version apply to the --mysql_config_* and --postgres_config_* flags only; with a config file use its migration_options")
+	if err != nil {
+		return "", err
 	}
+	c.Server = sc
+	return source, nil
+}
 
+// checkConnection checks the connection settings of c against the rest
+// of the configuration, notes what has no effect in c.Warnings, and reads
+// the password where the flags say so.
+func (c *Config) checkConnection(f *flags, set map[string]bool) error {
 	if err := checkServerConfig(c.Server); err != nil {
-		return nil, err
+		return err
 	}
 	if c.Server.GetConnectionConfig().GetFakeDatabase() != nil {
 		c.Warnings = append(c.Warnings, "using an in-memory database: metadata is lost when the server stops")
@@ -327,15 +353,15 @@ func Load(args []string) (*Config, error) {
 		c.Warnings = append(c.Warnings, fmt.Sprintf("connection_config.mysql.socket is ignored: host %q is set, so the connection uses TCP, as in MLMD (leave host empty or \"localhost\" to use the socket)", m.GetHost()))
 	}
 	if err := f.ops.applyPassword(c.Server, set["mysql_config_password"], f.configFile); err != nil {
-		return nil, err
+		return err
 	}
 	if _, err := c.Backend(); err != nil {
-		return nil, err
+		return err
 	}
 	if _, err := c.TransportCredentials(); err != nil {
-		return nil, err
+		return err
 	}
-	return c, nil
+	return nil
 }
 
 // gflagsNegations rewrites gflags' "--noflag" spelling of a false boolean
