@@ -103,55 +103,89 @@ func int64sAsArgs(ids []int64) []any {
 // distances are bounded by MaxHops, which bounds the walk.
 func (t *tx) TraceLineage(ctx context.Context, q driver.LineageTrace) (driver.LineageTraceResult, error) {
 	var res driver.LineageTraceResult
+	parts, ending, err := t.planTrace(q)
+	if err != nil || len(parts) == 0 {
+		return res, err
+	}
+	nodes, events, err := t.runTrace(ctx, q, parts, ending)
+	if err != nil {
+		return res, err
+	}
+	res.Nodes = make([]driver.TracedNode, 0, len(nodes))
+	for _, n := range nodes {
+		res.Nodes = append(res.Nodes, *n)
+	}
+	slices.SortFunc(res.Nodes, func(a, b driver.TracedNode) int {
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.ID, b.ID))
+	})
+	if len(events) == 0 {
+		return res, nil
+	}
+	res.Events, err = t.withPaths(ctx, events)
+	return res, err
+}
+
+// planTrace checks q and compiles its filters: the start nodes, as chunks
+// of StartIDs or one filter query (none when there are no start ids), and
+// the ending filters by kind.
+func (t *tx) planTrace(q driver.LineageTrace) ([]startNodes, [2]*compiledFilter, error) {
+	var ending [2]*compiledFilter // by kind: execution, artifact
 	if q.StartKind != driver.KindArtifact && q.StartKind != driver.KindExecution {
-		return res, errcode.New(errcode.InvalidArgument, "sqlstore: a lineage walk starts from artifacts or executions, not kind %d", q.StartKind)
+		return nil, ending, errcode.New(errcode.InvalidArgument, "sqlstore: a lineage walk starts from artifacts or executions, not kind %d", q.StartKind)
 	}
 	if q.MaxHops < 0 {
-		return res, errcode.New(errcode.InvalidArgument, "sqlstore: negative MaxHops %d", q.MaxHops)
+		return nil, ending, errcode.New(errcode.InvalidArgument, "sqlstore: negative MaxHops %d", q.MaxHops)
 	}
 	if q.StartLimit < 0 {
-		return res, errcode.New(errcode.InvalidArgument, "sqlstore: negative StartLimit %d", q.StartLimit)
+		return nil, ending, errcode.New(errcode.InvalidArgument, "sqlstore: negative StartLimit %d", q.StartLimit)
 	}
-	// The start nodes: chunks of StartIDs, or one filter query.
-	var startParts []startNodes
+	var parts []startNodes
 	if q.StartFilter != nil {
 		joins, where, args, err := compileFilter(t.d, q.StartKind, q.StartFilter)
 		if err != nil {
-			return res, err
+			return nil, ending, err
 		}
-		startParts = []startNodes{{filter: &compiledFilter{joins: joins, where: where, args: args}, limit: q.StartLimit}}
+		parts = []startNodes{{filter: &compiledFilter{joins: joins, where: where, args: args}, limit: q.StartLimit}}
 	} else {
 		starts := uniqueIDs(q.StartIDs)
 		for start := 0; start < len(starts); start += idsPerQuery {
-			startParts = append(startParts, startNodes{ids: starts[start:min(start+idsPerQuery, len(starts))]})
+			parts = append(parts, startNodes{ids: starts[start:min(start+idsPerQuery, len(starts))]})
 		}
 	}
-	if len(startParts) == 0 {
-		return res, nil
+	if len(parts) == 0 {
+		return nil, ending, nil
 	}
-	var ending [2]*compiledFilter // by kind: execution, artifact
 	for k, f := range map[driver.Kind]*driver.Filter{driver.KindArtifact: q.EndingArtifacts, driver.KindExecution: q.EndingExecutions} {
 		if f == nil {
 			continue
 		}
 		joins, where, args, err := compileFilter(t.d, k, f)
 		if err != nil {
-			return res, err
+			return nil, ending, err
 		}
 		ending[k] = &compiledFilter{joins: joins, where: where, args: args}
 	}
-	type nodeKey struct {
-		k  driver.Kind
-		id int64
-	}
-	nodes := map[nodeKey]*driver.TracedNode{}
+	return parts, ending, nil
+}
+
+// tracedKey names a node reached by a trace.
+type tracedKey struct {
+	k  driver.Kind
+	id int64
+}
+
+// runTrace runs the trace query of each part and gathers the nodes it
+// reaches, each at its shortest distance, and the events it follows,
+// without their paths.
+func (t *tx) runTrace(ctx context.Context, q driver.LineageTrace, parts []startNodes, ending [2]*compiledFilter) (map[tracedKey]*driver.TracedNode, map[int64]*driver.EventRow, error) {
+	nodes := map[tracedKey]*driver.TracedNode{}
 	events := map[int64]*driver.EventRow{}
-	for _, part := range startParts {
-		_, oneRef := t.d.(OneRecursiveReference)
+	_, oneRef := t.d.(OneRecursiveReference)
+	for _, part := range parts {
 		query, args := traceSQL(q, part, ending, oneRef)
 		rows, err := t.tx.QueryContext(ctx, query, args...)
 		if err != nil {
-			return res, dbError(t.d, err, "trace lineage")
+			return nil, nil, dbError(t.d, err, "trace lineage")
 		}
 		err = func() error {
 			defer rows.Close()
@@ -162,7 +196,7 @@ func (t *tx) TraceLineage(ctx context.Context, q driver.LineageTrace) (driver.Li
 					return err
 				}
 				if r == 0 {
-					key := nodeKey{driver.Kind(c1), c2}
+					key := tracedKey{driver.Kind(c1), c2}
 					n := nodes[key]
 					if n == nil {
 						n = &driver.TracedNode{Kind: key.k, ID: key.id, Hops: int(c3), Ending: c4 != 0}
@@ -178,20 +212,14 @@ func (t *tx) TraceLineage(ctx context.Context, q driver.LineageTrace) (driver.Li
 			return rows.Err()
 		}()
 		if err != nil {
-			return res, dbError(t.d, err, "trace lineage")
+			return nil, nil, dbError(t.d, err, "trace lineage")
 		}
 	}
-	res.Nodes = make([]driver.TracedNode, 0, len(nodes))
-	for _, n := range nodes {
-		res.Nodes = append(res.Nodes, *n)
-	}
-	slices.SortFunc(res.Nodes, func(a, b driver.TracedNode) int {
-		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.ID, b.ID))
-	})
-	if len(events) == 0 {
-		return res, nil
-	}
-	res.Events = make([]driver.EventRow, 0, len(events))
+	return nodes, events, nil
+}
+
+// withPaths reads the paths of events and returns the events in id order.
+func (t *tx) withPaths(ctx context.Context, events map[int64]*driver.EventRow) ([]driver.EventRow, error) {
 	ids := make([]int64, 0, len(events))
 	for id := range events {
 		ids = append(ids, id)
@@ -201,7 +229,7 @@ func (t *tx) TraceLineage(ctx context.Context, q driver.LineageTrace) (driver.Li
 		return t.q.EventPathsByEventIDs(ctx, part)
 	})
 	if err != nil {
-		return res, dbError(t.d, err, "read event paths")
+		return nil, dbError(t.d, err, "read event paths")
 	}
 	for _, s := range steps {
 		e := events[s.EventID]
@@ -211,10 +239,11 @@ func (t *tx) TraceLineage(ctx context.Context, q driver.LineageTrace) (driver.Li
 			e.Path = append(e.Path, driver.StepRow{Key: s.StepKey.String})
 		}
 	}
+	out := make([]driver.EventRow, 0, len(events))
 	for _, id := range ids {
-		res.Events = append(res.Events, *events[id])
+		out = append(out, *events[id])
 	}
-	return res, nil
+	return out, nil
 }
 
 // startNodes are the start nodes of one trace query: ids, or the nodes
