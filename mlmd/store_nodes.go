@@ -245,192 +245,36 @@ func (c *typeCache) get(ctx context.Context, tx driver.Tx, k driver.Kind, ids []
 // upsertNodes creates the items without id and updates the others, in a
 // bounded number of driver calls, and returns the ids in the order of
 // items. The items are applied in order: a later update of the same node
-// sees the earlier ones.
+// sees the earlier ones. Its phases: check the values, read the stored
+// nodes and the types once, apply the items in memory, write.
 func upsertNodes(ctx context.Context, tx driver.Tx, k Kind, items []upsertItem, now int64, tc *typeCache) ([]int64, error) {
 	if len(items) == 0 {
 		return nil, nil
 	}
-	dk := driver.Kind(k)
 	for i, it := range items {
 		if err := checkNodeValues(k, it.n); err != nil {
 			return nil, errcode.Annotate(err, "%s %d", k, i)
 		}
 	}
-
-	// The stored nodes that are updated.
-	var ids []int64
-	for _, it := range items {
-		if it.sameAs < 0 && it.n.ID > 0 {
-			ids = append(ids, it.n.ID)
+	u := &nodeUpsert{k: k, dk: driver.Kind(k), tx: tx, now: now,
+		cur: map[int64]*node{}, dirty: map[int64]bool{}, keys: make([]int64, len(items))}
+	if err := u.load(ctx, items, tc); err != nil {
+		return nil, err
+	}
+	for i, it := range items {
+		if err := u.apply(i, it); err != nil {
+			return nil, err
 		}
 	}
-	storedList, err := getNodes(ctx, tx, k, ids)
+	newIDs, err := u.insertCreated(ctx)
 	if err != nil {
 		return nil, err
 	}
-	stored := make(map[int64]node, len(storedList))
-	for _, n := range storedList {
-		stored[n.ID] = n
-	}
-
-	// The types of all of them, looked up once.
-	var typeIDs []int64
-	for i, it := range items {
-		switch {
-		case it.sameAs >= 0:
-		case it.n.ID > 0:
-			s, ok := stored[it.n.ID]
-			if !ok {
-				return nil, invalid("%s %d: cannot find the %s with id %d", k, i, k, it.n.ID)
-			}
-			typeIDs = append(typeIDs, s.TypeID)
-		default:
-			if it.n.TypeID == 0 {
-				return nil, invalid("%s %d: the type id is missing", k, i)
-			}
-			typeIDs = append(typeIDs, it.n.TypeID)
-		}
-	}
-	if tc == nil {
-		tc = &typeCache{}
-	}
-	types, err := tc.get(ctx, tx, dk, typeIDs)
-	if err != nil {
+	if err := u.writeUpdated(ctx); err != nil {
 		return nil, err
-	}
-
-	// Apply the items in order, in memory. Keys are stored ids, or
-	// -(n+1) for the n-th node created.
-	cur := map[int64]*node{}
-	dirty := map[int64]bool{}
-	var creates []int64
-	keys := make([]int64, len(items))
-	for i, it := range items {
-		var key int64
-		switch {
-		case it.sameAs >= 0:
-			key = keys[it.sameAs]
-		case it.n.ID > 0:
-			key = it.n.ID
-		default:
-			t, ok := types[it.n.TypeID]
-			if !ok {
-				return nil, errcode.New(errcode.NotFound, "%s %d: no %s type with id %d", k, i, k, it.n.TypeID)
-			}
-			if err := checkPropertiesWithType(k, it.n, t, nil); err != nil {
-				return nil, errcode.Annotate(err, "%s %d (type %q)", k, i, t.Name)
-			}
-			if k == KindContext && it.n.Name == "" {
-				return nil, invalid("context %d: the context name must not be empty", i)
-			}
-			n := it.n
-			n.ID, n.TypeName = 0, t.Name
-			n.Props, n.Custom = n.Props.Clone(), n.Custom.Clone()
-			n.CreateTime, n.UpdateTime = now, now
-			key = -int64(len(creates) + 1)
-			creates = append(creates, key)
-			cur[key] = &n
-			keys[i] = key
-			continue
-		}
-		c := cur[key]
-		if c == nil {
-			s := stored[key]
-			c = &s
-			cur[key] = c
-		}
-		if it.n.TypeID != 0 && it.n.TypeID != c.TypeID {
-			return nil, invalid("%s %d: the given type id %d differs from the stored one, %d", k, i, it.n.TypeID, c.TypeID)
-		}
-		t, ok := types[c.TypeID]
-		if !ok {
-			return nil, errcode.New(errcode.FailedPrecondition, "%s %d: the stored %s %d has no type (type id %d)", k, i, k, c.ID, c.TypeID)
-		}
-		if err := checkPropertiesWithType(k, it.n, t, it.mask); err != nil {
-			return nil, errcode.Annotate(err, "%s %d (type %q)", k, i, t.Name)
-		}
-		if it.checkUpdateTime && it.n.UpdateTime != c.UpdateTime {
-			return nil, errcode.New(errcode.FailedPrecondition,
-				"%s %d: AbortIfLatestUpdatedTimeChanged is set, and the stored %s with id %d was last updated at %d, not %d",
-				k, i, k, c.ID, c.UpdateTime, it.n.UpdateTime)
-		}
-		next, changes := applyUpdate(k, *c, it.n, it.mask)
-		if k == KindContext && next.Name == "" {
-			return nil, invalid("context %d: the context name must not be empty", i)
-		}
-		if changes > 0 || it.forceUpdateTime || fieldsDiffer(k, it.n, *c) {
-			next.UpdateTime = now
-			if it.checkUpdateTime && next.UpdateTime <= c.UpdateTime {
-				// The caller relies on the time moving forward.
-				next.UpdateTime = c.UpdateTime + 1
-			}
-			*c = next
-			dirty[key] = true
-		}
-		keys[i] = key
-	}
-
-	// Write: one insert, one update, one property upsert, one delete.
-	newIDs := map[int64]int64{}
-	if len(creates) > 0 {
-		rows := make([]driver.NodeRow, len(creates))
-		for j, key := range creates {
-			if rows[j], err = cur[key].row(true); err != nil {
-				return nil, err
-			}
-		}
-		got, err := tx.InsertNodes(ctx, dk, rows)
-		if errcode.Of(err) == errcode.AlreadyExists {
-			err = duplicateNodeError(ctx, tx, k, rows, types, err)
-		}
-		if err != nil {
-			return nil, errcode.Annotate(err, "create %ss", k)
-		}
-		if len(got) != len(rows) {
-			return nil, errcode.New(errcode.Internal, "driver returned %d ids for %d new %ss", len(got), len(rows), k)
-		}
-		for j, key := range creates {
-			newIDs[key] = got[j]
-		}
-	}
-	var upd []driver.NodeRow
-	var ups []driver.PropertyRow
-	var dels []driver.PropertyKey
-	for _, key := range slices.Sorted(maps.Keys(dirty)) {
-		if key < 0 {
-			continue
-		}
-		n := cur[key]
-		r, _ := n.row(false)
-		upd = append(upd, r)
-		old := stored[key]
-		if ups, dels, err = propertyDiff(key, old.Props, n.Props, false, ups, dels); err != nil {
-			return nil, err
-		}
-		if ups, dels, err = propertyDiff(key, old.Custom, n.Custom, true, ups, dels); err != nil {
-			return nil, err
-		}
-	}
-	if len(upd) > 0 {
-		if err := tx.UpdateNodes(ctx, dk, upd); err != nil {
-			if errcode.Of(err) == errcode.AlreadyExists {
-				err = duplicateNodeError(ctx, tx, k, upd, types, err)
-			}
-			return nil, errcode.Annotate(err, "update %ss", k)
-		}
-	}
-	if len(dels) > 0 {
-		if err := tx.DeleteProperties(ctx, dk, dels); err != nil {
-			return nil, err
-		}
-	}
-	if len(ups) > 0 {
-		if err := tx.UpsertProperties(ctx, dk, ups); err != nil {
-			return nil, err
-		}
 	}
 	out := make([]int64, len(items))
-	for i, key := range keys {
+	for i, key := range u.keys {
 		if key > 0 {
 			out[i] = key
 		} else {
@@ -438,6 +282,211 @@ func upsertNodes(ctx context.Context, tx driver.Tx, k Kind, items []upsertItem, 
 		}
 	}
 	return out, nil
+}
+
+// nodeUpsert is the state of one upsertNodes call. Nodes are keyed by
+// their stored id, or by -(n+1) for the n-th node created.
+type nodeUpsert struct {
+	k   Kind
+	dk  driver.Kind
+	tx  driver.Tx
+	now int64
+
+	stored  map[int64]node           // the stored nodes that are updated
+	types   map[int64]driver.TypeRow // the types of all the items
+	cur     map[int64]*node          // each node as the items so far leave it
+	dirty   map[int64]bool           // stored nodes that the items change
+	creates []int64                  // keys of the created nodes, in order
+	keys    []int64                  // the key of each item
+}
+
+// load reads the stored nodes that the items update, and the types of all
+// the items, once.
+func (u *nodeUpsert) load(ctx context.Context, items []upsertItem, tc *typeCache) error {
+	var ids []int64
+	for _, it := range items {
+		if it.sameAs < 0 && it.n.ID > 0 {
+			ids = append(ids, it.n.ID)
+		}
+	}
+	storedList, err := getNodes(ctx, u.tx, u.k, ids)
+	if err != nil {
+		return err
+	}
+	u.stored = make(map[int64]node, len(storedList))
+	for _, n := range storedList {
+		u.stored[n.ID] = n
+	}
+	var typeIDs []int64
+	for i, it := range items {
+		switch {
+		case it.sameAs >= 0:
+		case it.n.ID > 0:
+			s, ok := u.stored[it.n.ID]
+			if !ok {
+				return invalid("%s %d: cannot find the %s with id %d", u.k, i, u.k, it.n.ID)
+			}
+			typeIDs = append(typeIDs, s.TypeID)
+		default:
+			if it.n.TypeID == 0 {
+				return invalid("%s %d: the type id is missing", u.k, i)
+			}
+			typeIDs = append(typeIDs, it.n.TypeID)
+		}
+	}
+	if tc == nil {
+		tc = &typeCache{}
+	}
+	u.types, err = tc.get(ctx, u.tx, u.dk, typeIDs)
+	return err
+}
+
+// apply applies item i in memory: a new node, or an update of a stored
+// node or of one an earlier item created or updated.
+func (u *nodeUpsert) apply(i int, it upsertItem) error {
+	k := u.k
+	var key int64
+	switch {
+	case it.sameAs >= 0:
+		key = u.keys[it.sameAs]
+	case it.n.ID > 0:
+		key = it.n.ID
+	default:
+		return u.create(i, it)
+	}
+	c := u.cur[key]
+	if c == nil {
+		s := u.stored[key]
+		c = &s
+		u.cur[key] = c
+	}
+	if it.n.TypeID != 0 && it.n.TypeID != c.TypeID {
+		return invalid("%s %d: the given type id %d differs from the stored one, %d", k, i, it.n.TypeID, c.TypeID)
+	}
+	t, ok := u.types[c.TypeID]
+	if !ok {
+		return errcode.New(errcode.FailedPrecondition, "%s %d: the stored %s %d has no type (type id %d)", k, i, k, c.ID, c.TypeID)
+	}
+	if err := checkPropertiesWithType(k, it.n, t, it.mask); err != nil {
+		return errcode.Annotate(err, "%s %d (type %q)", k, i, t.Name)
+	}
+	if it.checkUpdateTime && it.n.UpdateTime != c.UpdateTime {
+		return errcode.New(errcode.FailedPrecondition,
+			"%s %d: AbortIfLatestUpdatedTimeChanged is set, and the stored %s with id %d was last updated at %d, not %d",
+			k, i, k, c.ID, c.UpdateTime, it.n.UpdateTime)
+	}
+	next, changes := applyUpdate(k, *c, it.n, it.mask)
+	if k == KindContext && next.Name == "" {
+		return invalid("context %d: the context name must not be empty", i)
+	}
+	if changes > 0 || it.forceUpdateTime || fieldsDiffer(k, it.n, *c) {
+		next.UpdateTime = u.now
+		if it.checkUpdateTime && next.UpdateTime <= c.UpdateTime {
+			// The caller relies on the time moving forward.
+			next.UpdateTime = c.UpdateTime + 1
+		}
+		*c = next
+		u.dirty[key] = true
+	}
+	u.keys[i] = key
+	return nil
+}
+
+// create applies item i, a new node, in memory.
+func (u *nodeUpsert) create(i int, it upsertItem) error {
+	k := u.k
+	t, ok := u.types[it.n.TypeID]
+	if !ok {
+		return errcode.New(errcode.NotFound, "%s %d: no %s type with id %d", k, i, k, it.n.TypeID)
+	}
+	if err := checkPropertiesWithType(k, it.n, t, nil); err != nil {
+		return errcode.Annotate(err, "%s %d (type %q)", k, i, t.Name)
+	}
+	if k == KindContext && it.n.Name == "" {
+		return invalid("context %d: the context name must not be empty", i)
+	}
+	n := it.n
+	n.ID, n.TypeName = 0, t.Name
+	n.Props, n.Custom = n.Props.Clone(), n.Custom.Clone()
+	n.CreateTime, n.UpdateTime = u.now, u.now
+	key := -int64(len(u.creates) + 1)
+	u.creates = append(u.creates, key)
+	u.cur[key] = &n
+	u.keys[i] = key
+	return nil
+}
+
+// insertCreated inserts the new nodes with their properties in one driver
+// call and returns their ids by key.
+func (u *nodeUpsert) insertCreated(ctx context.Context) (map[int64]int64, error) {
+	newIDs := map[int64]int64{}
+	if len(u.creates) == 0 {
+		return newIDs, nil
+	}
+	rows := make([]driver.NodeRow, len(u.creates))
+	for j, key := range u.creates {
+		var err error
+		if rows[j], err = u.cur[key].row(true); err != nil {
+			return nil, err
+		}
+	}
+	got, err := u.tx.InsertNodes(ctx, u.dk, rows)
+	if errcode.Of(err) == errcode.AlreadyExists {
+		err = duplicateNodeError(ctx, u.tx, u.k, rows, u.types, err)
+	}
+	if err != nil {
+		return nil, errcode.Annotate(err, "create %ss", u.k)
+	}
+	if len(got) != len(rows) {
+		return nil, errcode.New(errcode.Internal, "driver returned %d ids for %d new %ss", len(got), len(rows), u.k)
+	}
+	for j, key := range u.creates {
+		newIDs[key] = got[j]
+	}
+	return newIDs, nil
+}
+
+// writeUpdated writes the changed stored nodes: one update, one property
+// delete and one property upsert.
+func (u *nodeUpsert) writeUpdated(ctx context.Context) error {
+	var upd []driver.NodeRow
+	var ups []driver.PropertyRow
+	var dels []driver.PropertyKey
+	var err error
+	for _, key := range slices.Sorted(maps.Keys(u.dirty)) {
+		if key < 0 {
+			continue
+		}
+		n := u.cur[key]
+		r, _ := n.row(false)
+		upd = append(upd, r)
+		old := u.stored[key]
+		if ups, dels, err = propertyDiff(key, old.Props, n.Props, false, ups, dels); err != nil {
+			return err
+		}
+		if ups, dels, err = propertyDiff(key, old.Custom, n.Custom, true, ups, dels); err != nil {
+			return err
+		}
+	}
+	if len(upd) > 0 {
+		if err := u.tx.UpdateNodes(ctx, u.dk, upd); err != nil {
+			if errcode.Of(err) == errcode.AlreadyExists {
+				err = duplicateNodeError(ctx, u.tx, u.k, upd, u.types, err)
+			}
+			return errcode.Annotate(err, "update %ss", u.k)
+		}
+	}
+	if len(dels) > 0 {
+		if err := u.tx.DeleteProperties(ctx, u.dk, dels); err != nil {
+			return err
+		}
+	}
+	if len(ups) > 0 {
+		if err := u.tx.UpsertProperties(ctx, u.dk, ups); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // nodesByExternalID finds nodes by external ids: none for no ids, NotFound

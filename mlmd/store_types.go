@@ -183,11 +183,42 @@ type nameVersion struct{ name, version string }
 
 // upsertTypes puts types of one kind with MLMD's rules, in order (a later
 // type with the name and version of an earlier one is checked against it),
-// and returns their ids.
+// and returns their ids. Its phases: check the specs, read the stored
+// types they name once, create or update each, link the base types.
 func upsertTypes(ctx context.Context, tx driver.Tx, kind driver.Kind, specs []typeSpec, opts TypeOptions) ([]int64, error) {
 	if len(specs) == 0 {
 		return nil, nil
 	}
+	names, err := specNames(specs)
+	if err != nil {
+		return nil, err
+	}
+	u := &typeUpsert{tx: tx, kind: kind, opts: opts}
+	if err := u.load(ctx, names); err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(specs))
+	for i, sp := range specs {
+		t, err := u.put(ctx, sp)
+		if err != nil {
+			return nil, err
+		}
+		if err := u.linkBase(ctx, t, sp.base); err != nil {
+			return nil, err
+		}
+		ids[i] = t.ID
+	}
+	if len(u.links) > 0 {
+		if err := tx.SetParentTypes(ctx, u.links); err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
+}
+
+// specNames checks the specs and returns the names and versions of the
+// types they name, their base types included, each once.
+func specNames(specs []typeSpec) ([]driver.NameVersion, error) {
 	var names []driver.NameVersion
 	seen := map[nameVersion]bool{}
 	addName := func(name, version string) {
@@ -211,96 +242,115 @@ func upsertTypes(ctx context.Context, tx driver.Tx, kind driver.Kind, specs []ty
 			addName(sp.base, "")
 		}
 	}
-	stored, err := tx.FindTypes(ctx, driver.TypeQuery{Kind: kind, Names: names})
+	return names, nil
+}
+
+// typeUpsert is the state of one upsertTypes call.
+type typeUpsert struct {
+	tx   driver.Tx
+	kind driver.Kind
+	opts TypeOptions
+
+	byKey  map[nameVersion]*driver.TypeRow // the types by name and version, stored or inserted
+	nameOf map[int64]string                // type names by id, for the parents of the types
+	links  []driver.ParentTypeRow          // parent links to add
+}
+
+// load reads the stored types of names and the names of their parents.
+func (u *typeUpsert) load(ctx context.Context, names []driver.NameVersion) error {
+	stored, err := u.tx.FindTypes(ctx, driver.TypeQuery{Kind: u.kind, Names: names})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	// The names of the stored types' parents, to check base types; the
-	// types inserted below are added.
-	nameOf, err := typeNames(ctx, tx, kind, stored)
-	if err != nil {
-		return nil, err
+	// types inserted later are added.
+	if u.nameOf, err = typeNames(ctx, u.tx, u.kind, stored); err != nil {
+		return err
 	}
-	byKey := make(map[nameVersion]*driver.TypeRow, len(stored))
+	u.byKey = make(map[nameVersion]*driver.TypeRow, len(stored))
 	for i := range stored {
 		r := stored[i]
 		r.Properties = maps.Clone(r.Properties)
 		r.ParentIDs = slices.Clone(r.ParentIDs)
-		byKey[nameVersion{r.Name, r.Version}] = &r
+		u.byKey[nameVersion{r.Name, r.Version}] = &r
 	}
+	return nil
+}
 
-	insert := func(r driver.TypeRow) (*driver.TypeRow, error) {
-		if err := checkNoUnknownProperty(r.Name, r.Properties); err != nil {
+// insert creates the type r.
+func (u *typeUpsert) insert(ctx context.Context, r driver.TypeRow) (*driver.TypeRow, error) {
+	if err := checkNoUnknownProperty(r.Name, r.Properties); err != nil {
+		return nil, err
+	}
+	id, err := u.tx.InsertType(ctx, r)
+	if err != nil {
+		return nil, errcode.Annotate(err, "type %q", r.Name)
+	}
+	r.ID = id
+	r.Properties = maps.Clone(r.Properties)
+	r.ParentIDs = nil
+	u.byKey[nameVersion{r.Name, r.Version}] = &r
+	u.nameOf[id] = r.Name
+	return &r, nil
+}
+
+// put creates the type of sp, or checks it against the stored one and adds
+// what MLMD lets a put add (properties, the external id).
+func (u *typeUpsert) put(ctx context.Context, sp typeSpec) (*driver.TypeRow, error) {
+	t := u.byKey[nameVersion{sp.row.Name, sp.row.Version}]
+	if t == nil {
+		return u.insert(ctx, sp.row)
+	}
+	add, err := checkTypeFields(*t, sp.row, u.opts)
+	if err != nil {
+		return nil, err
+	}
+	if len(add) > 0 {
+		if err := checkNoUnknownProperty(t.Name, add); err != nil {
 			return nil, err
 		}
-		id, err := tx.InsertType(ctx, r)
-		if err != nil {
-			return nil, errcode.Annotate(err, "type %q", r.Name)
+		if err := u.tx.AddTypeProperties(ctx, t.ID, add); err != nil {
+			return nil, errcode.Annotate(err, "type %q", t.Name)
 		}
-		r.ID = id
-		r.Properties = maps.Clone(r.Properties)
-		r.ParentIDs = nil
-		byKey[nameVersion{r.Name, r.Version}] = &r
-		nameOf[id] = r.Name
-		return &r, nil
+		if t.Properties == nil {
+			t.Properties = map[string]int32{}
+		}
+		maps.Copy(t.Properties, add)
 	}
+	if t.ExternalID != sp.row.ExternalID {
+		upd := *t
+		upd.ExternalID = sp.row.ExternalID
+		if err := u.tx.UpdateType(ctx, upd); err != nil {
+			return nil, errcode.Annotate(err, "type %q", t.Name)
+		}
+		t.ExternalID = sp.row.ExternalID
+	}
+	return t, nil
+}
 
-	ids := make([]int64, len(specs))
-	var links []driver.ParentTypeRow
-	for i, sp := range specs {
-		t := byKey[nameVersion{sp.row.Name, sp.row.Version}]
-		if t == nil {
-			if t, err = insert(sp.row); err != nil {
-				return nil, err
-			}
-		} else {
-			add, err := checkTypeFields(*t, sp.row, opts)
-			if err != nil {
-				return nil, err
-			}
-			if len(add) > 0 {
-				if err := checkNoUnknownProperty(t.Name, add); err != nil {
-					return nil, err
-				}
-				if err := tx.AddTypeProperties(ctx, t.ID, add); err != nil {
-					return nil, errcode.Annotate(err, "type %q", t.Name)
-				}
-				if t.Properties == nil {
-					t.Properties = map[string]int32{}
-				}
-				maps.Copy(t.Properties, add)
-			}
-			if t.ExternalID != sp.row.ExternalID {
-				upd := *t
-				upd.ExternalID = sp.row.ExternalID
-				if err := tx.UpdateType(ctx, upd); err != nil {
-					return nil, errcode.Annotate(err, "type %q", t.Name)
-				}
-				t.ExternalID = sp.row.ExternalID
-			}
-		}
-		if sp.base != "" {
-			if len(t.ParentIDs) == 0 {
-				base := byKey[nameVersion{sp.base, ""}]
-				if base == nil {
-					if base, err = insert(driver.TypeRow{Kind: kind, Name: sp.base}); err != nil {
-						return nil, err
-					}
-				}
-				links = append(links, driver.ParentTypeRow{TypeID: t.ID, ParentTypeID: base.ID})
-				t.ParentIDs = append(t.ParentIDs, base.ID)
-			} else if !slices.ContainsFunc(t.ParentIDs, func(p int64) bool { return nameOf[p] == sp.base }) {
-				return nil, errcode.New(errcode.Unimplemented, "type %q: base_type update is not supported yet", t.Name)
-			}
-		}
-		ids[i] = t.ID
+// linkBase makes the type named base (created if missing) the parent of
+// t, when t has no parent yet; a different base of a stored type is
+// Unimplemented, as in MLMD.
+func (u *typeUpsert) linkBase(ctx context.Context, t *driver.TypeRow, base string) error {
+	if base == "" {
+		return nil
 	}
-	if len(links) > 0 {
-		if err := tx.SetParentTypes(ctx, links); err != nil {
-			return nil, err
+	if len(t.ParentIDs) > 0 {
+		if !slices.ContainsFunc(t.ParentIDs, func(p int64) bool { return u.nameOf[p] == base }) {
+			return errcode.New(errcode.Unimplemented, "type %q: base_type update is not supported yet", t.Name)
+		}
+		return nil
+	}
+	b := u.byKey[nameVersion{base, ""}]
+	if b == nil {
+		var err error
+		if b, err = u.insert(ctx, driver.TypeRow{Kind: u.kind, Name: base}); err != nil {
+			return err
 		}
 	}
-	return ids, nil
+	u.links = append(u.links, driver.ParentTypeRow{TypeID: t.ID, ParentTypeID: b.ID})
+	t.ParentIDs = append(t.ParentIDs, b.ID)
+	return nil
 }
 
 // checkNoUnknownProperty rejects properties of type UNKNOWN, which a
