@@ -198,43 +198,11 @@ func waitHealth(t *testing.T, conn *grpc.ClientConn, want healthpb.HealthCheckRe
 	t.Fatalf("health %v after %v, want %v", got, within, want)
 }
 
-// silentListener accepts TCP connections and never answers: a MySQL
-// server that hangs.
-func silentListener(t *testing.T) string {
-	t.Helper()
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	go func() {
-		for {
-			c, err := lis.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		lis.Close()
-		mu.Lock()
-		for _, c := range conns {
-			c.Close()
-		}
-		mu.Unlock()
-	})
-	return lis.Addr().String()
-}
-
 // TestSilentDatabase: with a MySQL port that accepts connections and never
 // answers, the server logs its target, listens, reports NOT_SERVING, answers
 // calls at once with Unavailable, and stops on SIGTERM.
 func TestSilentDatabase(t *testing.T) {
-	host, port, _ := net.SplitHostPort(silentListener(t))
+	host, port, _ := net.SplitHostPort(testdb.SilentListener(t))
 	ml, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

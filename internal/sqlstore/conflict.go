@@ -74,13 +74,8 @@ func (t *tx) staleConflict(ctx context.Context, table string, cols []string, row
 		return t.invisibleConflict(ctx, table, cols, rows)
 	}
 	for _, key := range uniqueKeys[table] {
-		idx := make([]int, len(key))
-		for i, k := range key {
-			if idx[i] = slices.Index(cols, k); idx[i] < 0 {
-				break
-			}
-		}
-		if slices.Contains(idx, -1) {
+		idx, ok := keyColumns(key, cols)
+		if !ok {
 			continue
 		}
 		var tuples [][]any
@@ -161,13 +156,8 @@ type SnapshotLocks interface {
 func (t *tx) invisibleConflict(ctx context.Context, table string, cols []string, rows [][]any) (bool, error) {
 	probed := false
 	for _, key := range uniqueKeys[table] {
-		idx := make([]int, len(key))
-		for i, k := range key {
-			if idx[i] = slices.Index(cols, k); idx[i] < 0 {
-				break
-			}
-		}
-		if slices.Contains(idx, -1) {
+		idx, ok := keyColumns(key, cols)
+		if !ok {
 			continue
 		}
 		seen := map[string]bool{}
@@ -200,4 +190,16 @@ func (t *tx) invisibleConflict(ctx context.Context, table string, cols []string,
 		}
 	}
 	return probed, nil
+}
+
+// keyColumns returns the positions in cols of the columns of a unique key,
+// and false if cols lacks one of them.
+func keyColumns(key, cols []string) ([]int, bool) {
+	idx := make([]int, len(key))
+	for i, k := range key {
+		if idx[i] = slices.Index(cols, k); idx[i] < 0 {
+			return nil, false
+		}
+	}
+	return idx, true
 }

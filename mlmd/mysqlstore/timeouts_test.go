@@ -17,43 +17,11 @@ import (
 	"github.com/gomlmd/gomlmd/mlmd/errcode"
 )
 
-// silentListener accepts TCP connections on 127.0.0.1 and never sends a
-// byte: a MySQL server that hangs, or a black-holed address.
-func silentListener(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		l.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return l.Addr().String()
-}
-
 // TestOpenSilentServer opens a store on a server that accepts connections
 // and never answers: Open fails with Unavailable once the connect timeout
 // has passed, with or without database creation.
 func TestOpenSilentServer(t *testing.T) {
-	addr := silentListener(t)
+	addr := testdb.SilentListener(t)
 	host, port, _ := net.SplitHostPort(addr)
 	var p int64
 	fmt.Sscan(port, &p)
