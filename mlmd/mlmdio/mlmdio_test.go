@@ -20,6 +20,7 @@ import (
 	"github.com/gomlmd/gomlmd/mlmd/errcode"
 	"github.com/gomlmd/gomlmd/mlmd/mlmdio"
 	_ "github.com/gomlmd/gomlmd/mlmd/mysqlstore"
+	_ "github.com/gomlmd/gomlmd/mlmd/postgresstore"
 	_ "github.com/gomlmd/gomlmd/mlmd/sqlitestore"
 )
 
@@ -54,6 +55,13 @@ func openSQLite(t testing.TB) *mlmd.Store {
 func openMySQL(t testing.TB) *mlmd.Store {
 	t.Helper()
 	s := must(mlmd.Open(context.Background(), "mysql", testdb.NewMySQLDatabase(t), nil))(t)
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func openPostgres(t testing.TB) *mlmd.Store {
+	t.Helper()
+	s := must(mlmd.Open(context.Background(), "postgres", testdb.NewPostgresDatabase(t), nil))(t)
 	t.Cleanup(func() { s.Close() })
 	return s
 }
@@ -147,9 +155,11 @@ func diff(a, b []string) string {
 	return strings.Join(d, "\n")
 }
 
-// TestRoundTrip copies a store SQLite → SQLite → MariaDB → MariaDB →
-// SQLite through the stream (every pair of the two backends) and checks that every copy's stream equals the original's up to
-// ids and store-set times, and that the lineage answers the same.
+// TestRoundTrip copies a store through the stream along SQLite → SQLite →
+// MariaDB → MariaDB → PostgreSQL → PostgreSQL → SQLite → PostgreSQL →
+// MariaDB → SQLite, which crosses every ordered pair of the three
+// backends, and checks that every copy's stream equals the original's up
+// to ids and store-set times, and that the lineage answers the same.
 func TestRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	src := openSQLite(t)
@@ -163,6 +173,11 @@ func TestRoundTrip(t *testing.T) {
 	}{
 		{"sqlite", openSQLite},
 		{"mysql", openMySQL},
+		{"mysql", openMySQL},
+		{"postgres", openPostgres},
+		{"postgres", openPostgres},
+		{"sqlite", openSQLite},
+		{"postgres", openPostgres},
 		{"mysql", openMySQL},
 		{"sqlite", openSQLite},
 	}
@@ -220,16 +235,23 @@ func TestImportErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := mlmdio.Import(ctx, openSQLite(t), strings.NewReader(c.stream), nil)
+			dst := openSQLite(t)
+			_, err := mlmdio.Import(ctx, dst, strings.NewReader(c.stream), &mlmdio.ImportOptions{BatchSize: 3})
 			if mlmd.CodeOf(err) != c.code || err == nil || !strings.Contains(err.Error(), c.msg) {
 				t.Fatalf("got %v (code %v), want code %v and %q", err, mlmd.CodeOf(err), c.code, c.msg)
 			}
+			// What was written before the bad line is rolled back.
+			checkStoreEmpty(t, dst)
 		})
 	}
 	t.Run("not empty", func(t *testing.T) {
 		_, err := mlmdio.Import(ctx, src, strings.NewReader(good), nil)
 		if mlmd.CodeOf(err) != errcode.FailedPrecondition {
 			t.Fatalf("import into a full store: got %v, want FailedPrecondition", err)
+		}
+		// The refusal touches nothing.
+		if got, want := canonical(t, export(t, src)), canonical(t, []byte(good)); !slices.Equal(got, want) {
+			t.Fatalf("the refused import changed the store:\n%s", diff(want, got))
 		}
 	})
 }
