@@ -374,12 +374,18 @@ func (im *importer) isSystemType(kind mlmd.Kind, rec record) (bool, error) {
 // and field that holds a value beyond the limits of MLMD's MySQL and
 // PostgreSQL schemas.
 func (im *importer) writeError(kind string, batch []record, lines []int, err error) error {
-	if errcode.Of(err) == errcode.InvalidArgument {
+	switch errcode.Of(err) {
+	case errcode.InvalidArgument:
 		for i, rec := range batch {
 			if what := beyondLimits(rec); what != "" {
 				return errcode.Wrap(errcode.InvalidArgument, err, "mlmdio: line %d: %s, %s: the target store cannot hold it", lines[i], recordName(rec), what)
 			}
 		}
+	case errcode.AlreadyExists:
+		// The store was empty and the stream's nodes were distinct in the
+		// exporting store: the target compares names differently.
+		return errcode.Annotate(err, "mlmdio: import %s records up to line %d: the target store takes two names or external ids of the stream for the same one "+
+			"(MySQL and MariaDB compare them ignoring case and trailing spaces)", kind, lines[len(lines)-1])
 	}
 	return errcode.Annotate(err, "mlmdio: import %s records up to line %d", kind, lines[len(lines)-1])
 }

@@ -115,3 +115,42 @@ func recordName(rec record) string {
 	}
 	return fmt.Sprintf("%s %d", rec.Kind, rec.ID)
 }
+
+// notUTF8 returns which string of a record is not valid UTF-8 (SQLite
+// stores such strings; MySQL and PostgreSQL refuse them), or "". JSON
+// cannot carry such a string: encoding/json would replace its bad bytes
+// with U+FFFD and change the value silently, so Export refuses it.
+func notUTF8(rec record) string {
+	for _, f := range []struct{ field, v string }{
+		{"name", rec.Name}, {"external_id", rec.ExternalID}, {"version", rec.Version}, {"description", rec.Description},
+		{"input_type", rec.InputType}, {"output_type", rec.OutputType}, {"uri", rec.URI},
+	} {
+		if !utf8.ValidString(f.v) {
+			return f.field
+		}
+	}
+	for _, props := range []struct {
+		what string
+		m    map[string]value
+	}{{"property", rec.Properties}, {"custom property", rec.CustomProperties}} {
+		for _, name := range slices.Sorted(maps.Keys(props.m)) {
+			if !utf8.ValidString(name) {
+				return fmt.Sprintf("the name of %s %q", props.what, name)
+			}
+			if v := props.m[name].v; v.Type() == mlmd.PropertyString && !utf8.ValidString(v.AsString()) {
+				return fmt.Sprintf("%s %q", props.what, name)
+			}
+		}
+	}
+	for name := range rec.PropertyTypes {
+		if !utf8.ValidString(name) {
+			return fmt.Sprintf("the name of property type %q", name)
+		}
+	}
+	for i, s := range rec.Path {
+		if s.Key != nil && !utf8.ValidString(*s.Key) {
+			return fmt.Sprintf("the key of path step %d", i)
+		}
+	}
+	return ""
+}

@@ -172,3 +172,65 @@ func TestImportRollback(t *testing.T) {
 		}
 	})
 }
+
+// TestExportInvalidUTF8 exports SQLite stores holding a string that is
+// not valid UTF-8, which JSON cannot carry: Export must fail naming the
+// record and the string rather than change it.
+func TestExportInvalidUTF8(t *testing.T) {
+	ctx := context.Background()
+	cases := []struct {
+		name string
+		put  func(s *mlmd.Store, at, et int64)
+		msg  string
+	}{
+		{"custom property", func(s *mlmd.Store, at, _ int64) {
+			must(s.PutArtifacts(ctx, []mlmd.Artifact{{TypeID: at, CustomProperties: mlmd.Properties{"note": mlmd.StringValue("a\xffb")}}}, nil))(t)
+		}, `artifact 1: custom property "note" is not valid UTF-8`},
+		{"uri", func(s *mlmd.Store, at, _ int64) {
+			must(s.PutArtifacts(ctx, []mlmd.Artifact{{TypeID: at, URI: "/data/\xc3"}}, nil))(t)
+		}, `artifact 1: uri is not valid UTF-8`},
+		{"execution name", func(s *mlmd.Store, _, et int64) {
+			must(s.PutExecutions(ctx, []mlmd.Execution{{TypeID: et, Name: "\xfe"}}, nil))(t)
+		}, `execution 1: name is not valid UTF-8`},
+		{"path key", func(s *mlmd.Store, at, et int64) {
+			a := must(s.PutArtifacts(ctx, []mlmd.Artifact{{TypeID: at}}, nil))(t)
+			x := must(s.PutExecutions(ctx, []mlmd.Execution{{TypeID: et}}, nil))(t)
+			mustDo(t, s.PutEvents(ctx, []mlmd.Event{{ArtifactID: a[0], ExecutionID: x[0], Type: mlmd.EventInput, Path: []mlmd.Step{mlmd.KeyStep("\xff")}}}))
+		}, `event (artifact 1, execution 1): the key of path step 0 is not valid UTF-8`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := openSQLite(t)
+			at := must(s.PutArtifactType(ctx, mlmd.ArtifactType{Name: "Data"}, nil))(t)
+			et := must(s.PutExecutionType(ctx, mlmd.ExecutionType{Name: "Step"}, nil))(t)
+			c.put(s, at, et)
+			var buf bytes.Buffer
+			_, err := mlmdio.Export(ctx, s, &buf, nil)
+			if mlmd.CodeOf(err) != errcode.InvalidArgument || !strings.Contains(err.Error(), c.msg) {
+				t.Fatalf("got %v (code %v), want InvalidArgument and %q", err, mlmd.CodeOf(err), c.msg)
+			}
+		})
+	}
+}
+
+// TestImportNamesEqualToMySQL imports into MariaDB a stream from SQLite
+// with two context names that MariaDB's collation takes for one: the
+// import must fail with AlreadyExists, say why, and roll back.
+func TestImportNamesEqualToMySQL(t *testing.T) {
+	ctx := context.Background()
+	for _, names := range [][2]string{{"Nightly", "nightly"}, {"nightly", "nightly "}} {
+		stream := limitSource(t, func(s *mlmd.Store, _, _, ct, _, _ int64) {
+			must(s.PutContexts(ctx, []mlmd.Context{{TypeID: ct, Name: names[0]}, {TypeID: ct, Name: names[1]}}, nil))(t)
+		})
+		dst := openMySQL(t)
+		_, err := mlmdio.Import(ctx, dst, bytes.NewReader(stream), &mlmdio.ImportOptions{BatchSize: 7})
+		if mlmd.CodeOf(err) != errcode.AlreadyExists || !strings.Contains(err.Error(), "ignoring case and trailing spaces") ||
+			!strings.Contains(err.Error(), "rolled back") {
+			t.Fatalf("%q and %q: got %v (code %v), want AlreadyExists, why and rolled back", names[0], names[1], err, mlmd.CodeOf(err))
+		}
+		checkStoreEmpty(t, dst)
+		if _, err := mlmdio.Import(ctx, openPostgres(t), bytes.NewReader(stream), nil); err != nil {
+			t.Errorf("%q and %q into PostgreSQL: %v", names[0], names[1], err)
+		}
+	}
+}
