@@ -52,16 +52,19 @@ func openSQLite(t testing.TB) *mlmd.Store {
 	return s
 }
 
+// openMySQL opens a store in an empty MariaDB database of the test
+// server (a new one, or one of an earlier test emptied).
 func openMySQL(t testing.TB) *mlmd.Store {
 	t.Helper()
-	s := must(mlmd.Open(context.Background(), "mysql", testdb.NewMySQLDatabase(t), nil))(t)
+	s := must(mlmd.Open(context.Background(), "mysql", testdb.MySQLStoreDatabase(t), nil))(t)
 	t.Cleanup(func() { s.Close() })
 	return s
 }
 
+// openPostgres is openMySQL for PostgreSQL.
 func openPostgres(t testing.TB) *mlmd.Store {
 	t.Helper()
-	s := must(mlmd.Open(context.Background(), "postgres", testdb.NewPostgresDatabase(t), nil))(t)
+	s := must(mlmd.Open(context.Background(), "postgres", testdb.PostgresStoreDatabase(t), nil))(t)
 	t.Cleanup(func() { s.Close() })
 	return s
 }

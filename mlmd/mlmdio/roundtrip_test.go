@@ -179,7 +179,7 @@ type hopTime struct {
 	export, imported time.Duration
 }
 
-// openAnalyzedPostgres opens a store in a new PostgreSQL database and
+// openAnalyzedPostgres opens a store in an empty PostgreSQL database and
 // returns with it a function that gathers the planner's statistics of
 // the database (ANALYZE). Autovacuum does so on its own within a minute
 // (autovacuum_naptime) of a bulk load, if it is on; until then the planner
@@ -187,7 +187,7 @@ type hopTime struct {
 // pages through per context scan whole tables.
 func openAnalyzedPostgres(t testing.TB) (*mlmd.Store, func()) {
 	t.Helper()
-	dsn := testdb.NewPostgresDatabase(t)
+	dsn := testdb.PostgresStoreDatabase(t)
 	s := must(mlmd.Open(context.Background(), "postgres", dsn, nil))(t)
 	t.Cleanup(func() { s.Close() })
 	return s, func() {
