@@ -55,6 +55,8 @@ type importer struct {
 	// found).
 	created      mlmd.NodeIDs
 	createdTypes []createdType
+	// wrote is set once the import sent its first write.
+	wrote bool
 }
 
 // createdType is a type that Import created.
@@ -101,12 +103,17 @@ func Import(ctx context.Context, s *mlmd.Store, r io.Reader, opts *ImportOptions
 // rollback deletes what the import wrote after it failed with err, and
 // returns err with the outcome.
 func (im *importer) rollback(err error) error {
-	if im.created.Len() == 0 && len(im.createdTypes) == 0 {
+	if !im.wrote {
 		return err
 	}
 	// Also after a cancellation: the store must not keep half a stream.
 	ctx := context.WithoutCancel(im.ctx)
 	rerr := deleteAll(ctx, im.s, im.created, im.createdTypes)
+	if rerr == nil {
+		// A batch whose commit was lost with the connection wrote nodes
+		// whose ids the import never got: make sure none is left.
+		rerr = checkEmpty(ctx, im.s)
+	}
 	if rerr != nil {
 		return errcode.Annotate(err, "mlmdio: the import failed, and rolling it back failed too (%v): the store holds part of the stream; import into a fresh store", rerr)
 	}
@@ -309,6 +316,7 @@ func (im *importer) putType(rec record) error {
 		return err
 	}
 	var id int64
+	im.wrote = true
 	switch rec.Kind {
 	case KindArtifactType:
 		id, err = im.s.PutArtifactType(im.ctx, mlmd.ArtifactType{Name: rec.Name, Version: rec.Version,
@@ -397,6 +405,7 @@ func (im *importer) flush() error {
 	}
 	batch, lines, kind := im.pending, im.pendingLines, im.pendingKind
 	im.pending, im.pendingLines = im.pending[:0], im.pendingLines[:0]
+	im.wrote = true
 	var err error
 	switch kind {
 	case KindArtifact:
