@@ -35,7 +35,7 @@ func (c *connection) resolve() (*target, error) {
 	}
 	if c.sqlite != "" {
 		if cfg.Server.GetConnectionConfig().GetFakeDatabase() == nil {
-			return nil, usagef("--sqlite and a config file or --mysql_config_* flags name two databases: give one")
+			return nil, usagef("--sqlite and a config file or --mysql_config_*/--postgres_config_* flags name two databases: give one")
 		}
 		dsn, _, err := serverconfig.SQLiteDSN(&pb.SqliteMetadataSourceConfig{FilenameUri: &c.sqlite})
 		if err != nil {
@@ -45,7 +45,7 @@ func (c *connection) resolve() (*target, error) {
 			sqlitePath: c.sqlite}, nil
 	}
 	if cfg.Server.GetConnectionConfig().GetFakeDatabase() != nil {
-		return nil, usagef("no database named: give --sqlite FILE, --metadata_store_server_config_file or the --mysql_config_* flags")
+		return nil, usagef("no database named: give --sqlite FILE, --metadata_store_server_config_file, the --mysql_config_* flags or --metadata_source_config_type=postgresql and the --postgres_config_* flags")
 	}
 	b, err := cfg.Backend()
 	if err != nil {

@@ -76,7 +76,8 @@ func (a *app) rootCommand() *cobra.Command {
 
 The store is named as for mlmd-server: --metadata_store_server_config_file
 (a text-format MetadataStoreServerConfig), or the --mysql_config_* flags,
-or, as a shorthand, --sqlite FILE.`,
+or --metadata_source_config_type=postgresql and the --postgres_config_*
+flags, or, as a shorthand, --sqlite FILE.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -85,7 +86,7 @@ or, as a shorthand, --sqlite FILE.`,
 	goFlags := flag.NewFlagSet("mlmd", flag.ContinueOnError)
 	a.conn.config = serverconfig.ConnectionFlags(goFlags)
 	pf.AddGoFlagSet(goFlags)
-	pf.StringVar(&a.conn.sqlite, "sqlite", "", "path of a SQLite database file (instead of a config file or the MySQL flags)")
+	pf.StringVar(&a.conn.sqlite, "sqlite", "", "path of a SQLite database file (instead of a config file or the MySQL or PostgreSQL flags)")
 	pf.StringVar(&a.progress, "progress", "auto", "progress bars on stderr: auto (when stderr is a terminal), on or off")
 	root.AddCommand(a.exportCommand(), a.importCommand(), a.queryCommand(), a.lineageCommand(),
 		a.statsCommand(), a.migrateCommand(), a.gcCommand())

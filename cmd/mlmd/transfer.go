@@ -150,7 +150,8 @@ func (a *app) importCommand() *cobra.Command {
 		Short: "Read a stream written by export into an empty store",
 		Long: `Import reads a stream written by "mlmd export" (from --input or stdin) into
 the store, which must be empty; the schema is created if the database has
-none. Nodes get new ids and the lineage is kept.`,
+none. Nodes get new ids and the lineage is kept. A failed import (a bad
+stream, a value the database cannot hold) deletes what it wrote.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var r io.Reader = a.stdin
 			total := int64(-1)

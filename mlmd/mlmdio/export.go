@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gomlmd/gomlmd/mlmd"
+	"github.com/gomlmd/gomlmd/mlmd/errcode"
 )
 
 // ExportOptions are the options of Export. A nil *ExportOptions means the
@@ -112,6 +113,9 @@ func (e *exporter) run() error {
 func (e *exporter) emit(kind string, recs []record) error {
 	for i := range recs {
 		recs[i].Kind = kind
+		if what := notUTF8(recs[i]); what != "" {
+			return errcode.New(errcode.InvalidArgument, "%s: %s is not valid UTF-8, which the stream cannot carry", recordName(recs[i]), what)
+		}
 		if err := e.enc.Encode(recs[i]); err != nil {
 			return err
 		}

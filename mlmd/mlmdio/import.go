@@ -46,9 +46,23 @@ type importer struct {
 	ids map[string]map[int64]int64
 
 	// The pending batch: all its records are of kind pendingKind.
-	pendingKind string
-	pending     []record
-	pendingLast int // the line of the pending batch's last record
+	pendingKind  string
+	pending      []record
+	pendingLines []int // the line of each pending record
+
+	// created is what the import wrote, for the rollback: the store's ids
+	// of the nodes and of the types it created (not the system types it
+	// found).
+	created      mlmd.NodeIDs
+	createdTypes []createdType
+	// wrote is set once the import sent its first write.
+	wrote bool
+}
+
+// createdType is a type that Import created.
+type createdType struct {
+	kind mlmd.Kind
+	id   int64
 }
 
 // Import reads a stream written by Export from r into s, which must be
@@ -57,10 +71,14 @@ type importer struct {
 // the stream is remapped, so the lineage is the same. It returns the
 // counts of what it wrote.
 //
-// Import writes in batches, one transaction each, and is not atomic: a
-// stream that turns out malformed or truncated halfway (an InvalidArgument
-// error naming the line) leaves what was written so far. Import into a
-// fresh store again after fixing the stream.
+// Import writes in batches, one transaction each. If it fails after it
+// began writing - a stream that turns out malformed or truncated halfway
+// (an InvalidArgument error naming the line), a value the target backend
+// cannot hold (an InvalidArgument error naming the node and the
+// property), a lost connection - it deletes every node and type it wrote,
+// so the store is empty again, and the error ends with "the import was
+// rolled back". Only if that fails too does the store keep part of the
+// stream; the error then says so: import into a fresh store.
 //
 // What is kept and what is not is listed in docs/export.md; in short,
 // everything except the nodes' create and update times, which the store
@@ -77,9 +95,54 @@ func Import(ctx context.Context, s *mlmd.Store, r io.Reader, opts *ImportOptions
 		if errcode.Of(err) == errcode.Unknown {
 			err = fmt.Errorf("mlmdio: import: %w", err)
 		}
-		return im.stats, err
+		return im.stats, im.rollback(err)
 	}
 	return im.stats, nil
+}
+
+// rollback deletes what the import wrote after it failed with err, and
+// returns err with the outcome.
+func (im *importer) rollback(err error) error {
+	if !im.wrote {
+		return err
+	}
+	// Also after a cancellation: the store must not keep half a stream.
+	ctx := context.WithoutCancel(im.ctx)
+	rerr := deleteAll(ctx, im.s, im.created, im.createdTypes)
+	if rerr == nil {
+		// A batch whose commit was lost with the connection wrote nodes
+		// whose ids the import never got: make sure none is left.
+		rerr = checkEmpty(ctx, im.s)
+	}
+	if rerr != nil {
+		return errcode.Annotate(err, "mlmdio: the import failed, and rolling it back failed too (%v): the store holds part of the stream; import into a fresh store", rerr)
+	}
+	return fmt.Errorf("%w; the import was rolled back", err)
+}
+
+// deleteAll deletes nodes, in transactions of at most mlmd.MaxDeleteBatch
+// nodes, artifacts first, and then types.
+func deleteAll(ctx context.Context, s *mlmd.Store, nodes mlmd.NodeIDs, types []createdType) error {
+	for _, ids := range []struct {
+		ids  []int64
+		wrap func([]int64) mlmd.NodeIDs
+	}{
+		{nodes.Artifacts, func(ids []int64) mlmd.NodeIDs { return mlmd.NodeIDs{Artifacts: ids} }},
+		{nodes.Executions, func(ids []int64) mlmd.NodeIDs { return mlmd.NodeIDs{Executions: ids} }},
+		{nodes.Contexts, func(ids []int64) mlmd.NodeIDs { return mlmd.NodeIDs{Contexts: ids} }},
+	} {
+		for chunk := range slices.Chunk(ids.ids, mlmd.MaxDeleteBatch) {
+			if err := s.Delete(ctx, ids.wrap(chunk)); err != nil {
+				return err
+			}
+		}
+	}
+	for _, t := range slices.Backward(types) {
+		if err := s.DeleteType(ctx, t.kind, t.id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (im *importer) run(r io.Reader) error {
@@ -209,7 +272,7 @@ func (im *importer) add(rec record) error {
 	}
 	im.pendingKind = rec.Kind
 	im.pending = append(im.pending, rec)
-	im.pendingLast = im.line
+	im.pendingLines = append(im.pendingLines, im.line)
 	return nil
 }
 
@@ -247,7 +310,13 @@ func (im *importer) putType(rec record) error {
 	if err != nil {
 		return streamError(im.line, "%v", err)
 	}
+	kind := typeKinds[rec.Kind]
+	existed, err := im.isSystemType(kind, rec)
+	if err != nil {
+		return err
+	}
 	var id int64
+	im.wrote = true
 	switch rec.Kind {
 	case KindArtifactType:
 		id, err = im.s.PutArtifactType(im.ctx, mlmd.ArtifactType{Name: rec.Name, Version: rec.Version,
@@ -262,7 +331,10 @@ func (im *importer) putType(rec record) error {
 			Description: rec.Description, ExternalID: rec.ExternalID, Properties: props}, nil)
 	}
 	if err != nil {
-		return lineError(im.line, rec.Kind, err)
+		return im.writeError(rec.Kind, []record{rec}, []int{im.line}, err)
+	}
+	if !existed {
+		im.createdTypes = append(im.createdTypes, createdType{kind, id})
 	}
 	if err := im.remember(rec.Kind, rec.ID, id, im.line); err != nil {
 		return err
@@ -271,10 +343,59 @@ func (im *importer) putType(rec record) error {
 	return nil
 }
 
-// lineError annotates a store error with the line that caused it (the last
-// line of the batch for a batch).
-func lineError(line int, kind string, err error) error {
-	return errcode.Annotate(err, "mlmdio: import %s records up to line %d", kind, line)
+// typeKinds maps the type record kinds to the node kind of their nodes.
+var typeKinds = map[string]mlmd.Kind{
+	KindArtifactType: mlmd.KindArtifact, KindExecutionType: mlmd.KindExecution, KindContextType: mlmd.KindContext,
+}
+
+// isSystemType reports whether a type record names one of the store's
+// system types (mlmd.Dataset, ...), which Export leaves out but an edited
+// stream may hold: putting it changes nothing, and the rollback must not
+// delete it. The store held no other type when the import began.
+func (im *importer) isSystemType(kind mlmd.Kind, rec record) (bool, error) {
+	if !strings.HasPrefix(rec.Name, "mlmd.") {
+		return false, nil
+	}
+	var id int64
+	var err error
+	switch kind {
+	case mlmd.KindArtifact:
+		var t mlmd.ArtifactType
+		t, err = im.s.GetArtifactType(im.ctx, rec.Name, rec.Version)
+		id = t.ID
+	case mlmd.KindExecution:
+		var t mlmd.ExecutionType
+		t, err = im.s.GetExecutionType(im.ctx, rec.Name, rec.Version)
+		id = t.ID
+	default:
+		return false, nil
+	}
+	if errcode.Of(err) == errcode.NotFound {
+		return false, nil
+	}
+	return id != 0, err
+}
+
+// writeError annotates the error of writing records (the batch
+// pending before the lines given) with the lines; for an InvalidArgument
+// error (the database could not hold a value), it names the first record
+// and field that holds a value beyond the limits of MLMD's MySQL and
+// PostgreSQL schemas.
+func (im *importer) writeError(kind string, batch []record, lines []int, err error) error {
+	switch errcode.Of(err) {
+	case errcode.InvalidArgument:
+		for i, rec := range batch {
+			if what := beyondLimits(rec); what != "" {
+				return errcode.Wrap(errcode.InvalidArgument, err, "mlmdio: line %d: %s, %s: the target store cannot hold it", lines[i], recordName(rec), what)
+			}
+		}
+	case errcode.AlreadyExists:
+		// The store was empty and the stream's nodes were distinct in the
+		// exporting store: the target compares names differently.
+		return errcode.Annotate(err, "mlmdio: import %s records up to line %d: the target store takes two names or external ids of the stream for the same one "+
+			"(MySQL and MariaDB compare them ignoring case and trailing spaces)", kind, lines[len(lines)-1])
+	}
+	return errcode.Annotate(err, "mlmdio: import %s records up to line %d", kind, lines[len(lines)-1])
 }
 
 // flush writes the pending batch.
@@ -282,25 +403,25 @@ func (im *importer) flush() error {
 	if len(im.pending) == 0 {
 		return nil
 	}
-	batch, kind := im.pending, im.pendingKind
-	im.pending = im.pending[:0]
-	line := im.pendingLast
+	batch, lines, kind := im.pending, im.pendingLines, im.pendingKind
+	im.pending, im.pendingLines = im.pending[:0], im.pendingLines[:0]
+	im.wrote = true
 	var err error
 	switch kind {
 	case KindArtifact:
-		err = im.putArtifacts(batch, line)
+		err = im.putArtifacts(batch, lines)
 	case KindExecution:
-		err = im.putExecutions(batch, line)
+		err = im.putExecutions(batch, lines)
 	case KindContext:
-		err = im.putContexts(batch, line)
+		err = im.putContexts(batch, lines)
 	case KindEvent:
-		err = im.putEvents(batch, line)
+		err = im.putEvents(batch, lines)
 	case KindAttribution, KindAssociation:
-		err = im.putLinks(kind, batch, line)
+		err = im.putLinks(kind, batch, lines)
 	case KindParentContext:
-		err = im.putParents(batch, line)
+		err = im.putParents(batch, lines)
 	default:
-		err = streamError(line, "unknown record kind %q", kind)
+		err = streamError(lines[0], "unknown record kind %q", kind)
 	}
 	if err != nil {
 		return err
@@ -333,52 +454,54 @@ func (im *importer) typeOf(kind string, rec record, line int) (int64, error) {
 	return id, im.remember(kind, rec.TypeID, id, line)
 }
 
-func (im *importer) putArtifacts(batch []record, line int) error {
+func (im *importer) putArtifacts(batch []record, lines []int) error {
 	as := make([]mlmd.Artifact, len(batch))
 	for i, rec := range batch {
-		t, err := im.typeOf(KindArtifactType, rec, line)
+		t, err := im.typeOf(KindArtifactType, rec, lines[i])
 		if err != nil {
 			return err
 		}
 		st, err := artifactState(rec.State)
 		if err != nil {
-			return streamError(line, "artifact %d: %v", rec.ID, err)
+			return streamError(lines[i], "artifact %d: %v", rec.ID, err)
 		}
 		as[i] = mlmd.Artifact{TypeID: t, Name: rec.Name, URI: rec.URI, ExternalID: rec.ExternalID, State: st,
 			Properties: propsFromRecord(rec.Properties), CustomProperties: propsFromRecord(rec.CustomProperties)}
 	}
 	ids, err := im.s.PutArtifacts(im.ctx, as, nil)
 	if err != nil {
-		return lineError(line, KindArtifact, err)
+		return im.writeError(KindArtifact, batch, lines, err)
 	}
-	return im.rememberAll(KindArtifact, batch, ids, line)
+	im.created.Artifacts = append(im.created.Artifacts, ids...)
+	return im.rememberAll(KindArtifact, batch, ids, lines)
 }
 
-func (im *importer) putExecutions(batch []record, line int) error {
+func (im *importer) putExecutions(batch []record, lines []int) error {
 	xs := make([]mlmd.Execution, len(batch))
 	for i, rec := range batch {
-		t, err := im.typeOf(KindExecutionType, rec, line)
+		t, err := im.typeOf(KindExecutionType, rec, lines[i])
 		if err != nil {
 			return err
 		}
 		st, err := executionState(rec.State)
 		if err != nil {
-			return streamError(line, "execution %d: %v", rec.ID, err)
+			return streamError(lines[i], "execution %d: %v", rec.ID, err)
 		}
 		xs[i] = mlmd.Execution{TypeID: t, Name: rec.Name, ExternalID: rec.ExternalID, LastKnownState: st,
 			Properties: propsFromRecord(rec.Properties), CustomProperties: propsFromRecord(rec.CustomProperties)}
 	}
 	ids, err := im.s.PutExecutions(im.ctx, xs, nil)
 	if err != nil {
-		return lineError(line, KindExecution, err)
+		return im.writeError(KindExecution, batch, lines, err)
 	}
-	return im.rememberAll(KindExecution, batch, ids, line)
+	im.created.Executions = append(im.created.Executions, ids...)
+	return im.rememberAll(KindExecution, batch, ids, lines)
 }
 
-func (im *importer) putContexts(batch []record, line int) error {
+func (im *importer) putContexts(batch []record, lines []int) error {
 	cs := make([]mlmd.Context, len(batch))
 	for i, rec := range batch {
-		t, err := im.typeOf(KindContextType, rec, line)
+		t, err := im.typeOf(KindContextType, rec, lines[i])
 		if err != nil {
 			return err
 		}
@@ -387,93 +510,94 @@ func (im *importer) putContexts(batch []record, line int) error {
 	}
 	ids, err := im.s.PutContexts(im.ctx, cs, nil)
 	if err != nil {
-		return lineError(line, KindContext, err)
+		return im.writeError(KindContext, batch, lines, err)
 	}
-	return im.rememberAll(KindContext, batch, ids, line)
+	im.created.Contexts = append(im.created.Contexts, ids...)
+	return im.rememberAll(KindContext, batch, ids, lines)
 }
 
-func (im *importer) rememberAll(kind string, batch []record, ids []int64, line int) error {
+func (im *importer) rememberAll(kind string, batch []record, ids []int64, lines []int) error {
 	if len(ids) != len(batch) {
 		return errcode.New(errcode.Internal, "mlmdio: %d %s ids for %d records", len(ids), kind, len(batch))
 	}
 	for i, rec := range batch {
-		if err := im.remember(kind, rec.ID, ids[i], line); err != nil {
+		if err := im.remember(kind, rec.ID, ids[i], lines[i]); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (im *importer) putEvents(batch []record, line int) error {
+func (im *importer) putEvents(batch []record, lines []int) error {
 	evs := make([]mlmd.Event, len(batch))
 	for i, rec := range batch {
-		a, err := im.mapID(KindArtifact, rec.ArtifactID, line, "event artifact_id")
+		a, err := im.mapID(KindArtifact, rec.ArtifactID, lines[i], "event artifact_id")
 		if err != nil {
 			return err
 		}
-		x, err := im.mapID(KindExecution, rec.ExecutionID, line, "event execution_id")
+		x, err := im.mapID(KindExecution, rec.ExecutionID, lines[i], "event execution_id")
 		if err != nil {
 			return err
 		}
 		t, err := eventType(rec.EventType)
 		if err != nil {
-			return streamError(line, "%v", err)
+			return streamError(lines[i], "%v", err)
 		}
 		path, err := stepsFromRecord(rec.Path)
 		if err != nil {
-			return streamError(line, "%v", err)
+			return streamError(lines[i], "%v", err)
 		}
 		evs[i] = mlmd.Event{ArtifactID: a, ExecutionID: x, Type: t, Path: path, MillisecondsSinceEpoch: rec.Time}
 	}
 	if err := im.s.PutEvents(im.ctx, evs); err != nil {
-		return lineError(line, KindEvent, err)
+		return im.writeError(KindEvent, batch, lines, err)
 	}
 	return nil
 }
 
-func (im *importer) putLinks(kind string, batch []record, line int) error {
+func (im *importer) putLinks(kind string, batch []record, lines []int) error {
 	var attrs []mlmd.Attribution
 	var assocs []mlmd.Association
-	for _, rec := range batch {
-		c, err := im.mapID(KindContext, rec.ContextID, line, kind+" context_id")
+	for i, rec := range batch {
+		c, err := im.mapID(KindContext, rec.ContextID, lines[i], kind+" context_id")
 		if err != nil {
 			return err
 		}
 		if kind == KindAttribution {
-			a, err := im.mapID(KindArtifact, rec.ArtifactID, line, "attribution artifact_id")
+			a, err := im.mapID(KindArtifact, rec.ArtifactID, lines[i], "attribution artifact_id")
 			if err != nil {
 				return err
 			}
 			attrs = append(attrs, mlmd.Attribution{ArtifactID: a, ContextID: c})
 			continue
 		}
-		x, err := im.mapID(KindExecution, rec.ExecutionID, line, "association execution_id")
+		x, err := im.mapID(KindExecution, rec.ExecutionID, lines[i], "association execution_id")
 		if err != nil {
 			return err
 		}
 		assocs = append(assocs, mlmd.Association{ExecutionID: x, ContextID: c})
 	}
 	if err := im.s.PutAttributionsAndAssociations(im.ctx, attrs, assocs); err != nil {
-		return lineError(line, kind, err)
+		return im.writeError(kind, batch, lines, err)
 	}
 	return nil
 }
 
-func (im *importer) putParents(batch []record, line int) error {
+func (im *importer) putParents(batch []record, lines []int) error {
 	links := make([]mlmd.ParentContext, len(batch))
 	for i, rec := range batch {
-		c, err := im.mapID(KindContext, rec.ChildID, line, "parent_context child_id")
+		c, err := im.mapID(KindContext, rec.ChildID, lines[i], "parent_context child_id")
 		if err != nil {
 			return err
 		}
-		p, err := im.mapID(KindContext, rec.ParentID, line, "parent_context parent_id")
+		p, err := im.mapID(KindContext, rec.ParentID, lines[i], "parent_context parent_id")
 		if err != nil {
 			return err
 		}
 		links[i] = mlmd.ParentContext{ChildID: c, ParentID: p}
 	}
 	if err := im.s.PutParentContexts(im.ctx, links); err != nil {
-		return lineError(line, KindParentContext, err)
+		return im.writeError(KindParentContext, batch, lines, err)
 	}
 	return nil
 }

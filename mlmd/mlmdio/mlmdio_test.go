@@ -8,6 +8,7 @@ import (
 	"maps"
 	"math"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -20,6 +21,7 @@ import (
 	"github.com/gomlmd/gomlmd/mlmd/errcode"
 	"github.com/gomlmd/gomlmd/mlmd/mlmdio"
 	_ "github.com/gomlmd/gomlmd/mlmd/mysqlstore"
+	_ "github.com/gomlmd/gomlmd/mlmd/postgresstore"
 	_ "github.com/gomlmd/gomlmd/mlmd/sqlitestore"
 )
 
@@ -51,9 +53,19 @@ func openSQLite(t testing.TB) *mlmd.Store {
 	return s
 }
 
+// openMySQL opens a store in an empty MariaDB database of the test
+// server (a new one, or one of an earlier test emptied).
 func openMySQL(t testing.TB) *mlmd.Store {
 	t.Helper()
-	s := must(mlmd.Open(context.Background(), "mysql", testdb.NewMySQLDatabase(t), nil))(t)
+	s := must(mlmd.Open(context.Background(), "mysql", testdb.MySQLStoreDatabase(t), nil))(t)
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// openPostgres is openMySQL for PostgreSQL.
+func openPostgres(t testing.TB) *mlmd.Store {
+	t.Helper()
+	s := must(mlmd.Open(context.Background(), "postgres", testdb.PostgresStoreDatabase(t), nil))(t)
 	t.Cleanup(func() { s.Close() })
 	return s
 }
@@ -147,9 +159,11 @@ func diff(a, b []string) string {
 	return strings.Join(d, "\n")
 }
 
-// TestRoundTrip copies a store SQLite → SQLite → MariaDB → MariaDB →
-// SQLite through the stream (every pair of the two backends) and checks that every copy's stream equals the original's up to
-// ids and store-set times, and that the lineage answers the same.
+// TestRoundTrip copies a store through the stream along SQLite → SQLite →
+// MariaDB → MariaDB → PostgreSQL → PostgreSQL → SQLite → PostgreSQL →
+// MariaDB → SQLite, which crosses every ordered pair of the three
+// backends, and checks that every copy's stream equals the original's up
+// to ids and store-set times, and that the lineage answers the same.
 func TestRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	src := openSQLite(t)
@@ -163,6 +177,11 @@ func TestRoundTrip(t *testing.T) {
 	}{
 		{"sqlite", openSQLite},
 		{"mysql", openMySQL},
+		{"mysql", openMySQL},
+		{"postgres", openPostgres},
+		{"postgres", openPostgres},
+		{"sqlite", openSQLite},
+		{"postgres", openPostgres},
 		{"mysql", openMySQL},
 		{"sqlite", openSQLite},
 	}
@@ -220,10 +239,13 @@ func TestImportErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := mlmdio.Import(ctx, openSQLite(t), strings.NewReader(c.stream), nil)
+			dst := openSQLite(t)
+			_, err := mlmdio.Import(ctx, dst, strings.NewReader(c.stream), &mlmdio.ImportOptions{BatchSize: 3})
 			if mlmd.CodeOf(err) != c.code || err == nil || !strings.Contains(err.Error(), c.msg) {
 				t.Fatalf("got %v (code %v), want code %v and %q", err, mlmd.CodeOf(err), c.code, c.msg)
 			}
+			// What was written before the bad line is rolled back.
+			checkStoreEmpty(t, dst)
 		})
 	}
 	t.Run("not empty", func(t *testing.T) {
@@ -231,25 +253,42 @@ func TestImportErrors(t *testing.T) {
 		if mlmd.CodeOf(err) != errcode.FailedPrecondition {
 			t.Fatalf("import into a full store: got %v, want FailedPrecondition", err)
 		}
+		// The refusal touches nothing.
+		if got, want := canonical(t, export(t, src)), canonical(t, []byte(good)); !slices.Equal(got, want) {
+			t.Fatalf("the refused import changed the store:\n%s", diff(want, got))
+		}
 	})
 }
 
-// TestExportSelection exports the closure of a filter query and checks
-// what it holds, and that a store imported from it exports the same
-// stream.
+var eventTime = regexp.MustCompile(`"milliseconds_since_epoch":\d+,?`)
+
+// withoutEventTimes returns canonical lines without the events' times.
+func withoutEventTimes(lines []string) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = eventTime.ReplaceAllString(l, "")
+	}
+	return out
+}
+
+// selectionCase is a case of TestExportSelection.
+type selectionCase struct {
+	name  string
+	sel   mlmdio.Selection
+	stats mlmdio.Stats
+	// provenance: an artifact's external id and how many executions its
+	// provenance has in the copy.
+	ext   string
+	execs int
+}
+
+// TestExportSelection exports the closure of a filter query from a store
+// of each backend and checks what it holds, that it is the same from
+// every backend, and that a store (of another backend) imported from it
+// exports the same stream.
 func TestExportSelection(t *testing.T) {
 	ctx := context.Background()
-	src := openSQLite(t)
-	fill(t, src)
-	cases := []struct {
-		name  string
-		sel   mlmdio.Selection
-		stats mlmdio.Stats
-		// provenance: an artifact's external id and how many executions
-		// its provenance has in the copy.
-		ext   string
-		execs int
-	}{
+	cases := []selectionCase{
 		{"an artifact's provenance", mlmdio.Selection{Artifacts: "external_id = 'ext-m2'"},
 			mlmdio.Stats{"artifact_type": 2, "execution_type": 1, "context_type": 2, "artifact": 6, "execution": 3, "context": 3,
 				"event": 8, "attribution": 7, "association": 3, "parent_context": 2}, "ext-m2", 3},
@@ -262,34 +301,63 @@ func TestExportSelection(t *testing.T) {
 		{"nothing", mlmdio.Selection{Artifacts: "uri = 'nowhere'"},
 			mlmdio.Stats{"artifact_type": 2, "execution_type": 1, "context_type": 2}, "", 0},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			var buf bytes.Buffer
-			stats, err := mlmdio.Export(ctx, src, &buf, &mlmdio.ExportOptions{Select: &c.sel})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !maps.Equal(stats, c.stats) {
-				t.Errorf("stats %v, want %v", stats, c.stats)
-			}
-			dst := openSQLite(t)
-			if _, err := mlmdio.Import(ctx, dst, bytes.NewReader(buf.Bytes()), nil); err != nil {
-				t.Fatal(err)
-			}
-			if got, want := canonical(t, export(t, dst)), canonical(t, buf.Bytes()); !slices.Equal(got, want) {
-				t.Fatalf("the copy of the selection differs from it:\n%s", diff(want, got))
-			}
-			if c.ext != "" {
-				as := must(dst.GetArtifactsByExternalIDs(ctx, []string{c.ext}))(t)
-				g := must(dst.Provenance(ctx, as[0].ID))(t)
-				if len(g.Executions) != c.execs {
-					t.Errorf("provenance of %s: %d executions, want %d", c.ext, len(g.Executions), c.execs)
-				}
-			}
-		})
+	pairs := []struct {
+		src, dst string
+		open     func(testing.TB) *mlmd.Store
+		openDst  func(testing.TB) *mlmd.Store
+	}{
+		{"sqlite", "postgres", openSQLite, openPostgres},
+		{"postgres", "mysql", openPostgres, openMySQL},
+		{"mysql", "sqlite", openMySQL, openSQLite},
 	}
-	_, err := mlmdio.Export(ctx, src, io.Discard, &mlmdio.ExportOptions{Select: &mlmdio.Selection{Artifacts: "uri = "}})
-	if mlmd.CodeOf(err) != errcode.InvalidArgument {
-		t.Errorf("a bad filter: %v", err)
+	first := map[string][]string{} // the canonical selection from the first source, by case
+	for _, p := range pairs {
+		src := p.open(t)
+		fill(t, src)
+		for _, c := range cases {
+			t.Run(p.src+"/"+c.name, func(t *testing.T) {
+				checkSelection(t, src, p.openDst(t), c, first)
+			})
+		}
+		_, err := mlmdio.Export(ctx, src, io.Discard, &mlmdio.ExportOptions{Select: &mlmdio.Selection{Artifacts: "uri = "}})
+		if mlmd.CodeOf(err) != errcode.InvalidArgument {
+			t.Errorf("%s: a bad filter: %v", p.src, err)
+		}
+	}
+}
+
+// checkSelection exports c's selection from src, checks the counts, that
+// the stream equals first[c.name] (set by the first call), that it
+// imports into dst as it is, and the provenance of c.ext in the copy.
+func checkSelection(t *testing.T, src, dst *mlmd.Store, c selectionCase, first map[string][]string) {
+	ctx := context.Background()
+	var buf bytes.Buffer
+	stats, err := mlmdio.Export(ctx, src, &buf, &mlmdio.ExportOptions{Select: &c.sel})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !maps.Equal(stats, c.stats) {
+		t.Errorf("stats %v, want %v", stats, c.stats)
+	}
+	// The stores were filled separately: the times the stores gave the
+	// events differ.
+	lines := withoutEventTimes(canonical(t, buf.Bytes()))
+	if want, ok := first[c.name]; !ok {
+		first[c.name] = lines
+	} else if got := lines; !slices.Equal(got, want) {
+		t.Errorf("the selection differs from the first backend's: %s", firstDifference(want, got))
+	}
+	if _, err := mlmdio.Import(ctx, dst, bytes.NewReader(buf.Bytes()), nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := canonical(t, export(t, dst)), canonical(t, buf.Bytes()); !slices.Equal(got, want) {
+		t.Fatalf("the copy of the selection differs from it:\n%s", diff(want, got))
+	}
+	if c.ext != "" {
+		as := must(dst.GetArtifactsByExternalIDs(ctx, []string{c.ext}))(t)
+		g := must(dst.Provenance(ctx, as[0].ID))(t)
+		if len(g.Executions) != c.execs {
+			t.Errorf("provenance of %s: %d executions, want %d", c.ext, len(g.Executions), c.execs)
+		}
 	}
 }
