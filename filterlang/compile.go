@@ -61,6 +61,26 @@ type SQL struct {
 	// Where is a parenthesised condition.
 	Where     string
 	WhereArgs []any
+
+	// joinList is Joins, one clause each, for NodeFirstJoins.
+	joinList []string
+}
+
+// NodeFirstJoins returns Joins with each JOIN written as a CROSS JOIN, for
+// SQLite, whose planner keeps the tables of a CROSS JOIN in the order they
+// are written. The node table is then read first, in the order the query
+// asks for, and each node's properties and type are looked up by key,
+// where SQLite would otherwise often start from a property index, collect
+// every node that matches and sort them. Which is better depends on how
+// many nodes match, which the planner cannot tell from the query; the
+// caller chooses. It is "" when Joins is, and for a query that Compile
+// did not write.
+func (s *SQL) NodeFirstJoins() string {
+	cross := make([]string, len(s.joinList))
+	for i, j := range s.joinList {
+		cross[i] = "CROSS " + j
+	}
+	return strings.Join(cross, " ")
 }
 
 // Args returns the arguments of the joins followed by those of the
@@ -127,6 +147,7 @@ func Compile(c *Checked, d Dialect) (*SQL, error) {
 		}
 	}
 	out.Joins = strings.Join(joins, " ")
+	out.joinList = joins
 	out.Where = w.where(conjuncts, g, &out.WhereArgs)
 	return out, nil
 }

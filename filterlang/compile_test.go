@@ -463,6 +463,10 @@ func TestCompile(t *testing.T) {
 			if got.Joins != c.joins {
 				t.Errorf("%s %s %q: joins\n got %s\nwant %s", d, c.kind, c.query, got.Joins, c.joins)
 			}
+			if nf := got.NodeFirstJoins(); strings.ReplaceAll(nf, "CROSS JOIN ", "JOIN ") != got.Joins ||
+				strings.Count(nf, "CROSS JOIN ") != strings.Count(got.Joins, "JOIN ") {
+				t.Errorf("%s %s %q: node-first joins\n got %s\nfor %s", d, c.kind, c.query, nf, got.Joins)
+			}
 			if got.Where != where {
 				t.Errorf("%s %s %q: where\n got %s\nwant %s", d, c.kind, c.query, got.Where, where)
 			}
@@ -473,6 +477,30 @@ func TestCompile(t *testing.T) {
 				t.Errorf("%s %s %q: %d placeholders for %d args", d, c.kind, c.query, n, len(c.args))
 			}
 		}
+	}
+}
+
+func TestNodeFirstJoins(t *testing.T) {
+	tests := []struct {
+		query, want string
+	}{
+		{"uri = 'a'", ""},
+		{"contexts_a.name = 'run'", ""},
+		{"type = 't' AND properties.p.int_value > 1",
+			"CROSS JOIN Type AS table_1 ON table_1.id = table_0.type_id " +
+				"CROSS JOIN ArtifactProperty AS table_2 ON table_2.artifact_id = table_0.id AND table_2.name = ? AND table_2.is_custom_property = 0"},
+	}
+	for _, tc := range tests {
+		got, err := Build(tc.query, KindArtifact, SQLite)
+		if err != nil {
+			t.Fatalf("%q: %v", tc.query, err)
+		}
+		if nf := got.NodeFirstJoins(); nf != tc.want {
+			t.Errorf("%q: NodeFirstJoins\n got %s\nwant %s", tc.query, nf, tc.want)
+		}
+	}
+	if nf := (&SQL{Table: "Artifact", Joins: "JOIN Type AS table_1 ON table_1.id = table_0.type_id"}).NodeFirstJoins(); nf != "" {
+		t.Errorf("NodeFirstJoins of a query Compile did not write = %q, want \"\"", nf)
 	}
 }
 
