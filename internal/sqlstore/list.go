@@ -149,9 +149,9 @@ func (p *listPlan) sql() (string, []any) {
 	return b.String(), args
 }
 
-// A page whose filter joins properties or the type is searched in two
-// steps on SQLite (see ListNodes): first among the next window nodes of
-// the listing, window being windowPerRow times the page's rows (and at
+// A page whose filter joins properties or the type may be searched in two
+// steps (see ListNodes and windowed): first among the next window nodes
+// of the listing, window being windowPerRow times the page's rows (and at
 // least minWindow), read in order; then, if that did not fill the page,
 // in the whole table. Pages of more than maxWindowedLimit rows (the
 // unpaged listings, bounded by a row limit) skip the first step.
@@ -162,7 +162,7 @@ func (p *listPlan) sql() (string, []any) {
 // near the listing's start, and the whole-table search, which collects
 // and sorts the matches, is likely cheap. On a 100k-node store a window
 // of 1050 nodes (a page of 20 and the row that tells whether there is a
-// next page) costs about a millisecond.
+// next page) costs about a millisecond on SQLite and a few on MariaDB.
 const (
 	windowPerRow     = 50
 	minWindow        = 500
@@ -170,34 +170,57 @@ const (
 )
 
 // windowed reports whether ListNodes searches the page of p in a window
-// first on the dialect d.
+// first on the dialect d: for a filter that joins properties or the type,
+// on SQLite and MySQL. PostgreSQL's planner, which estimates how many rows
+// a condition on a property matches from the values of the query, picks
+// well between reading the nodes in order and starting from the
+// property's index, and needs no window.
 func (p *listPlan) windowed(d Dialect) bool {
-	return d != nil && d.FilterDialect() == filterlang.SQLite &&
-		p.filter != nil && p.filter.Joins != "" &&
-		p.limit > 0 && p.limit <= maxWindowedLimit
+	if d == nil || p.filter == nil || p.filter.Joins == "" || p.limit <= 0 || p.limit > maxWindowedLimit {
+		return false
+	}
+	return d.FilterDialect() != filterlang.PostgreSQL
 }
 
 // windowSQL writes the listing restricted to the first window nodes of
 // the listing without its filter, read in order, with the filter's joins
-// written so that SQLite keeps the node table outermost:
+// written so that the database keeps the node table outermost
+// (filterlang's NodeFirstJoins). On SQLite the window is the node table's
+// rows:
 //
 //	SELECT table_0.id, table_0.<col> FROM (SELECT * FROM <table> AS table_0
 //	WHERE <type> AND <context> AND <after cursor> ORDER BY ... LIMIT window)
 //	AS table_0 <filter joins as CROSS JOIN> WHERE (<filter>) ORDER BY ... LIMIT n
 //
+// which SQLite reads in order and stops at the page's end. MySQL would
+// read the whole table to sort the rows of such a window; its window is
+// the nodes' ids, read from the order column's index, and the nodes are
+// joined to it:
+//
+//	SELECT table_0.id, table_0.<col> FROM (SELECT table_0.id FROM <table>
+//	AS table_0 WHERE ... ORDER BY ... LIMIT window) AS window_0
+//	STRAIGHT_JOIN <table> AS table_0 ON table_0.id = window_0.id
+//	<filter joins as STRAIGHT_JOIN> WHERE (<filter>) ORDER BY ... LIMIT n
+//
 // Its cost is bounded by the window whatever the filter matches, and its
 // answer is the listing's first page if it has n rows: the window is a
 // prefix of the listing in its order.
-func (p *listPlan) windowSQL(window int) (string, []any) {
+func (p *listPlan) windowSQL(d filterlang.Dialect, window int) (string, []any) {
 	var b strings.Builder
 	args := append([]any(nil), p.args...)
-	b.WriteString("SELECT table_0.id, table_0." + p.col + " FROM (SELECT * FROM " + p.table + " AS table_0")
+	where := ""
 	if len(p.conds) > 0 {
-		b.WriteString(" WHERE " + strings.Join(p.conds, " AND "))
+		where = " WHERE " + strings.Join(p.conds, " AND ")
 	}
-	b.WriteString(p.orderBy() + " LIMIT ?) AS table_0 " + p.filter.NodeFirstJoins())
+	b.WriteString("SELECT table_0.id, table_0." + p.col + " FROM ")
+	if d == filterlang.SQLite {
+		b.WriteString("(SELECT * FROM " + p.table + " AS table_0" + where + p.orderBy() + " LIMIT ?) AS table_0 ")
+	} else {
+		b.WriteString("(SELECT table_0.id FROM " + p.table + " AS table_0" + where + p.orderBy() + " LIMIT ?) AS window_0 " +
+			"STRAIGHT_JOIN " + p.table + " AS table_0 ON table_0.id = window_0.id ")
+	}
 	args = append(args, int64(window))
-	b.WriteString(" WHERE (" + p.filter.Where + ")" + p.orderBy() + " LIMIT ?")
+	b.WriteString(p.filter.NodeFirstJoins() + " WHERE (" + p.filter.Where + ")" + p.orderBy() + " LIMIT ?")
 	args = append(args, p.filter.Args()...)
 	args = append(args, int64(p.limit))
 	return b.String(), args
@@ -208,22 +231,22 @@ func window(limit int) int { return max(minWindow, limit*windowPerRow) }
 
 // ListNodes lists the keys of the nodes of q.
 //
-// A page with a filter that joins properties or the type is, on SQLite,
-// searched first in a window of the listing (windowSQL), and only if that
-// does not fill it in the whole table. SQLite's planner cannot tell how
-// many nodes a property condition matches: it starts from the property's
-// index and sorts every node that matches, which is quick when few do and
-// slow when most do (the whole table sorted for a page of 20). The window
-// answers the common case, a condition that many nodes meet, by reading
-// the nodes in order and stopping at the page's end; a condition that
-// few nodes meet costs one window more than before.
+// A page with a filter that joins properties or the type is, on SQLite
+// and MySQL (see windowed), searched first in a window of the listing
+// (windowSQL), and only if that does not fill it in the whole table. The planners cannot tell how many nodes a property
+// condition matches: they start from the property's index and sort every
+// node that matches, which is quick when few do and slow when most do
+// (the whole table sorted for a page of 20). The window answers the
+// common case, a condition that many nodes meet, by reading the nodes in
+// order and stopping at the page's end; a condition that few nodes meet
+// costs one window more than before.
 func (t *tx) ListNodes(ctx context.Context, q driver.ListQuery) ([]driver.NodeKey, error) {
 	p, err := planList(t.d, q)
 	if err != nil {
 		return nil, err
 	}
 	if p.windowed(t.d) {
-		query, args := p.windowSQL(window(p.limit))
+		query, args := p.windowSQL(t.d.FilterDialect(), window(p.limit))
 		keys, err := t.listKeys(ctx, query, args)
 		if err != nil || len(keys) == p.limit {
 			return keys, err

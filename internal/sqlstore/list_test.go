@@ -1,10 +1,10 @@
 package sqlstore_test
 
-// Filtered pages on SQLite are searched first in a window of the listing
-// (see ListNodes). These tests check that paging through such a listing
-// gives the same nodes, in the same order, whether the window answers or
-// the whole table is searched, and that the window's statement reads the
-// nodes in order and looks their properties up by key.
+// Filtered pages on SQLite and MySQL are searched first in a window of the listing (see ListNodes). These tests
+// check that paging through such a listing gives the same nodes, in the
+// same order, whether the window answers or the whole table is searched,
+// on every engine, and that the window's statement reads the nodes in
+// order and looks their properties up by key.
 
 import (
 	"context"
@@ -15,8 +15,9 @@ import (
 
 	"github.com/gomlmd/gomlmd/filterlang"
 	"github.com/gomlmd/gomlmd/internal/sqlstore"
+	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/mlmd/driver"
-	"github.com/gomlmd/gomlmd/mlmd/sqlitestore"
+	"github.com/gomlmd/gomlmd/mlmd/postgresstore"
 )
 
 // windowNodes is the size of the store of the window tests: more than
@@ -43,12 +44,30 @@ func windowStoreNodes() []windowNode {
 	return out
 }
 
-// openWindowStore opens a SQLite store holding windowStoreNodes, whose
-// node i has id i.
-func openWindowStore(t *testing.T) *sqlstore.Conn {
+// windowEngine is an engine of the window tests: how to open an empty
+// store, whether a listing in an order is searched in a window first, and
+// the keyword of the window's joins.
+type windowEngine struct {
+	name     string
+	open     func(t *testing.T) *sqlstore.Conn
+	windowed func(order driver.OrderField) bool
+	keyword  string
+}
+
+var windowEngines = []windowEngine{
+	{"sqlite", explainEngines[0].open, func(driver.OrderField) bool { return true }, "CROSS JOIN"},
+	{"mysql", explainEngines[1].open, func(driver.OrderField) bool { return true }, "STRAIGHT_JOIN"},
+	{"postgres", func(t *testing.T) *sqlstore.Conn {
+		return openConn(t, postgresstore.Driver{}, testdb.NewPostgresDatabase(t))
+	}, func(driver.OrderField) bool { return false }, ""},
+}
+
+// openWindowStore opens a store holding windowStoreNodes, whose node i
+// has id i.
+func openWindowStore(t *testing.T, open func(t *testing.T) *sqlstore.Conn) *sqlstore.Conn {
 	t.Helper()
 	ctx := context.Background()
-	c := openConn(t, sqlitestore.Driver{}, "file:"+t.TempDir()+"/mlmd.db")
+	c := open(t)
 	err := c.InTx(ctx, driver.TxOptions{}, func(tx driver.Tx) error {
 		typeID, err := tx.InsertType(ctx, driver.TypeRow{Kind: driver.KindArtifact, Name: "t", Properties: map[string]int32{"v": 1}})
 		if err != nil {
@@ -77,6 +96,9 @@ func openWindowStore(t *testing.T) *sqlstore.Conn {
 	}
 	return c
 }
+
+// maxPages is the most pages of a listing the window tests read.
+const maxPages = 60
 
 // windowFilters are the filters of the window tests, with the nodes they
 // match.
@@ -128,8 +150,14 @@ func windowFills(listing []windowNode, from, limit int, match func(windowNode) b
 }
 
 func TestFilteredPagesWindow(t *testing.T) {
+	for _, e := range windowEngines {
+		t.Run(e.name, func(t *testing.T) { testFilteredPagesWindow(t, e) })
+	}
+}
+
+func testFilteredPagesWindow(t *testing.T, e windowEngine) {
 	ctx := context.Background()
-	c := openWindowStore(t)
+	c := openWindowStore(t, e.open)
 	for _, f := range windowFilters {
 		checked, err := filterlang.Prepare(f.query, driver.KindArtifact)
 		if err != nil {
@@ -170,21 +198,32 @@ func TestFilteredPagesWindow(t *testing.T) {
 						// The window's statement is sent first; the whole
 						// table is searched only if it does not fill the page.
 						sent = slices.DeleteFunc(sent, func(s string) bool { return !strings.Contains(s, "Artifact AS table_0") })
-						if len(sent) == 0 || !strings.Contains(sent[0], "CROSS JOIN") {
-							t.Fatalf("page %d: the first statement is not the window's: %q", page, sent)
+						windowed := e.windowed(order.field)
+						if len(sent) == 0 || windowed != strings.Contains(sent[0], "FROM (SELECT") {
+							t.Fatalf("page %d: windowed %v, but the statements are %q", page, windowed, sent)
 						}
-						if wantSent := 1 + b2i(!windowFills(listing, from, limit, f.match)); len(sent) != wantSent {
+						if windowed && !strings.Contains(sent[0], e.keyword+" ArtifactProperty AS ") {
+							t.Fatalf("page %d: the window's joins are not %s: %q", page, e.keyword, sent[0])
+						}
+						wantSent := 1
+						if windowed && !windowFills(listing, from, limit, f.match) {
+							wantSent = 2
+						}
+						if len(sent) != wantSent {
 							t.Fatalf("page %d: %d keys in %d statements, want %d: %q", page, len(keys), len(sent), wantSent, sent)
 						}
 						if len(keys) < limit {
 							break
 						}
+						if page == maxPages-1 {
+							// Enough pages to cross windows; the rest of a
+							// long listing is like them.
+							want = want[:min(len(want), len(got))]
+							break
+						}
 						last := keys[len(keys)-1]
 						q.After = &last
 						from = 1 + slices.IndexFunc(listing, func(n windowNode) bool { return n.i == last.ID })
-						if page > windowNodes {
-							t.Fatal("the listing does not end")
-						}
 					}
 					if !slices.Equal(got, want) {
 						t.Errorf("paged listing\n got %v\nwant %v", got, want)
@@ -195,26 +234,15 @@ func TestFilteredPagesWindow(t *testing.T) {
 	}
 }
 
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 // TestFilteredPageWindowPlan checks the plan of the window's statement for
-// a condition on a property that most nodes meet: SQLite reads the nodes
+// a condition on a property that most nodes meet. SQLite reads the nodes
 // in the listing's order, looks each one's property up by the property
-// table's primary key, and sorts nothing. The listing's other statement,
-// which searches the whole table, starts from the property's index and
-// sorts what it finds: the check can tell the two apart.
+// table's primary key, and sorts nothing; the listing's other statement
+// by id, which searches the whole table, starts from the property's index
+// and sorts what it finds: the check can tell the two apart. MySQL joins
+// the node and its property to the window by their primary keys.
 func TestFilteredPageWindowPlan(t *testing.T) {
 	ctx := context.Background()
-	c := openWindowStore(t)
-	db := c.DB()
-	if _, err := db.ExecContext(ctx, "ANALYZE"); err != nil {
-		t.Fatal(err)
-	}
 	checked, err := filterlang.Prepare("properties.v.int_value > 10", driver.KindArtifact)
 	if err != nil {
 		t.Fatal(err)
@@ -222,32 +250,50 @@ func TestFilteredPageWindowPlan(t *testing.T) {
 	// Cursors near the end of the listings, so that the window does not
 	// fill the page and the whole table is searched after it.
 	cursors := map[driver.OrderField]driver.NodeKey{driver.OrderByID: {ID: 12}, driver.OrderByCreateTime: {ID: windowNodes, OrderValue: 0}}
-	for _, order := range []driver.OrderField{driver.OrderByID, driver.OrderByCreateTime} {
-		after := cursors[order]
-		var sent []sentQuery
-		traced := sqlstore.TraceQueries(c, func(q string, args []any) { sent = append(sent, sentQuery{q, args}) })
-		err := traced.InTx(ctx, driver.TxOptions{ReadOnly: true}, func(tx driver.Tx) error {
-			_, err := tx.ListNodes(ctx, driver.ListQuery{Kind: driver.KindArtifact, Filter: checked, OrderBy: order, Desc: true,
-				After: &after, Limit: 21})
-			return err
+	for _, e := range explainEngines {
+		t.Run(e.name, func(t *testing.T) {
+			c := openWindowStore(t, e.open)
+			db := c.DB()
+			analyze := map[string]string{"sqlite": "ANALYZE", "mysql": "ANALYZE TABLE Artifact, ArtifactProperty"}[e.name]
+			if _, err := db.ExecContext(ctx, analyze); err != nil {
+				t.Fatal(err)
+			}
+			for _, order := range []driver.OrderField{driver.OrderByID, driver.OrderByCreateTime} {
+				after := cursors[order]
+				var sent []sentQuery
+				traced := sqlstore.TraceQueries(c, func(q string, args []any) { sent = append(sent, sentQuery{q, args}) })
+				err := traced.InTx(ctx, driver.TxOptions{ReadOnly: true}, func(tx driver.Tx) error {
+					_, err := tx.ListNodes(ctx, driver.ListQuery{Kind: driver.KindArtifact, Filter: checked, OrderBy: order, Desc: true,
+						After: &after, Limit: 21})
+					return err
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				sent = slices.DeleteFunc(sent, func(s sentQuery) bool { return !strings.Contains(s.query, "Artifact AS table_0") })
+				if len(sent) != 2 {
+					t.Fatalf("order %d: %d listing statements, want 2: %v", order, len(sent), sent)
+				}
+				if e.name == "mysql" {
+					for _, table := range []string{"table_0", "table_1"} {
+						if p := e.explain(t, db, table, sent[0].query, sent[0].args); !slices.Contains(p.indexes, "PRIMARY") {
+							t.Errorf("order %d: the window's plan does not join %s by its primary key:\n%s\n%s", order, table, sent[0].query, p.text)
+						}
+					}
+					continue
+				}
+				window := e.explain(t, db, "table_1", sent[0].query, sent[0].args)
+				if window.sorts || window.fullScan || !slices.Contains(window.indexes, "sqlite_autoindex_ArtifactProperty_1") {
+					t.Errorf("order %d: the window's plan sorts or does not look the property up by key:\n%s\n%s", order, sent[0].query, window.text)
+				}
+				if order != driver.OrderByID {
+					continue // the cursor's bound on the create time leads the planner to its index
+				}
+				whole := e.explain(t, db, "table_1", sent[1].query, sent[1].args)
+				if !whole.sorts {
+					t.Errorf("order %d: the whole-table statement does not sort either:\n%s\n%s", order, sent[1].query, whole.text)
+				}
+			}
 		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		sent = slices.DeleteFunc(sent, func(s sentQuery) bool { return !strings.Contains(s.query, "Artifact AS table_0") })
-		if len(sent) != 2 {
-			t.Fatalf("order %d: %d listing statements, want 2: %v", order, len(sent), sent)
-		}
-		window := explainSQLite(t, db, "table_1", sent[0].query, sent[0].args)
-		if window.sorts || window.fullScan || !slices.Contains(window.indexes, "sqlite_autoindex_ArtifactProperty_1") {
-			t.Errorf("order %d: the window's plan sorts or does not look the property up by key:\n%s\n%s", order, sent[0].query, window.text)
-		}
-		if order != driver.OrderByID {
-			continue // the cursor's bound on the create time leads the planner to its index
-		}
-		whole := explainSQLite(t, db, "table_1", sent[1].query, sent[1].args)
-		if !whole.sorts {
-			t.Errorf("order %d: the whole-table statement does not sort either:\n%s\n%s", order, sent[1].query, whole.text)
-		}
 	}
 }
