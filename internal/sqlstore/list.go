@@ -233,13 +233,13 @@ func window(limit int) int { return max(minWindow, limit*windowPerRow) }
 //
 // A page with a filter that joins properties or the type is, on SQLite
 // and MySQL (see windowed), searched first in a window of the listing
-// (windowSQL), and only if that does not fill it in the whole table. The planners cannot tell how many nodes a property
-// condition matches: they start from the property's index and sort every
-// node that matches, which is quick when few do and slow when most do
-// (the whole table sorted for a page of 20). The window answers the
-// common case, a condition that many nodes meet, by reading the nodes in
-// order and stopping at the page's end; a condition that few nodes meet
-// costs one window more than before.
+// (windowSQL), and only if that does not fill it in the whole table. The
+// planners cannot tell how many nodes a property condition matches: they
+// start from the property's index and sort every node that matches,
+// which is quick when few do and slow when most do (the whole table
+// sorted for a page of 20). The window answers the common case, a
+// condition that many nodes meet, by reading the nodes in order; a
+// condition that few nodes meet costs one window more than before.
 func (t *tx) ListNodes(ctx context.Context, q driver.ListQuery) ([]driver.NodeKey, error) {
 	p, err := planList(t.d, q)
 	if err != nil {
