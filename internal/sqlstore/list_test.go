@@ -27,8 +27,8 @@ const windowNodes = 2500
 
 // windowNode describes artifact i (1-based, its id) of the window tests'
 // store: property v = i, custom property c = "x" on every seventh node,
-// and a create time that repeats (ties broken by id) and is not in id
-// order.
+// a create time that repeats (ties broken by id) and is not in id order,
+// and the context c<i%3>.
 type windowNode struct {
 	i      int64
 	custom bool
@@ -89,7 +89,7 @@ func openWindowStore(t *testing.T, open func(t *testing.T) *sqlstore.Conn) *sqls
 		if ids[0] != 1 || ids[len(ids)-1] != windowNodes {
 			return fmt.Errorf("ids %d..%d, want 1..%d", ids[0], ids[len(ids)-1], windowNodes)
 		}
-		return nil
+		return attributeWindowNodes(ctx, tx, nodes)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -97,8 +97,29 @@ func openWindowStore(t *testing.T, open func(t *testing.T) *sqlstore.Conn) *sqls
 	return c
 }
 
+// attributeWindowNodes puts node i in context "c<i%3>".
+func attributeWindowNodes(ctx context.Context, tx driver.Tx, nodes []windowNode) error {
+	typeID, err := tx.InsertType(ctx, driver.TypeRow{Kind: driver.KindContext, Name: "run"})
+	if err != nil {
+		return err
+	}
+	var contexts []driver.NodeRow
+	for k := range 3 {
+		contexts = append(contexts, driver.NodeRow{TypeID: typeID, Name: fmt.Sprint("c", k)})
+	}
+	contextIDs, err := tx.InsertNodes(ctx, driver.KindContext, contexts)
+	if err != nil {
+		return err
+	}
+	links := make([]driver.LinkRow, len(nodes))
+	for k, n := range nodes {
+		links[k] = driver.LinkRow{ContextID: contextIDs[n.i%3], NodeID: n.i}
+	}
+	return tx.InsertLinks(ctx, driver.KindArtifact, links)
+}
+
 // maxPages is the most pages of a listing the window tests read.
-const maxPages = 60
+const maxPages = 30
 
 // windowFilters are the filters of the window tests, with the nodes they
 // match.
@@ -114,6 +135,11 @@ var windowFilters = []struct {
 	{"custom_properties.c.string_value = 'x'", func(n windowNode) bool { return n.custom }},         // a seventh
 	{"type = 't' AND properties.v.int_value > 2000", func(n windowNode) bool { return n.i > 2000 }}, // a join to Type too
 	{"properties.v.int_value = 500 OR create_time_since_epoch = 3", func(n windowNode) bool { return n.i == 500 || n.create == 3 }},
+	// A correlated EXISTS that names the node, and a semi-join.
+	{"properties.v.int_value > 100 AND (contexts_a.name = 'c0' OR create_time_since_epoch < 50)", func(n windowNode) bool {
+		return n.i > 100 && (n.i%3 == 0 || n.create < 50)
+	}},
+	{"properties.v.int_value > 5 AND contexts_a.name = 'c1'", func(n windowNode) bool { return n.i > 5 && n.i%3 == 1 }},
 }
 
 // listingOrder returns the nodes, sorted in a listing's order.
@@ -216,8 +242,9 @@ func testFilteredPagesWindow(t *testing.T, e windowEngine) {
 							break
 						}
 						if page == maxPages-1 {
-							// Enough pages to cross windows; the rest of a
-							// long listing is like them.
+							// Enough pages of the window and of the
+							// whole-table search; the rest of a long
+							// listing is like them.
 							want = want[:min(len(want), len(got))]
 							break
 						}
