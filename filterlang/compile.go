@@ -61,6 +61,37 @@ type SQL struct {
 	// Where is a parenthesised condition.
 	Where     string
 	WhereArgs []any
+
+	// joinList is Joins, one clause each, and d the dialect, for
+	// NodeFirstJoins.
+	joinList []string
+	d        Dialect
+}
+
+// NodeFirstJoins returns Joins written so that the database keeps the
+// tables in the order written: each JOIN is a CROSS JOIN on SQLite, whose
+// planner does not reorder the tables of a CROSS JOIN, and a
+// STRAIGHT_JOIN on MySQL. The node table (or what precedes the joins) is
+// then read first, in the order the query asks for, and each node's
+// properties and type are looked up by key, where the planner would
+// otherwise often start from a property index, collect every node that
+// matches and sort them. Which is better depends on how many nodes match,
+// which the planner cannot always tell; the caller chooses. PostgreSQL
+// has no such hint: its NodeFirstJoins is Joins. It is "" when Joins is,
+// and for a query that Compile did not write.
+func (s *SQL) NodeFirstJoins() string {
+	out := make([]string, len(s.joinList))
+	for i, j := range s.joinList {
+		switch s.d {
+		case SQLite:
+			out[i] = "CROSS " + j
+		case MySQL:
+			out[i] = "STRAIGHT_" + j
+		default:
+			out[i] = j
+		}
+	}
+	return strings.Join(out, " ")
 }
 
 // Args returns the arguments of the joins followed by those of the
@@ -127,6 +158,7 @@ func Compile(c *Checked, d Dialect) (*SQL, error) {
 		}
 	}
 	out.Joins = strings.Join(joins, " ")
+	out.joinList, out.d = joins, d
 	out.Where = w.where(conjuncts, g, &out.WhereArgs)
 	return out, nil
 }

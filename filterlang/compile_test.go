@@ -463,6 +463,11 @@ func TestCompile(t *testing.T) {
 			if got.Joins != c.joins {
 				t.Errorf("%s %s %q: joins\n got %s\nwant %s", d, c.kind, c.query, got.Joins, c.joins)
 			}
+			keyword := map[Dialect]string{SQLite: "CROSS JOIN ", MySQL: "STRAIGHT_JOIN "}[d]
+			if nf := got.NodeFirstJoins(); strings.ReplaceAll(nf, keyword, "JOIN ") != got.Joins ||
+				strings.Count(nf, keyword) != strings.Count(got.Joins, "JOIN ") {
+				t.Errorf("%s %s %q: node-first joins\n got %s\nfor %s", d, c.kind, c.query, nf, got.Joins)
+			}
 			if got.Where != where {
 				t.Errorf("%s %s %q: where\n got %s\nwant %s", d, c.kind, c.query, got.Where, where)
 			}
@@ -473,6 +478,35 @@ func TestCompile(t *testing.T) {
 				t.Errorf("%s %s %q: %d placeholders for %d args", d, c.kind, c.query, n, len(c.args))
 			}
 		}
+	}
+}
+
+func TestNodeFirstJoins(t *testing.T) {
+	const typeAndProperty = "type = 't' AND properties.p.int_value > 1"
+	tests := []struct {
+		d           Dialect
+		query, want string
+	}{
+		{SQLite, "uri = 'a'", ""},
+		{MySQL, "contexts_a.name = 'run'", ""},
+		{SQLite, typeAndProperty, "CROSS JOIN Type AS table_1 ON table_1.id = table_0.type_id " +
+			"CROSS JOIN ArtifactProperty AS table_2 ON table_2.artifact_id = table_0.id AND table_2.name = ? AND table_2.is_custom_property = 0"},
+		{MySQL, typeAndProperty, "STRAIGHT_JOIN Type AS table_1 ON table_1.id = table_0.type_id " +
+			"STRAIGHT_JOIN ArtifactProperty AS table_2 ON table_2.artifact_id = table_0.id AND table_2.name = ? AND table_2.is_custom_property = 0"},
+		{PostgreSQL, typeAndProperty, "JOIN Type AS table_1 ON table_1.id = table_0.type_id " +
+			"JOIN ArtifactProperty AS table_2 ON table_2.artifact_id = table_0.id AND table_2.name = ? AND table_2.is_custom_property = FALSE"},
+	}
+	for _, tc := range tests {
+		got, err := Build(tc.query, KindArtifact, tc.d)
+		if err != nil {
+			t.Fatalf("%s %q: %v", tc.d, tc.query, err)
+		}
+		if nf := got.NodeFirstJoins(); nf != tc.want {
+			t.Errorf("%s %q: NodeFirstJoins\n got %s\nwant %s", tc.d, tc.query, nf, tc.want)
+		}
+	}
+	if nf := (&SQL{Table: "Artifact", Joins: "JOIN Type AS table_1 ON table_1.id = table_0.type_id"}).NodeFirstJoins(); nf != "" {
+		t.Errorf("NodeFirstJoins of a query Compile did not write = %q, want \"\"", nf)
 	}
 }
 

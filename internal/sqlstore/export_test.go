@@ -27,3 +27,7 @@ func ExecInTx(ctx context.Context, t driver.Tx, query string, args ...any) error
 	_, err := t.(*tx).tx.ExecContext(ctx, query, args...)
 	return err
 }
+
+// Window returns how many nodes of the listing ListNodes searches first for
+// a filtered page of limit rows on SQLite.
+func Window(limit int) int { return window(limit) }

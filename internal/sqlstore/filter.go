@@ -25,13 +25,22 @@ import (
 //
 // It returns InvalidArgument when f was checked against another kind.
 func compileFilter(d Dialect, kind driver.Kind, f *driver.Filter) (joins, where string, args []any, err error) {
+	compiled, err := compileFilterSQL(d, kind, f)
+	if err != nil {
+		return "", "", nil, err
+	}
+	return compiled.Joins, compiled.Where, compiled.Args(), nil
+}
+
+// compileFilterSQL is compileFilter, returning the compiled query whole.
+func compileFilterSQL(d Dialect, kind driver.Kind, f *driver.Filter) (*filterlang.SQL, error) {
 	if f.Kind() != kind {
-		return "", "", nil, errcode.New(errcode.InvalidArgument,
+		return nil, errcode.New(errcode.InvalidArgument,
 			"sqlstore: a filter query over %ss given for %ss", f.Kind(), kind)
 	}
 	compiled, err := filterlang.Compile(f, d.FilterDialect())
 	if err != nil {
-		return "", "", nil, errcode.Annotate(err, "sqlstore: compile the filter query %q", f)
+		return nil, errcode.Annotate(err, "sqlstore: compile the filter query %q", f)
 	}
-	return compiled.Joins, compiled.Where, compiled.Args(), nil
+	return compiled, nil
 }

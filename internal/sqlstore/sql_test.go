@@ -111,14 +111,14 @@ func TestListSQL(t *testing.T) {
 			"SELECT table_0.id, table_0.id FROM Context AS table_0 WHERE table_0.id < ? ORDER BY table_0.id DESC", []any{int64(12)}},
 		{"by create time, after a key", driver.ListQuery{Kind: driver.KindExecution, OrderBy: driver.OrderByCreateTime, After: after, Limit: 3},
 			"SELECT table_0.id, table_0.create_time_since_epoch FROM Execution AS table_0 WHERE " +
-				"(table_0.create_time_since_epoch > ? OR (table_0.create_time_since_epoch = ? AND table_0.id > ?)) " +
+				"table_0.create_time_since_epoch >= ? AND (table_0.create_time_since_epoch > ? OR table_0.id > ?) " +
 				"ORDER BY table_0.create_time_since_epoch, table_0.id LIMIT ?",
 			[]any{int64(500), int64(500), int64(12), int64(3)}},
 		{"by update time descending, in a type and a context", driver.ListQuery{Kind: driver.KindArtifact, OrderBy: driver.OrderByUpdateTime, Desc: true,
 			TypeID: 4, ContextID: 5, After: after},
 			"SELECT table_0.id, table_0.last_update_time_since_epoch FROM Artifact AS table_0 WHERE table_0.type_id = ? AND " +
 				"table_0.id IN (SELECT artifact_id FROM Attribution WHERE context_id = ?) AND " +
-				"(table_0.last_update_time_since_epoch < ? OR (table_0.last_update_time_since_epoch = ? AND table_0.id < ?)) " +
+				"table_0.last_update_time_since_epoch <= ? AND (table_0.last_update_time_since_epoch < ? OR table_0.id < ?) " +
 				"ORDER BY table_0.last_update_time_since_epoch DESC, table_0.id DESC",
 			[]any{int64(4), int64(5), int64(500), int64(500), int64(12)}},
 		{"executions in a context", driver.ListQuery{Kind: driver.KindExecution, ContextID: 8},

@@ -206,7 +206,7 @@ type call struct {
 	resp   proto.Message
 }
 
-func explorerPages(mid, midX int64) []page {
+func explorerPages(mid, midX int64, midRun int) []page {
 	id := strconv.FormatInt(mid, 10)
 	xid := strconv.FormatInt(midX, 10)
 	// Lists are sorted as the explorer sorts them by default: newest id
@@ -223,6 +223,10 @@ func explorerPages(mid, midX int64) []page {
 		return o
 	}
 	const filter = "type = 'Model' AND state = LIVE AND properties.version.int_value > 100"
+	run := strconv.Itoa(midRun)
+	sparse := "properties.version.int_value = " + run
+	custom := "custom_properties.run.string_value = '" + run + "'"
+	inContext := "contexts_a.name = 'run-" + run + "'"
 	return []page{
 		{"types", []call{
 			{"GetArtifactTypes", `{}`, &pb.GetArtifactTypesRequest{}, &pb.GetArtifactTypesResponse{}},
@@ -240,6 +244,15 @@ func explorerPages(mid, midX int64) []page {
 			&pb.GetArtifactsRequest{Options: opts("type = 'Model'")}, &pb.GetArtifactsResponse{})}},
 		{"artifact-list-by-property", []call{list("", "GetArtifacts", `,"filterQuery":"properties.version.int_value > 100"`,
 			&pb.GetArtifactsRequest{Options: opts("properties.version.int_value > 100")}, &pb.GetArtifactsResponse{})}},
+		// Property conditions that few nodes meet: the middle run's four
+		// outputs.
+		{"artifact-list-by-property-sparse", []call{list("", "GetArtifacts", `,"filterQuery":"`+sparse+`"`,
+			&pb.GetArtifactsRequest{Options: opts(sparse)}, &pb.GetArtifactsResponse{})}},
+		{"artifact-list-by-custom-property", []call{list("", "GetArtifacts", `,"filterQuery":"`+custom+`"`,
+			&pb.GetArtifactsRequest{Options: opts(custom)}, &pb.GetArtifactsResponse{})}},
+		// The artifacts of the middle run, by its context's name.
+		{"artifact-list-by-context", []call{list("", "GetArtifacts", `,"filterQuery":"`+inContext+`"`,
+			&pb.GetArtifactsRequest{Options: opts(inContext)}, &pb.GetArtifactsResponse{})}},
 		{"execution-list", []call{list("", "GetExecutions", "", &pb.GetExecutionsRequest{Options: opts("")}, &pb.GetExecutionsResponse{})}},
 		{"artifact-detail", []call{
 			{"GetArtifactsByID", `{"artifactIds":["` + id + `"]}`, &pb.GetArtifactsByIDRequest{ArtifactIds: []int64{mid}}, &pb.GetArtifactsByIDResponse{}},
@@ -279,7 +292,7 @@ func BenchmarkExplorerPages(b *testing.B) {
 	defer conn.Close()
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
 	ctx := context.Background()
-	pages := explorerPages(benchStore.mid, benchStore.midX)
+	pages := explorerPages(benchStore.mid, benchStore.midX, benchStore.nodes/10/2)
 	// A deep page (the 100th of 20 artifacts, or halfway down a small
 	// store), reached by its token.
 	deep := max(min(100, benchStore.nodes/2/20/2), 2)
