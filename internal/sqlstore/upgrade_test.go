@@ -52,9 +52,9 @@ var chainBackends = []chainBackend{
 			}
 			return db
 		},
-		tables:  "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'sqlite_sequence'",
+		tables:     "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'sqlite_sequence'",
 		indexNames: "SELECT name FROM sqlite_master WHERE type = 'index' AND (name LIKE 'idx_%' OR name LIKE 'gomlmd_%')",
-		indexes: "SELECT m.tbl_name || ' ' || m.name || ' ' || group_concat(i.name, ',') FROM sqlite_master m, pragma_index_info(m.name) i WHERE m.type = 'index' GROUP BY m.name",
+		indexes:    "SELECT m.tbl_name || ' ' || m.name || ' ' || group_concat(i.name, ',') FROM sqlite_master m, pragma_index_info(m.name) i WHERE m.type = 'index' GROUP BY m.name",
 	},
 	{
 		name:   "mysql",
@@ -67,18 +67,18 @@ var chainBackends = []chainBackend{
 			}
 			return db
 		},
-		tables:  "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()",
+		tables:     "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()",
 		indexNames: "SELECT DISTINCT index_name FROM information_schema.statistics WHERE table_schema = DATABASE() AND (index_name LIKE 'idx_%' OR index_name LIKE 'gomlmd_%')",
-		indexes: "SELECT CONCAT(LOWER(table_name), ' ', index_name, ' ', non_unique, ' ', GROUP_CONCAT(column_name ORDER BY seq_in_index)) FROM information_schema.statistics WHERE table_schema = DATABASE() GROUP BY table_name, index_name, non_unique",
+		indexes:    "SELECT CONCAT(LOWER(table_name), ' ', index_name, ' ', non_unique, ' ', GROUP_CONCAT(column_name ORDER BY seq_in_index)) FROM information_schema.statistics WHERE table_schema = DATABASE() GROUP BY table_name, index_name, non_unique",
 	},
 	{
-		name:   "postgres",
-		chain:  migrations.PostgreSQLMLMD,
-		newDSN: func(t *testing.T) string { return testdb.NewPostgresDatabase(t) },
-		open:   func(t *testing.T, dsn string) *sql.DB { return testdb.OpenPostgres(t, dsn) },
-		tables:  "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()",
+		name:       "postgres",
+		chain:      migrations.PostgreSQLMLMD,
+		newDSN:     func(t *testing.T) string { return testdb.NewPostgresDatabase(t) },
+		open:       func(t *testing.T, dsn string) *sql.DB { return testdb.OpenPostgres(t, dsn) },
+		tables:     "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()",
 		indexNames: "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND (indexname LIKE 'idx_%' OR indexname LIKE 'gomlmd_%')",
-		indexes: "SELECT tablename || ' ' || indexname || ' ' || indexdef FROM pg_indexes WHERE schemaname = current_schema()",
+		indexes:    "SELECT tablename || ' ' || indexname || ' ' || indexdef FROM pg_indexes WHERE schemaname = current_schema()",
 	},
 }
 
