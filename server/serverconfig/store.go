@@ -118,9 +118,9 @@ func (b *Backend) open(ctx context.Context) (*mlmd.Store, error) {
 	return mlmd.Open(ctx, b.Driver, b.DSN, &b.Options)
 }
 
-// downgrade takes the schema of b's database down to MLMD schema version
+// Downgrade takes the schema of b's database down to MLMD schema version
 // to, see mlmd.Downgrade.
-func (b *Backend) downgrade(ctx context.Context, to int64) error {
+func (b *Backend) Downgrade(ctx context.Context, to int64) error {
 	if b.MySQL != nil {
 		return mysqlstore.Downgrade(ctx, *b.MySQL, to, &b.Options)
 	}
@@ -128,6 +128,18 @@ func (b *Backend) downgrade(ctx context.Context, to int64) error {
 		return postgresstore.Downgrade(ctx, *b.Postgres, to, &b.Options)
 	}
 	return mlmd.Downgrade(ctx, b.Driver, b.DSN, to, &b.Options)
+}
+
+// InspectSchema reports the MLMD schema version of b's database, changing
+// nothing, see mlmd.InspectSchema.
+func (b *Backend) InspectSchema(ctx context.Context) (mlmd.SchemaState, error) {
+	if b.MySQL != nil {
+		return mysqlstore.InspectSchema(ctx, *b.MySQL, &b.Options)
+	}
+	if b.Postgres != nil {
+		return postgresstore.InspectSchema(ctx, *b.Postgres, &b.Options)
+	}
+	return mlmd.InspectSchema(ctx, b.Driver, b.DSN, &b.Options)
 }
 
 // DowngradeTo returns the schema version that the configuration asks the
@@ -151,7 +163,7 @@ func (c *Config) Downgrade(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return b.downgrade(ctx, to)
+	return b.Downgrade(ctx, to)
 }
 
 // SQLiteDSN turns MLMD's SqliteMetadataSourceConfig into a DSN of gomlmd's
