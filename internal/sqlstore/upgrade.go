@@ -96,17 +96,20 @@ func inspect(ctx context.Context, db *sql.DB, d Dialect) (SchemaState, error) {
 	if !have["mlmdenv"] {
 		// Version 0 is exactly its eight tables; anything else without
 		// MLMDEnv is a schema made in part.
-		if len(present) != len(v0Tables) {
-			return SchemaState{}, errcode.New(errcode.FailedPrecondition,
-				"sqlstore: the database has MLMD tables (%s) but no MLMDEnv table, and they are not MLMD's schema version 0 (%s): it is a partly created schema; gomlmd needs version %d",
-				strings.Join(present, ", "), strings.Join(v0Tables, ", "), SchemaVersion)
-		}
+		var missing []string
 		for _, t := range v0Tables {
 			if !have[strings.ToLower(t)] {
-				return SchemaState{}, errcode.New(errcode.FailedPrecondition,
-					"sqlstore: the database has MLMD tables (%s) but no MLMDEnv table, and lacks table %s of MLMD's schema version 0: it is a partly created schema; gomlmd needs version %d",
-					strings.Join(present, ", "), t, SchemaVersion)
+				missing = append(missing, t)
 			}
+		}
+		if len(missing) > 0 || len(present) != len(v0Tables) {
+			why := "also tables of later versions than MLMD's version 0"
+			if len(missing) > 0 {
+				why = "it lacks table " + strings.Join(missing, ", ") + " of MLMD's version 0"
+			}
+			return SchemaState{}, errcode.New(errcode.FailedPrecondition,
+				"sqlstore: the database has MLMD tables (%s) but no MLMDEnv table, and %s: it is a partly created schema; gomlmd needs version %d",
+				strings.Join(present, ", "), why, SchemaVersion)
 		}
 		return SchemaState{Version: 0}, nil
 	}
