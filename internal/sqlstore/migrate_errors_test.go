@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gomlmd/gomlmd/internal/testdb"
@@ -208,5 +209,46 @@ func TestNoChain(t *testing.T) {
 	_, err = mlmd.Open(ctx, "mysql", dsn, &mlmd.Options{EnableUpgradeMigration: true})
 	if errcode.Of(err) != errcode.FailedPrecondition || !strings.Contains(err.Error(), "version 8 cannot be upgraded on mysql") {
 		t.Errorf("upgrade without a chain: %v", err)
+	}
+}
+
+// TestConcurrentMigrations opens one SQLite file at version 4 from several
+// stores at once with upgrades enabled, then downgrades it from several
+// goroutines at once: every call succeeds, and the chain runs once.
+func TestConcurrentMigrations(t *testing.T) {
+	ctx := t.Context()
+	dsn, _ := sqliteAt(t, 4)
+	const n = 4
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			s, err := mlmd.Open(ctx, "sqlite", dsn, &mlmd.Options{EnableUpgradeMigration: true})
+			if err == nil {
+				err = s.Close()
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("open %d: %v", i, err)
+		}
+	}
+	if st, err := mlmd.InspectSchema(ctx, "sqlite", dsn, nil); err != nil || st.Version != 10 || st.ExtrasPending {
+		t.Fatalf("after concurrent upgrades: %+v, %v", st, err)
+	}
+	for i := range n {
+		wg.Go(func() { errs[i] = mlmd.Downgrade(ctx, "sqlite", dsn, 3, nil) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("downgrade %d: %v", i, err)
+		}
+	}
+	if st, err := mlmd.InspectSchema(ctx, "sqlite", dsn, nil); err != nil || st.Version != 3 {
+		t.Fatalf("after concurrent downgrades: %+v, %v", st, err)
 	}
 }
