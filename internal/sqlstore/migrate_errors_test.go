@@ -1,15 +1,18 @@
 package sqlstore_test
 
 import (
+	"context"
 	"database/sql"
+	"io/fs"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 
+	"github.com/gomlmd/gomlmd/internal/sqlstore"
 	"github.com/gomlmd/gomlmd/internal/testdb"
-	"github.com/gomlmd/gomlmd/migrations"
 	"github.com/gomlmd/gomlmd/mlmd"
 	"github.com/gomlmd/gomlmd/mlmd/errcode"
 	"github.com/gomlmd/gomlmd/mlmd/sqlitestore"
@@ -177,39 +180,42 @@ func TestOpenOldSchemas(t *testing.T) {
 	}
 }
 
-// TestNoChain checks a backend without an MLMD chain (MySQL until its
-// files exist): an old database is refused even with upgrades, and a
-// downgrade is InvalidArgument; a version-10 database is untouched.
+// noChain is a SQLite dialect without an MLMD chain, for the methods the
+// schema functions call before they would run one.
+type noChain struct{ sqlstore.Dialect }
+
+func (noChain) Name() string                                        { return "nochain" }
+func (noChain) MLMDMigrations() fs.FS                               { return fstest.MapFS{} }
+func (noChain) LockSchema(context.Context, *sql.DB) (func(), error) { return func() {}, nil }
+func (noChain) TableNames(ctx context.Context, db *sql.DB) ([]string, error) {
+	return sqlstore.QueryNames(ctx, db, "SELECT name FROM sqlite_master WHERE type = 'table'")
+}
+
+// TestNoChain checks an engine without an MLMD chain: an old database is
+// refused even with upgrades, a downgrade is InvalidArgument, and
+// InspectSchema says that 10 is the oldest version.
 func TestNoChain(t *testing.T) {
-	steps, _ := migrations.MLMDChain(migrations.MySQLMLMD)
-	if len(steps) > 0 {
-		t.Skip("MySQL has an MLMD chain")
-	}
 	ctx := t.Context()
-	dsn := testdb.NewMySQLDatabase(t)
-	s, err := mlmd.Open(ctx, "mysql", dsn, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
-	err = mlmd.Downgrade(ctx, "mysql", dsn, 5, nil)
-	if errcode.Of(err) != errcode.InvalidArgument || !strings.Contains(err.Error(), "no MLMD schema chain for mysql") {
-		t.Errorf("downgrade without a chain: %v", err)
-	}
-	st, err := mlmd.InspectSchema(ctx, "mysql", dsn, nil)
-	if err != nil || st.Version != 10 || st.Oldest != 10 || len(st.Pending) != 0 || st.ExtrasPending {
-		t.Errorf("InspectSchema: %+v, %v", st, err)
-	}
-	db, err := sql.Open("mysql", dsn)
+	dsn, dump := sqliteAt(t, 8)
+	db, err := sqlitestore.OpenDB(dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	testdb.ExecSQL(t, db, "UPDATE MLMDEnv SET schema_version = 8")
-	_, err = mlmd.Open(ctx, "mysql", dsn, &mlmd.Options{EnableUpgradeMigration: true})
-	if errcode.Of(err) != errcode.FailedPrecondition || !strings.Contains(err.Error(), "version 8 cannot be upgraded on mysql") {
+	before := dump()
+	err = sqlstore.PrepareSchema(ctx, db, noChain{}, sqlstore.SchemaOptions{EnableUpgrade: true})
+	if errcode.Of(err) != errcode.FailedPrecondition || !strings.Contains(err.Error(), "version 8 cannot be upgraded on nochain") {
 		t.Errorf("upgrade without a chain: %v", err)
 	}
+	err = sqlstore.DowngradeSchema(ctx, db, noChain{}, 5)
+	if errcode.Of(err) != errcode.InvalidArgument || !strings.Contains(err.Error(), "no MLMD schema chain for nochain") {
+		t.Errorf("downgrade without a chain: %v", err)
+	}
+	st, err := sqlstore.InspectSchema(ctx, db, noChain{})
+	if err != nil || st.Version != 8 || st.Oldest != 10 || st.Empty {
+		t.Errorf("InspectSchema: %+v, %v", st, err)
+	}
+	sameDump(t, "refused migrations", before, dump())
 }
 
 // TestConcurrentMigrations opens one SQLite file at version 4 from several
