@@ -14,6 +14,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/gomlmd/gomlmd/internal/testdb"
+	"github.com/gomlmd/gomlmd/migrations"
 	"github.com/gomlmd/gomlmd/mlmd"
 	"github.com/gomlmd/gomlmd/mlmd/mlmdio"
 )
@@ -330,6 +331,28 @@ func TestMigrate(t *testing.T) {
 	r = ok(t, append(slices.Clone(my), "stats")...)
 	if !strings.Contains(r.stdout, "total: 0 artifacts") || !strings.Contains(r.stdout, "database: MySQL") {
 		t.Errorf("MariaDB stats: %q", r.stdout)
+	}
+	steps, err := migrations.MLMDChain(migrations.MySQLMLMD)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = mlmdRun(t, "", append(slices.Clone(my), "migrate", "down", "5")...)
+	if len(steps) == 0 {
+		if r.code != 1 || !strings.Contains(r.stderr, "no MLMD schema chain for mysql") {
+			t.Errorf("MariaDB down without a chain: exit %d, %q", r.code, r.stderr)
+		}
+		return
+	}
+	if r.code != 0 || !strings.Contains(r.stdout, "downgraded schema version 10 to 5") {
+		t.Errorf("MariaDB down: exit %d, %q %q", r.code, r.stdout, r.stderr)
+	}
+	r = ok(t, append(slices.Clone(my), "migrate", "status")...)
+	if !strings.Contains(r.stdout, "schema: version 5; gomlmd needs version 10; pending upgrade steps: 6, 7, 8, 9, 10") {
+		t.Errorf("MariaDB status at version 5: %q", r.stdout)
+	}
+	r = ok(t, append(slices.Clone(my), "migrate", "up")...)
+	if !strings.Contains(r.stdout, "upgraded schema version 5 to 10") {
+		t.Errorf("MariaDB up from version 5: %q", r.stdout)
 	}
 }
 
