@@ -258,3 +258,23 @@ func TestConcurrentMigrations(t *testing.T) {
 		t.Fatalf("after concurrent downgrades: %+v, %v", st, err)
 	}
 }
+
+// TestInspectChangesNothing inspects a version-10 database that MLMD made
+// (no goose table, none of gomlmd's indexes): the additions are reported
+// pending, and nothing is written.
+func TestInspectChangesNothing(t *testing.T) {
+	dsn, dump := sqliteAt(t, 10)
+	db, err := sqlitestore.OpenDB(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	testdb.ExecSQL(t, db, "DROP TABLE "+sqlstore.GooseTable,
+		"DROP INDEX gomlmd_idx_attribution_artifact_id", "DROP INDEX gomlmd_idx_association_execution_id")
+	db.Close()
+	before := dump()
+	st, err := mlmd.InspectSchema(t.Context(), "sqlite", dsn, nil)
+	if err != nil || st.Version != 10 || !st.ExtrasPending || len(st.Pending) != 0 {
+		t.Errorf("InspectSchema: %+v, %v; want version 10 with extras pending", st, err)
+	}
+	sameDump(t, "InspectSchema", before, dump())
+}

@@ -129,8 +129,16 @@ func inspect(ctx context.Context, db *sql.DB, d Dialect) (SchemaState, error) {
 	return SchemaState{Version: versions[0]}, nil
 }
 
-// goosePending reports whether goose has migrations left to apply.
+// goosePending reports whether goose has migrations left to apply. It
+// asks goose only when goose's table exists, since goose would create it.
 func goosePending(ctx context.Context, db *sql.DB, d Dialect) (bool, error) {
+	names, err := d.TableNames(ctx, db)
+	if err != nil {
+		return false, dbError(d, err, "list tables")
+	}
+	if !slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, GooseTable) }) {
+		return true, nil
+	}
 	p, err := newGooseProvider(db, d)
 	if err != nil {
 		return false, err
