@@ -20,8 +20,11 @@
 --     so a sequence behind its table's highest id is set to it.
 --
 -- Down drops proto_value and bool_value, and the proto and boolean
--- property values with them: version 9 cannot hold them. The columns
--- above stay BOOLEAN and BIGINT, as after MLMD's own downgrade.
+-- property values with them: version 9 cannot hold them. A property row
+-- that holds no other value would be left with none at all, so it goes (as
+-- in the SQLite chain); the other rows stay. The columns above stay
+-- BOOLEAN and BIGINT, and the names as they are, as after MLMD's own
+-- downgrade.
 --
 -- PostgreSQL runs DDL in transactions and the runner takes the whole chain
 -- in one, so a failed upgrade or downgrade leaves the database as it was.
@@ -116,6 +119,12 @@ ALTER TABLE ContextProperty
   ADD COLUMN IF NOT EXISTS bool_value BOOLEAN;
 
 -- +goose Down
+DELETE FROM ArtifactProperty
+WHERE int_value IS NULL AND double_value IS NULL AND string_value IS NULL AND byte_value IS NULL;
+DELETE FROM ExecutionProperty
+WHERE int_value IS NULL AND double_value IS NULL AND string_value IS NULL AND byte_value IS NULL;
+DELETE FROM ContextProperty
+WHERE int_value IS NULL AND double_value IS NULL AND string_value IS NULL AND byte_value IS NULL;
 ALTER TABLE ArtifactProperty
   DROP COLUMN IF EXISTS proto_value,
   DROP COLUMN IF EXISTS bool_value;
