@@ -13,6 +13,8 @@ import (
 
 	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/migrations"
+	"github.com/gomlmd/gomlmd/mlmd"
+	_ "github.com/gomlmd/gomlmd/mlmd/mysqlstore"
 )
 
 // The tests in this file run the MLMD schema chains of MySQL/MariaDB and
@@ -36,8 +38,8 @@ type chainServer struct {
 	// intOf renders a column that holds 0/1 (TINYINT, SMALLINT or
 	// BOOLEAN) as an integer.
 	intOf func(col string) string
-	// rerun runs each step twice: MySQL commits DDL as it goes, so a step
-	// cut short is run again from its start.
+	// rerun runs half of each step, then all of it twice: MySQL commits
+	// DDL as it goes, so a step cut short is run again from its start.
 	rerun bool
 	// describe lists the tables, columns, keys and indexes (not the
 	// columns' positions: columns that a version adds come last).
@@ -180,12 +182,13 @@ func (e chainServer) run(t *testing.T, db *sql.DB, stmts []string, version int) 
 		t.Fatal(err)
 	}
 	defer tx.Rollback()
-	times := 1
+	// On MySQL: the first half, as if cut short, then all, twice over.
+	runs := [][]string{stmts}
 	if e.rerun {
-		times = 2
+		runs = [][]string{stmts[:len(stmts)/2], stmts, stmts}
 	}
-	for range times {
-		for _, s := range stmts {
+	for _, run := range runs {
+		for _, s := range run {
 			if _, err := tx.ExecContext(ctx, s); err != nil {
 				t.Fatalf("version %d: %s: %v", version, s, err)
 			}
@@ -573,5 +576,72 @@ func TestMLMDChainPostgresMLMDCopies(t *testing.T) {
 		if got := testdb.QueryRows(t, db, "SELECT MAX(id) FROM "+table); !slices.Equal(got, []string{want}) {
 			t.Errorf("%s: new row's id %v, want %s", table, got, want)
 		}
+	}
+}
+
+// TestMLMDChainMySQLResume cuts a MySQL upgrade short in the middle of
+// each step in turn (half the step's statements run, MLMDEnv still at the
+// version before) and opens the database with upgrades enabled: the
+// runner finishes the step and the rest, and the database is a new
+// version 10 one (with gomlmd's indexes) holding every row of version 0.
+func TestMLMDChainMySQLResume(t *testing.T) {
+	e := chainServers[0]
+	steps := loadChain(t, e.chain)
+	newDB := func(t *testing.T) (string, *sql.DB) {
+		dsn := testdb.NewMySQLDatabase(t)
+		cfg, err := mysql.ParseDSN(dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		testdb.MySQLExec(t, "CREATE DATABASE `"+cfg.DBName+"`")
+		db, err := sql.Open("mysql", dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return dsn, db
+	}
+	freshDSN, fresh := newDB(t)
+	s, err := mlmd.Open(ctx, "mysql", freshDSN, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	want := e.describe(t, fresh)
+	for _, cut := range steps {
+		t.Run(fmt.Sprintf("v%02d", cut.Version), func(t *testing.T) {
+			dsn, db := newDB(t)
+			testdb.ExecSQL(t, db, e.v0...)
+			testdb.ExecSQL(t, db, v0Rows...)
+			before := e.dumpV0(t, db, "is_artifact_type")
+			for _, s := range steps[:cut.Version-1] {
+				e.run(t, db, s.Up, s.Version)
+			}
+			conn, err := db.Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, q := range cut.Up[:len(cut.Up)/2] {
+				if _, err := conn.ExecContext(ctx, q); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+			}
+			conn.Close()
+			s, err := mlmd.Open(ctx, "mysql", dsn, &mlmd.Options{EnableUpgradeMigration: true})
+			if err != nil {
+				t.Fatalf("open after a cut in step %d: %v", cut.Version, err)
+			}
+			s.Close()
+			if got := e.describe(t, db); !slices.Equal(got, want) {
+				t.Errorf("schema differs from a new one (+ resumed, - new):\n%s", testdb.LineDiff(got, want))
+			}
+			// Open adds MLMD's system types (mlmd.Dataset, ...).
+			after := slices.DeleteFunc(e.dumpV0(t, db, "type_kind"), func(r string) bool {
+				return strings.HasPrefix(strings.Join(strings.Fields(r)[2:], " "), "mlmd.")
+			})
+			if !slices.Equal(after, before) {
+				t.Errorf("rows after the upgrade:\n%s", testdb.LineDiff(after, before))
+			}
+		})
 	}
 }
