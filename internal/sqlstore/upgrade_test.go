@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -36,7 +37,7 @@ type chainBackend struct {
 	// indexes describes the indexes of the database, one row each.
 	indexes string
 	// indexNames lists the names of MLMD's and gomlmd's secondary indexes
-	// (idx_..., gomlmd_...).
+	// (idx_..., gomlmd_idx_...).
 	indexNames string
 }
 
@@ -55,7 +56,7 @@ var chainBackends = []chainBackend{
 			return db
 		},
 		tables:     "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'sqlite_sequence'",
-		indexNames: "SELECT name FROM sqlite_master WHERE type = 'index' AND (name LIKE 'idx_%' OR name LIKE 'gomlmd_%')",
+		indexNames: "SELECT name FROM sqlite_master WHERE type = 'index' AND (name LIKE 'idx_%' OR name LIKE 'gomlmd_idx_%')",
 		indexes:    "SELECT m.tbl_name || ' ' || m.name || ' ' || group_concat(i.name, ',') FROM sqlite_master m, pragma_index_info(m.name) i WHERE m.type = 'index' GROUP BY m.name",
 	},
 	{
@@ -70,7 +71,7 @@ var chainBackends = []chainBackend{
 			return db
 		},
 		tables:     "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()",
-		indexNames: "SELECT DISTINCT index_name FROM information_schema.statistics WHERE table_schema = DATABASE() AND (index_name LIKE 'idx_%' OR index_name LIKE 'gomlmd_%')",
+		indexNames: "SELECT DISTINCT index_name FROM information_schema.statistics WHERE table_schema = DATABASE() AND (index_name LIKE 'idx_%' OR index_name LIKE 'gomlmd_idx_%')",
 		indexes:    "SELECT CONCAT(LOWER(table_name), ' ', index_name, ' ', non_unique, ' ', GROUP_CONCAT(column_name ORDER BY seq_in_index)) FROM information_schema.statistics WHERE table_schema = DATABASE() GROUP BY table_name, index_name, non_unique",
 	},
 	{
@@ -88,7 +89,7 @@ var chainBackends = []chainBackend{
 			return stdlib.OpenDB(*cfg)
 		},
 		tables:     "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()",
-		indexNames: "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND (indexname LIKE 'idx_%' OR indexname LIKE 'gomlmd_%')",
+		indexNames: "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND (indexname LIKE 'idx_%' OR indexname LIKE 'gomlmd_idx_%')",
 		indexes:    "SELECT tablename || ' ' || indexname || ' ' || indexdef FROM pg_indexes WHERE schemaname = current_schema()",
 	},
 }
@@ -435,6 +436,55 @@ func fillStore(t *testing.T, s *mlmd.Store) {
 	must(s.PutParentContexts(ctx, []mlmd.ParentContext{{ChildID: ctxs[1], ParentID: ctxs[0]}}))
 }
 
+// writeMore writes one more row of each kind with an id, and checks that
+// types and nodes get ids above those of the rows there (a version-10
+// dump); a link or event whose id a sequence gave twice fails to insert.
+func writeMore(t *testing.T, s *mlmd.Store, there map[string][]row) {
+	t.Helper()
+	ctx := t.Context()
+	ids := map[string]int64{}
+	var err error
+	if ids["type"], err = s.PutArtifactType(ctx, mlmd.ArtifactType{Name: "Later"}, nil); err != nil {
+		t.Fatalf("a new type: %v", err)
+	}
+	ct, err := s.PutContextType(ctx, mlmd.ContextType{Name: "LaterContext"}, nil)
+	if err != nil {
+		t.Fatalf("a new context type: %v", err)
+	}
+	et, err := s.PutExecutionType(ctx, mlmd.ExecutionType{Name: "LaterRun"}, nil)
+	if err != nil {
+		t.Fatalf("a new execution type: %v", err)
+	}
+	a, err := s.PutArtifacts(ctx, []mlmd.Artifact{{TypeID: ids["type"], URI: "/later"}}, nil)
+	if err != nil {
+		t.Fatalf("a new artifact: %v", err)
+	}
+	e, err := s.PutExecutions(ctx, []mlmd.Execution{{TypeID: et}}, nil)
+	if err != nil {
+		t.Fatalf("a new execution: %v", err)
+	}
+	c, err := s.PutContexts(ctx, []mlmd.Context{{TypeID: ct, Name: "later"}}, nil)
+	if err != nil {
+		t.Fatalf("a new context: %v", err)
+	}
+	ids["Artifact"], ids["Execution"], ids["Context"], ids["Type"] = a[0], e[0], c[0], ids["type"]
+	delete(ids, "type")
+	for table, id := range ids {
+		for _, r := range there[table] {
+			if old, _ := strconv.ParseInt(r["id"], 10, 64); id <= old {
+				t.Errorf("the new %s row got id %d, not above %d of a row there", table, id, old)
+			}
+		}
+	}
+	if err := s.PutEvents(ctx, []mlmd.Event{{ArtifactID: a[0], ExecutionID: e[0], Type: mlmd.EventOutput}}); err != nil {
+		t.Errorf("a new event: %v", err)
+	}
+	if err := s.PutAttributionsAndAssociations(ctx, []mlmd.Attribution{{ArtifactID: a[0], ContextID: c[0]}},
+		[]mlmd.Association{{ExecutionID: e[0], ContextID: c[0]}}); err != nil {
+		t.Errorf("new links: %v", err)
+	}
+}
+
 // TestRoundTrip downgrades a version-10 database filled through the API to
 // each older version N the backend's chain reaches, checks that MLMD's
 // version-N tables hold what version N can hold, upgrades it again on
@@ -509,8 +559,18 @@ func roundTrip(t *testing.T, b chainBackend, n int64) {
 	}
 	checkVersion(t, db, migrations.SchemaVersion)
 	testdb.CheckGooseVersions(t, db)
-	after, _ := dumpAt(t, db, migrations.SchemaVersion)
+	after, afterRows := dumpAt(t, db, migrations.SchemaVersion)
 	compareDumps(t, fmt.Sprintf("after the round trip through version %d", n), after, upgradedFrom(before, n))
+
+	// New rows get new ids: the tables' id sequences survived the copies.
+	s, err = mlmd.Open(ctx, b.name, dsn, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeMore(t, s, afterRows)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
 
 	// The indexes are those of a database made at version 10.
 	fresh := b.newDSN(t)
