@@ -7,7 +7,7 @@
 -- A database of version 7 may hold several events of the same artifact,
 -- execution and type. As MLMD does, the upgrade keeps the latest of them
 -- (the highest id) and deletes the others, with their EventPath rows: the
--- one step that removes rows, because version 8 cannot hold them. Event
+-- one upgrade step that removes rows, as version 8 cannot hold them. Event
 -- keeps its table (MLMD copies it into a new one), so its sequence and the
 -- ids of the events that stay do not change, and EventPath rows that
 -- belong to no event are left alone. The duplicates are found by grouping
