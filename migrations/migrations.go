@@ -13,6 +13,16 @@
 //
 // The same directories are sqlc's schema input (see sqlc.yaml), so the
 // generated queries and the migrated database cannot disagree.
+//
+// Each engine's subdirectory mlmd holds the chain of MLMD's own schema
+// versions, one file vNN.sql per version in goose's SQL format: its Up
+// section takes the schema from version NN-1 to NN, its Down section back
+// (see MLMDChain). The files never write MLMDEnv.schema_version (the
+// runner in internal/sqlstore does, after each step), except that v01
+// creates and drops the MLMDEnv table itself, which MLMD's version 0 (MLMD
+// 0.13.2) lacks. They are not sqlc's schema input (sqlc reads only the
+// files at the top of a directory) and goose's Provider never sees them
+// (it too lists only the top of its file system).
 package migrations
 
 import (
@@ -20,7 +30,7 @@ import (
 	"io/fs"
 )
 
-//go:embed sqlite/*.sql mysql/*.sql postgres/*.sql
+//go:embed sqlite mysql postgres
 var files embed.FS
 
 // SQLite holds the migrations for SQLite, at the root of the file system.
@@ -33,6 +43,15 @@ var MySQL = sub("mysql")
 // PostgreSQL holds the migrations for PostgreSQL, at the root of the file
 // system.
 var PostgreSQL = sub("postgres")
+
+// SQLiteMLMD, MySQLMLMD and PostgreSQLMLMD hold the MLMD schema chains of
+// the engines (files vNN.sql at the root; see MLMDChain). A chain that an
+// engine does not have yet is an empty file system.
+var (
+	SQLiteMLMD     = sub("sqlite/mlmd")
+	MySQLMLMD      = sub("mysql/mlmd")
+	PostgreSQLMLMD = sub("postgres/mlmd")
+)
 
 // SchemaVersion is the MLMD schema version the migrations create.
 const SchemaVersion = 10

@@ -57,6 +57,13 @@ type Options struct {
 	// SkipMigrations the database must already hold version 10, and Open
 	// writes nothing.
 	SkipMigrations bool
+	// EnableUpgradeMigration makes Open upgrade a database at an older
+	// MLMD schema version (0, MLMD 0.13.2's, to 9) to version 10, keeping
+	// its rows, before it adopts it (MLMD's
+	// MigrationOptions.enable_upgrade_migration). Without it Open refuses
+	// such a database with FailedPrecondition naming both versions. See
+	// Downgrade for the way back.
+	EnableUpgradeMigration bool
 	// MaxRetries is how many times a call is retried after a transient
 	// conflict (deadlock, lock timeout, busy database) before it fails with
 	// Aborted; 0 means the backend's default. MLMD's
@@ -124,7 +131,11 @@ func OpenConnector(ctx context.Context, c driver.Connector, opts *Options) (*Sto
 	if opts == nil {
 		opts = &Options{}
 	}
-	conn, err := c.Connect(ctx, &driver.OpenOptions{SkipMigrations: opts.SkipMigrations, MaxRetries: opts.MaxRetries})
+	conn, err := c.Connect(ctx, &driver.OpenOptions{
+		SkipMigrations:         opts.SkipMigrations,
+		EnableUpgradeMigration: opts.EnableUpgradeMigration,
+		MaxRetries:             opts.MaxRetries,
+	})
 	if err != nil {
 		return nil, err
 	}

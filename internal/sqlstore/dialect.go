@@ -65,6 +65,16 @@ type Dialect interface {
 	// Migrations are the engine's goose migrations.
 	Migrations() fs.FS
 
+	// MLMDMigrations are the engine's MLMD schema chain, the files
+	// vNN.sql of migrations.MLMDChain; an empty file system when the engine
+	// has none.
+	MLMDMigrations() fs.FS
+
+	// TransactionalDDL reports whether the engine's DDL statements run
+	// inside a transaction (SQLite, PostgreSQL) rather than commit it
+	// (MySQL): the MLMD chain then runs all its steps in one transaction.
+	TransactionalDDL() bool
+
 	// TableNames lists the tables of the database the pool is connected to.
 	TableNames(ctx context.Context, db *sql.DB) ([]string, error)
 

@@ -28,6 +28,18 @@ var mlmdTables = []string{
 	"Context", "ContextProperty", "ParentContext", "Association", "Attribution",
 }
 
+// SchemaOptions are the options of PrepareSchema.
+type SchemaOptions struct {
+	// SkipMigrations only checks the schema: it must be version 10.
+	SkipMigrations bool
+	// EnableUpgrade upgrades a database at an older MLMD schema version
+	// (MLMD's MigrationOptions.enable_upgrade_migration).
+	EnableUpgrade bool
+	// Leave neither checks nor changes the schema: the database is opened
+	// for InspectSchema and DowngradeSchema only.
+	Leave bool
+}
+
 // PrepareSchema makes the database behind db ready for gomlmd, or says why
 // it cannot be:
 //
@@ -37,34 +49,61 @@ var mlmdTables = []string{
 //     place: goose records migration 1, whose statements change nothing,
 //     and migration 2 adds gomlmd's two indexes if they are missing; no
 //     row is rewritten;
-//   - a database at another version, one whose MLMDEnv does not hold
-//     exactly one version, and one with some of MLMD's tables but no
-//     MLMDEnv (MLMD 0.13.2, or a half-made schema) are refused with
-//     FailedPrecondition.
+//   - a database at an older MLMD version (0, MLMD 0.13.2's tables without
+//     MLMDEnv, to 9) is upgraded to 10 by the engine's MLMD chain when
+//     o.EnableUpgrade is set (see DowngradeSchema for the chain), then
+//     adopted as above; without it, it is refused with FailedPrecondition
+//     naming both versions;
+//   - a database newer than 10, one whose MLMDEnv does not hold exactly
+//     one version, and one with some of MLMD's tables but neither MLMDEnv
+//     nor all of version 0's tables are refused with FailedPrecondition.
 //
-// With skipMigrations the schema is only checked: it must be version 10.
-func PrepareSchema(ctx context.Context, db *sql.DB, d Dialect, skipMigrations bool) error {
+// With o.SkipMigrations the schema is only checked: it must be version 10.
+func PrepareSchema(ctx context.Context, db *sql.DB, d Dialect, o SchemaOptions) error {
+	if o.Leave {
+		return nil
+	}
 	unlock, err := d.LockSchema(ctx, db)
 	if err != nil {
 		return dbError(d, err, "lock the schema")
 	}
 	defer unlock()
 
-	empty, err := checkSchema(ctx, db, d)
+	st, err := inspect(ctx, db, d)
 	if err != nil {
 		return err
 	}
-	if skipMigrations {
-		if empty {
-			return errcode.New(errcode.FailedPrecondition,
-				"sqlstore: the database has no MLMD schema, and migrations are disabled; gomlmd needs schema version %d", SchemaVersion)
+	switch {
+	case st.Empty && o.SkipMigrations:
+		return errcode.New(errcode.FailedPrecondition,
+			"sqlstore: the database has no MLMD schema, and migrations are disabled; gomlmd needs schema version %d", SchemaVersion)
+	case st.Empty:
+	case st.Version > SchemaVersion:
+		return newerError(st.Version)
+	case st.Version < SchemaVersion && (o.SkipMigrations || !o.EnableUpgrade):
+		how := "enable upgrade migration (mlmd.Options.EnableUpgradeMigration, the server's --enable_database_upgrade or migration_options, or \"mlmd migrate up\") to upgrade it"
+		if o.SkipMigrations {
+			how = "migrations are disabled, so it cannot be upgraded here"
 		}
+		return errcode.New(errcode.FailedPrecondition,
+			"sqlstore: the database has MLMD schema version %d, older than version %d that gomlmd needs; %s",
+			st.Version, SchemaVersion, how)
+	case st.Version < SchemaVersion:
+		if err := upgrade(ctx, db, d, st.Version); err != nil {
+			return err
+		}
+	}
+	if !st.Empty {
+		if err := checkTables(ctx, db, d); err != nil {
+			return err
+		}
+	}
+	if o.SkipMigrations {
 		return nil
 	}
-	p, err := goose.NewProvider(d.GooseDialect(), db, d.Migrations(),
-		goose.WithTableName(GooseTable), goose.WithDisableGlobalRegistry(true))
+	p, err := newGooseProvider(db, d)
 	if err != nil {
-		return errcode.Wrap(errcode.Internal, err, "sqlstore: load migrations")
+		return err
 	}
 	if _, err := p.Up(ctx); err != nil {
 		var pe *goose.PartialError
@@ -73,63 +112,44 @@ func PrepareSchema(ctx context.Context, db *sql.DB, d Dialect, skipMigrations bo
 		}
 		return dbError(d, err, "migrate the schema to version %d", SchemaVersion)
 	}
-	if empty, err := checkSchema(ctx, db, d); err != nil {
+	if st, err := inspect(ctx, db, d); err != nil {
 		return err
-	} else if empty {
+	} else if st.Empty {
 		return errcode.New(errcode.Internal, "sqlstore: the schema is still missing after migration")
 	}
-	return nil
+	return checkTables(ctx, db, d)
 }
 
-// checkSchema inspects the database: it reports whether MLMD's schema is
-// entirely absent, returns nil if it is there at version 10, and
-// FailedPrecondition for anything else.
-func checkSchema(ctx context.Context, db *sql.DB, d Dialect) (empty bool, err error) {
+// checkTables checks that a database at version 10 has all of MLMD's
+// tables.
+func checkTables(ctx context.Context, db *sql.DB, d Dialect) error {
+	st, err := inspect(ctx, db, d)
+	if err != nil {
+		return err
+	}
+	if st.Version != SchemaVersion {
+		return errcode.New(errcode.FailedPrecondition,
+			"sqlstore: the database has MLMD schema version %d after migration, want %d", st.Version, SchemaVersion)
+	}
 	names, err := d.TableNames(ctx, db)
 	if err != nil {
-		return false, dbError(d, err, "list tables")
+		return dbError(d, err, "list tables")
 	}
 	have := make(map[string]bool, len(names))
 	for _, n := range names {
 		have[strings.ToLower(n)] = true
 	}
-	var present, missing []string
+	var missing []string
 	for _, t := range mlmdTables {
-		if have[strings.ToLower(t)] {
-			present = append(present, t)
-		} else {
+		if !have[strings.ToLower(t)] {
 			missing = append(missing, t)
 		}
 	}
-	if len(present) == 0 {
-		return true, nil
-	}
-	if !have["mlmdenv"] {
-		return false, errcode.New(errcode.FailedPrecondition,
-			"sqlstore: the database has MLMD tables (%s) but no MLMDEnv table: it is an MLMD schema older than version 1 or a partly created one; gomlmd needs version %d",
-			strings.Join(present, ", "), SchemaVersion)
-	}
-	versions, err := schemaVersions(ctx, db)
-	if err != nil {
-		return false, dbError(d, err, "read MLMDEnv")
-	}
-	switch {
-	case len(versions) == 0:
-		return false, errcode.New(errcode.FailedPrecondition,
-			"sqlstore: the MLMDEnv table holds no schema version (another process may be creating the schema; retry); gomlmd needs version %d", SchemaVersion)
-	case len(versions) > 1:
-		return false, errcode.New(errcode.FailedPrecondition,
-			"sqlstore: the MLMDEnv table holds %d schema versions %v, want one; gomlmd needs version %d", len(versions), versions, SchemaVersion)
-	case versions[0] != SchemaVersion:
-		return false, errcode.New(errcode.FailedPrecondition,
-			"sqlstore: database schema version %d is not supported; gomlmd needs version %d; migrate the database with MLMD (MetadataStore with enable_upgrade_migration, or downgrade_schema) first",
-			versions[0], SchemaVersion)
-	}
 	if len(missing) > 0 {
-		return false, errcode.New(errcode.FailedPrecondition,
+		return errcode.New(errcode.FailedPrecondition,
 			"sqlstore: the database is at schema version %d but lacks tables %s", SchemaVersion, strings.Join(missing, ", "))
 	}
-	return false, nil
+	return nil
 }
 
 func schemaVersions(ctx context.Context, db *sql.DB) ([]int64, error) {

@@ -64,6 +64,16 @@ type OpenOptions struct {
 	// SkipMigrations leaves the schema alone: the database must already
 	// hold schema version 10.
 	SkipMigrations bool
+	// EnableUpgradeMigration upgrades a database at an older MLMD schema
+	// version (0 to 9) to version 10; without it such a database is
+	// refused with FailedPrecondition naming both versions. Ignored with
+	// SkipMigrations.
+	EnableUpgradeMigration bool
+	// SchemaTool opens the database for the methods of SchemaMigrator
+	// only: Open neither checks nor changes the schema, which may be at
+	// any version or absent, and the Conn's other methods must not be
+	// called.
+	SchemaTool bool
 	// MaxRetries is how many times InTx reruns a transaction that failed
 	// with a transient conflict (deadlock, lock timeout, busy database)
 	// before it returns Aborted. 0 means the driver's default.
@@ -93,6 +103,39 @@ type Conn interface {
 	// Close closes the connection pool. In-memory databases are gone after
 	// Close.
 	Close() error
+}
+
+// SchemaMigrator is an optional interface of a Conn whose database's
+// schema can move between MLMD's schema versions. The portable type uses
+// it on a Conn opened with OpenOptions.SchemaTool.
+type SchemaMigrator interface {
+	// InspectSchema reports the database's MLMD schema version, without
+	// changing anything. FailedPrecondition if the database holds some of
+	// MLMD's tables but no version can be read from them.
+	InspectSchema(ctx context.Context) (SchemaState, error)
+	// DowngradeSchema takes the database from schema version 10 (or any
+	// version above toVersion) down to toVersion, as MLMD's
+	// DowngradeMetadataSource does; a database at toVersion is left alone.
+	// InvalidArgument if the backend cannot reach toVersion;
+	// FailedPrecondition if the database has no MLMD schema, or is older
+	// than toVersion, or newer than 10.
+	DowngradeSchema(ctx context.Context, toVersion int64) error
+}
+
+// SchemaState is what SchemaMigrator.InspectSchema finds.
+type SchemaState struct {
+	// Empty is true when the database holds none of MLMD's tables.
+	Empty bool
+	// Version is the database's MLMD schema version; 0 is MLMD 0.13.2's
+	// schema, which has no MLMDEnv table. Meaningless when Empty.
+	Version int64
+	// Oldest is the oldest version the backend upgrades from and
+	// downgrades to (10 when it has no upgrades).
+	Oldest int64
+	// ExtrasPending is true for a database at version 10 whose
+	// backend-specific additions (gomlmd's indexes) are not all in place;
+	// opening it adds them.
+	ExtrasPending bool
 }
 
 // TxOptions are the options of Conn.InTx.

@@ -433,3 +433,29 @@ func currentUser() string {
 	}
 	return os.Getenv("USER")
 }
+
+// Downgrade takes the schema of the database that cfg describes down to
+// MLMD schema version toVersion, see mlmd.Downgrade.
+func Downgrade(ctx context.Context, cfg Config, toVersion int64, opts *mlmd.Options) error {
+	mc, own, err := cfg.connection()
+	if err != nil {
+		return err
+	}
+	err = mlmd.DowngradeConnector(ctx, sqlstore.ConnectorFunc(func(ctx context.Context, opts *driver.OpenOptions) (driver.Conn, error) {
+		return open(ctx, mc, own, opts)
+	}), toVersion, opts)
+	return errcode.Annotate(err, "mlmd: downgrade the mysql schema")
+}
+
+// InspectSchema reports the MLMD schema version of the database that cfg
+// describes, see mlmd.InspectSchema.
+func InspectSchema(ctx context.Context, cfg Config, opts *mlmd.Options) (mlmd.SchemaState, error) {
+	mc, own, err := cfg.connection()
+	if err != nil {
+		return mlmd.SchemaState{}, err
+	}
+	st, err := mlmd.InspectSchemaConnector(ctx, sqlstore.ConnectorFunc(func(ctx context.Context, opts *driver.OpenOptions) (driver.Conn, error) {
+		return open(ctx, mc, own, opts)
+	}), opts)
+	return st, errcode.Annotate(err, "mlmd: inspect the mysql schema")
+}

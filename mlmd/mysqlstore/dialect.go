@@ -132,6 +132,10 @@ func (*dialect) GooseDialect() goose.Dialect { return goose.DialectMySQL }
 
 func (*dialect) Migrations() fs.FS { return migrations.MySQL }
 
+func (*dialect) MLMDMigrations() fs.FS { return migrations.MySQLMLMD }
+
+func (*dialect) TransactionalDDL() bool { return false }
+
 func (*dialect) TableNames(ctx context.Context, db *sql.DB) ([]string, error) {
 	return sqlstore.QueryNames(ctx, db, "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()")
 }

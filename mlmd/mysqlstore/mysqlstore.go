@@ -178,11 +178,11 @@ func open(ctx context.Context, cfg *mysql.Config, own dsnOptions, opts *driver.O
 	}
 	d := idStrategy(server.version)
 	d.galera = server.galera
-	if err := sqlstore.PrepareSchema(ctx, db, d, opts.SkipMigrations); err != nil {
+	if err := sqlstore.PrepareSchema(ctx, db, d, sqlstore.SchemaOptionsOf(opts)); err != nil {
 		db.Close()
 		return nil, errcode.Annotate(err, "mysqlstore: prepare the schema")
 	}
-	if d.galera && !opts.SkipMigrations {
+	if d.galera && !opts.SkipMigrations && !opts.SchemaTool {
 		if err := prepareGalera(ctx, db, d); err != nil {
 			db.Close()
 			return nil, openError(err, cfg, "prepare the database for Galera")

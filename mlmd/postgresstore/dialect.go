@@ -144,6 +144,10 @@ func (dialect) GooseDialect() goose.Dialect { return goose.DialectPostgres }
 
 func (dialect) Migrations() fs.FS { return migrations.PostgreSQL }
 
+func (dialect) MLMDMigrations() fs.FS { return migrations.PostgreSQLMLMD }
+
+func (dialect) TransactionalDDL() bool { return true }
+
 // TableNames lists the tables of the connection's current schema (the
 // first schema of its search_path that exists, normally public), where
 // MLMD creates its tables.

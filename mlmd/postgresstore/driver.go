@@ -26,7 +26,7 @@ func (Driver) Open(ctx context.Context, dsn string, opts *driver.OpenOptions) (d
 // open opens the pool of cfg, prepares the schema and returns the Conn.
 func open(ctx context.Context, cfg *pgx.ConnConfig, o options, opts *driver.OpenOptions) (driver.Conn, error) {
 	opts = sqlstore.OrZero(opts)
-	db, err := prepare(ctx, cfg, o, opts.SkipMigrations)
+	db, err := prepare(ctx, cfg, o, sqlstore.SchemaOptionsOf(opts))
 	if err != nil {
 		return nil, err
 	}

@@ -142,12 +142,12 @@ func maintenanceConfig(cfg *pgx.ConnConfig) *pgx.ConnConfig {
 }
 
 // prepare opens the pool and prepares the schema.
-func prepare(ctx context.Context, cfg *pgx.ConnConfig, o options, skipMigrations bool) (*sql.DB, error) {
+func prepare(ctx context.Context, cfg *pgx.ConnConfig, o options, so sqlstore.SchemaOptions) (*sql.DB, error) {
 	db, err := openDB(ctx, cfg, maintenanceConfig(cfg), o)
 	if err != nil {
 		return nil, err
 	}
-	if err := sqlstore.PrepareSchema(ctx, db, dialect{}, skipMigrations); err != nil {
+	if err := sqlstore.PrepareSchema(ctx, db, dialect{}, so); err != nil {
 		db.Close()
 		return nil, errcode.Annotate(err, "postgresstore: %s", describe(cfg))
 	}
@@ -186,4 +186,32 @@ func Open(ctx context.Context, cfg Config, opts *mlmd.Options) (*mlmd.Store, err
 		return nil, errcode.Annotate(err, "mlmd: open postgres store")
 	}
 	return s, nil
+}
+
+// Downgrade takes the schema of the database that cfg describes down to
+// MLMD schema version toVersion, see mlmd.Downgrade.
+func Downgrade(ctx context.Context, cfg Config, toVersion int64, opts *mlmd.Options) error {
+	pc, err := cfg.pgxConfig()
+	if err != nil {
+		return err
+	}
+	own := cfg.options()
+	err = mlmd.DowngradeConnector(ctx, sqlstore.ConnectorFunc(func(ctx context.Context, opts *driver.OpenOptions) (driver.Conn, error) {
+		return open(ctx, pc, own, opts)
+	}), toVersion, opts)
+	return errcode.Annotate(err, "mlmd: downgrade the postgres schema")
+}
+
+// InspectSchema reports the MLMD schema version of the database that cfg
+// describes, see mlmd.InspectSchema.
+func InspectSchema(ctx context.Context, cfg Config, opts *mlmd.Options) (mlmd.SchemaState, error) {
+	pc, err := cfg.pgxConfig()
+	if err != nil {
+		return mlmd.SchemaState{}, err
+	}
+	own := cfg.options()
+	st, err := mlmd.InspectSchemaConnector(ctx, sqlstore.ConnectorFunc(func(ctx context.Context, opts *driver.OpenOptions) (driver.Conn, error) {
+		return open(ctx, pc, own, opts)
+	}), opts)
+	return st, errcode.Annotate(err, "mlmd: inspect the postgres schema")
 }

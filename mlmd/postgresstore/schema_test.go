@@ -35,7 +35,7 @@ func parseTestDSN(t *testing.T, dsn string) (*pgx.ConnConfig, options) {
 func prepareTestDB(t *testing.T, dsn string, skipMigrations bool) error {
 	t.Helper()
 	cfg, o := parseTestDSN(t, dsn)
-	db, err := prepare(ctx, cfg, o, skipMigrations)
+	db, err := prepare(ctx, cfg, o, sqlstore.SchemaOptions{SkipMigrations: skipMigrations})
 	if err == nil {
 		db.Close()
 	}

@@ -112,6 +112,10 @@ func (dialect) GooseDialect() goose.Dialect { return goose.DialectSQLite3 }
 
 func (dialect) Migrations() fs.FS { return migrations.SQLite }
 
+func (dialect) MLMDMigrations() fs.FS { return migrations.SQLiteMLMD }
+
+func (dialect) TransactionalDDL() bool { return true }
+
 func (dialect) TableNames(ctx context.Context, db *sql.DB) ([]string, error) {
 	return sqlstore.QueryNames(ctx, db, "SELECT name FROM sqlite_master WHERE type = 'table'")
 }

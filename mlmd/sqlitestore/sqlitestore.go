@@ -119,7 +119,7 @@ func (Driver) Open(ctx context.Context, dsn string, opts *driver.OpenOptions) (d
 			return nil, err
 		}
 	}
-	if err := sqlstore.PrepareSchema(ctx, db, dialect{}, opts.SkipMigrations || set.readOnly); err != nil {
+	if err := sqlstore.PrepareSchema(ctx, db, dialect{}, schemaOptions(opts, set.readOnly)); err != nil {
 		db.Close()
 		if hasSQLiteError(err) {
 			return nil, openError(err, set)
@@ -262,4 +262,27 @@ func hasPragma(query url.Values, name string) bool {
 		}
 	}
 	return false
+}
+
+// schemaOptions are the schema options of opts; a read-only database is
+// only checked.
+func schemaOptions(opts *driver.OpenOptions, readOnly bool) sqlstore.SchemaOptions {
+	so := sqlstore.SchemaOptionsOf(opts)
+	so.SkipMigrations = so.SkipMigrations || readOnly
+	return so
+}
+
+// Downgrade takes the schema of the SQLite database that dsn names down to
+// MLMD schema version toVersion, as mlmd.Downgrade(ctx, "sqlite", dsn,
+// toVersion, opts) does.
+func Downgrade(ctx context.Context, dsn string, toVersion int64, opts *mlmd.Options) error {
+	err := mlmd.DowngradeConnector(ctx, connector(dsn), toVersion, opts)
+	return errcode.Annotate(err, "mlmd: downgrade the sqlite schema")
+}
+
+// InspectSchema reports the MLMD schema version of the SQLite database that
+// dsn names, as mlmd.InspectSchema(ctx, "sqlite", dsn, opts) does.
+func InspectSchema(ctx context.Context, dsn string, opts *mlmd.Options) (mlmd.SchemaState, error) {
+	st, err := mlmd.InspectSchemaConnector(ctx, connector(dsn), opts)
+	return st, errcode.Annotate(err, "mlmd: inspect the sqlite schema")
 }
