@@ -12,7 +12,9 @@ import (
 
 // Content is what a store opened on a fixture must read back once the
 // database is at version 10: the fixture's rows through the mlmd API.
-// Lists are in id order (events in the order they were written).
+// Lists are in id order (events in the order they were written); the type
+// lists leave out MLMD's system type (mlmd.Model) that the fixture holds
+// from version 6, as the API's type listings do.
 type Content struct {
 	Engine  Engine
 	Version int
@@ -54,6 +56,11 @@ func Expected(e Engine, v int) (*Content, error) {
 		}
 		if v >= 9 {
 			ext = t.externalID
+		}
+		if slices.Contains(systemTypeNames, t.name) {
+			// The API does not list MLMD's system types; the fixture's
+			// shows as the base type of the types below it.
+			continue
 		}
 		switch t.kind {
 		case kindArtifact:
