@@ -144,8 +144,8 @@ func readNodesPaged(t *testing.T, s *mlmd.Store) {
 }
 
 // filterLiteral writes a value as a filter query literal, or reports that
-// the check leaves the value out (structs, protos, and strings the
-// filter's quoting would have to escape).
+// the check leaves the value out (structs, protos, long strings, and
+// strings the filter's quoting would have to escape).
 func filterLiteral(v mlmd.Value) (field, lit string, can bool) {
 	switch v.Type() {
 	case mlmd.PropertyInt:
@@ -153,7 +153,7 @@ func filterLiteral(v mlmd.Value) (field, lit string, can bool) {
 	case mlmd.PropertyDouble:
 		return "double_value", strconv.FormatFloat(v.AsDouble(), 'g', -1, 64), true
 	case mlmd.PropertyString:
-		if strings.ContainsAny(v.AsString(), `'"\`) {
+		if len(v.AsString()) > 1000 || strings.ContainsAny(v.AsString(), `'"\`) {
 			return "", "", false
 		}
 		return "string_value", "'" + v.AsString() + "'", true

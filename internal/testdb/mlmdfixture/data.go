@@ -3,6 +3,8 @@ package mlmdfixture
 import (
 	"encoding/base64"
 	"fmt"
+	"math"
+	"strings"
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/structpb"
@@ -55,6 +57,8 @@ var types = []typeSpec{
 	{id: 4, kind: kindArtifact, name: "mlmd.Model", since: 6},
 	{id: 5, kind: kindArtifact, name: "Model", since: 6, version: "2", description: "a trained model", parent: 4,
 		props: []propDef{{"framework", mlmd.PropertyString, 0}}},
+	// The same name without a version: a type of its own.
+	{id: 6, kind: kindArtifact, name: "Model", since: 6, props: []propDef{{"size", mlmd.PropertyInt, 0}}},
 }
 
 // value is a property value as the fixture writes it.
@@ -83,6 +87,9 @@ func configStruct() *structpb.Struct {
 }
 
 func structVal(since int) value { return value{mlmd.StructValue(configStruct()), since} }
+
+// longString is a string property value of 100 000 characters.
+var longString = "long:" + strings.Repeat("0123456789", 10_000)
 
 type nodeSpec struct {
 	id     int64
@@ -122,6 +129,8 @@ var nodes = []nodeSpec{
 	{id: 1, kind: kindExecution, typeID: 2, name: "train-1", state: int(mlmd.ExecutionStateComplete), externalID: "exe-train-1",
 		create: 200, update: 260, props: []propVal{
 			{"steps", false, ival(100, 0)}, {"lr", false, fval(0.01, 0)}, {"tag", true, sval("nightly", 0)},
+			// The limits of int_value, an INT column at every version.
+			{"max", true, ival(math.MaxInt32, 0)}, {"min", true, ival(math.MinInt32, 0)},
 		}},
 	{id: 2, kind: kindExecution, typeID: 2, state: int(mlmd.ExecutionStateFailed),
 		create: 201, update: 202, props: []propVal{{"attempt", true, ival(2, 0)}}},
@@ -129,6 +138,9 @@ var nodes = []nodeSpec{
 	{id: 1, kind: kindContext, typeID: 3, since: 3, name: "pipeline-a", externalID: "ctx-pipeline-a",
 		create: 300, update: 300, props: []propVal{
 			{"owner", false, sval("alice", 0)}, {"priority", true, ival(2, 0)},
+			// Longer than MySQL's TEXT: string values are MEDIUMTEXT there
+			// from version 7.
+			{"notes", true, sval(longString, 7)},
 		}},
 	{id: 2, kind: kindContext, typeID: 3, since: 3, name: "run-1", create: 301, update: 305,
 		props: []propVal{{"score", true, fval(0.75, 0)}}},
