@@ -48,6 +48,26 @@ func newDatabase(t *testing.T, e mlmdfixture.Engine) (string, *sql.DB) {
 	return "", nil
 }
 
+// reopen returns a new pool on a database that newDatabase made.
+func reopen(t *testing.T, e mlmdfixture.Engine, dsn string) *sql.DB {
+	t.Helper()
+	var db *sql.DB
+	var err error
+	switch e {
+	case mlmdfixture.SQLite:
+		db, err = sqlitestore.OpenDB(dsn)
+	case mlmdfixture.MySQL:
+		db, err = sql.Open("mysql", dsn)
+	default:
+		db = testdb.OpenPostgres(t, dsn)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 // buildFixture makes a new database of engine e holding the fixture at
 // version v.
 func buildFixture(t *testing.T, e mlmdfixture.Engine, v int) (string, *sql.DB) {
