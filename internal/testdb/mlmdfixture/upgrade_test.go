@@ -305,3 +305,46 @@ func fixtureRows(t *testing.T, db *sql.DB, e mlmdfixture.Engine, v int) map[stri
 	}
 	return out
 }
+
+// TestConcurrentUpgrades opens one fixture from several stores at once,
+// all with upgrades enabled: every open must succeed, and the rows come
+// through once, unharmed.
+func TestConcurrentUpgrades(t *testing.T) {
+	const stores = 4
+	for _, e := range mlmdfixture.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			if len(chainFiles(t, e)) == 0 {
+				t.Skipf("no upgrade chain for %s yet (migrations/%s/mlmd has no files)", e, e)
+			}
+			const v = 4
+			dsn, _ := buildFixture(t, e, v)
+			errs := make(chan error, stores)
+			opened := make(chan *mlmd.Store, stores)
+			for range stores {
+				go func() {
+					s, err := mlmd.Open(t.Context(), string(e), dsn, &mlmd.Options{EnableUpgradeMigration: true})
+					if err != nil {
+						errs <- err
+						return
+					}
+					opened <- s
+					errs <- nil
+				}()
+			}
+			for range stores {
+				if err := <-errs; err != nil {
+					t.Errorf("concurrent open with upgrades: %v", err)
+				}
+			}
+			close(opened)
+			want, err := mlmdfixture.Expected(e, v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for s := range opened {
+				want.Check(t, s)
+				s.Close()
+			}
+		})
+	}
+}
