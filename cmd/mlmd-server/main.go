@@ -14,9 +14,17 @@
 // retried with a growing pause; a permanent error (access denied, not an
 // MLMD database, ...) ends the process at once.
 //
-// Exit status: 0 after a clean shutdown (SIGTERM or SIGINT), 2 for an
-// invalid command line or configuration, 1 when the database cannot be
-// opened or a port cannot be bound.
+// With --enable_database_upgrade (or migration_options
+// enable_upgrade_migration in the config file) a database at an older MLMD
+// schema version is upgraded to version 10 when the store opens; without
+// it such a database is refused. With --downgrade_db_schema_version=N (or
+// migration_options downgrade_to_schema_version) the server only
+// downgrades the database to schema version N, logs it, and exits, as
+// MLMD's server does; it serves nothing.
+//
+// Exit status: 0 after a clean shutdown (SIGTERM or SIGINT) or a
+// downgrade, 2 for an invalid command line or configuration, 1 when the
+// database cannot be opened or downgraded or a port cannot be bound.
 package main
 
 import (
@@ -67,7 +75,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
 
-	backend, _ := cfg.Backend()                                    // checked by Load
+	backend, _ := cfg.Backend() // checked by Load
+	if to, ok := cfg.DowngradeTo(); ok {
+		return downgrade(ctx, cfg, to, backend.Description, logger)
+	}
 	creds, _ := cfg.TransportCredentials()                         // checked by Load
 	extra, _, _ := serverconfig.ChannelArgOptions(cfg.ChannelArgs) // checked by Load
 	if cfg.Web.GRPCWeb {
@@ -172,4 +183,17 @@ func newLogger(cfg *serverconfig.Config, w io.Writer) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// downgrade takes the database's schema down to MLMD schema version to,
+// logs the outcome and returns the exit status.
+func downgrade(ctx context.Context, cfg *serverconfig.Config, to int64, database string, logger *slog.Logger) int {
+	logger.Info("downgrading the database schema", "database", database, "to_version", to)
+	if err := cfg.Downgrade(ctx); err != nil {
+		logger.Error("cannot downgrade the database schema", "database", database, "to_version", to, "error", err)
+		return 1
+	}
+	logger.Info("the database schema is downgraded; exiting without serving: connect to it with an MLMD release of that schema version",
+		"database", database, "schema_version", to)
+	return 0
 }

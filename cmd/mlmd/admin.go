@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -13,7 +15,7 @@ import (
 )
 
 // gomlmdSchemaVersion is the MLMD schema version gomlmd reads and writes.
-const gomlmdSchemaVersion = 10
+const gomlmdSchemaVersion = mlmd.SchemaVersion
 
 // countPages counts the rows of a listing, page by page.
 func countPages[T any](ctx context.Context, list func(context.Context, *mlmd.ListOptions) ([]T, string, error)) (int64, error) {
@@ -164,57 +166,119 @@ func (a *app) migrateCommand() *cobra.Command {
 	}
 	m.AddCommand(&cobra.Command{
 		Use:   "status",
-		Short: "Print the schema version of the database and what gomlmd needs",
+		Short: "Print the database's MLMD schema version and the upgrade steps pending",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			t, st, err := a.inspectSchema(cmd.Context())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "database: %s\n", t.backend.Description)
+			fmt.Fprintf(a.stdout, "schema: %s\n", describeSchema(st))
+			return nil
+		},
+	})
+	m.AddCommand(&cobra.Command{
+		Use:   "up",
+		Short: "Create MLMD's schema (version 10) in an empty database, or upgrade an older MLMD schema to it",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			t, err := a.conn.resolve()
 			if err != nil {
 				return err
 			}
-			db, err := t.rawDB()
-			if err != nil {
-				return err
+			before := mlmd.SchemaState{Empty: true} // a SQLite file that does not exist yet
+			if t.checkExists() == nil {
+				if before, err = t.backend.InspectSchema(cmd.Context()); err != nil {
+					return fmt.Errorf("%s: %w", t.backend.Description, err)
+				}
 			}
-			defer db.Close()
-			v, ok, err := schemaVersion(cmd.Context(), db)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(a.stdout, "database: %s\n", t.backend.Description)
-			switch {
-			case !ok:
-				fmt.Fprintf(a.stdout, "schema: none (no MLMD tables); \"mlmd migrate up\" creates version %d\n", gomlmdSchemaVersion)
-			case v == gomlmdSchemaVersion:
-				fmt.Fprintf(a.stdout, "schema: version %d, up to date\n", v)
-			default:
-				fmt.Fprintf(a.stdout, "schema: version %d; gomlmd needs version %d and cannot migrate it\n", v, gomlmdSchemaVersion)
-			}
-			return nil
-		},
-	})
-	m.AddCommand(&cobra.Command{
-		Use:   "up",
-		Short: "Create MLMD's schema (version 10) in an empty database",
-		Args:  noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, t, err := a.openStore(cmd.Context(), create)
+			s, err := t.open(cmd.Context(), upgrade)
 			if err != nil {
 				return err
 			}
 			if err := s.Close(); err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout, "%s: schema version %d\n", t.backend.Description, gomlmdSchemaVersion)
+			switch {
+			case before.Empty:
+				fmt.Fprintf(a.stdout, "%s: created schema version %d\n", t.backend.Description, gomlmdSchemaVersion)
+			case before.Version < gomlmdSchemaVersion:
+				fmt.Fprintf(a.stdout, "%s: upgraded schema version %d to %d (steps %s)\n",
+					t.backend.Description, before.Version, gomlmdSchemaVersion, joinVersions(before.Pending))
+			default:
+				fmt.Fprintf(a.stdout, "%s: schema version %d, up to date\n", t.backend.Description, gomlmdSchemaVersion)
+			}
 			return nil
 		},
 	})
 	m.AddCommand(&cobra.Command{
 		Use:   "down VERSION",
-		Short: "Downgrade the schema to an older MLMD version (not supported yet)",
+		Short: "Downgrade the schema to an older MLMD version (0-9), for an older MLMD release; what that version cannot hold is lost",
 		Args:  exactArgs(1),
-		RunE: func(_ *cobra.Command, args []string) error {
-			return fmt.Errorf("downgrading to schema version %s: %w: gomlmd cannot downgrade schemas yet", args[0], mlmd.ErrUnimplemented)
+		RunE: func(cmd *cobra.Command, args []string) error {
+			to, err := strconv.ParseInt(args[0], 10, 64)
+			if err != nil || to < 0 || to >= gomlmdSchemaVersion {
+				return usagef("migrate down: VERSION %q is invalid: want a schema version from 0 to %d", args[0], gomlmdSchemaVersion-1)
+			}
+			t, before, err := a.inspectSchema(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if err := t.backend.Downgrade(cmd.Context(), to); err != nil {
+				return fmt.Errorf("%s: %w", t.backend.Description, err)
+			}
+			if before.Version == to {
+				fmt.Fprintf(a.stdout, "%s: schema version %d already; nothing to do\n", t.backend.Description, to)
+				return nil
+			}
+			fmt.Fprintf(a.stdout, "%s: downgraded schema version %d to %d\n", t.backend.Description, before.Version, to)
+			return nil
 		},
 	})
 	return m
+}
+
+// inspectSchema resolves the connection and reads the schema version of
+// an existing database.
+func (a *app) inspectSchema(ctx context.Context) (*target, mlmd.SchemaState, error) {
+	t, err := a.conn.resolve()
+	if err != nil {
+		return nil, mlmd.SchemaState{}, err
+	}
+	if err := t.checkExists(); err != nil {
+		return nil, mlmd.SchemaState{}, err
+	}
+	st, err := t.backend.InspectSchema(ctx)
+	if err != nil {
+		return nil, mlmd.SchemaState{}, fmt.Errorf("%s: %w", t.backend.Description, err)
+	}
+	return t, st, nil
+}
+
+// describeSchema says what a schema state means for gomlmd.
+func describeSchema(st mlmd.SchemaState) string {
+	switch {
+	case st.Empty:
+		return fmt.Sprintf("none (no MLMD tables); \"mlmd migrate up\" creates version %d", gomlmdSchemaVersion)
+	case st.Version > gomlmdSchemaVersion:
+		return fmt.Sprintf("version %d, newer than version %d that gomlmd knows", st.Version, gomlmdSchemaVersion)
+	case st.Version == gomlmdSchemaVersion && st.ExtrasPending:
+		return fmt.Sprintf("version %d, up to date; gomlmd's indexes are missing (\"mlmd migrate up\" adds them)", st.Version)
+	case st.Version == gomlmdSchemaVersion:
+		return fmt.Sprintf("version %d, up to date", st.Version)
+	case st.Version < st.Oldest:
+		return fmt.Sprintf("version %d; gomlmd needs version %d and cannot upgrade this backend from older than version %d", st.Version, gomlmdSchemaVersion, st.Oldest)
+	}
+	return fmt.Sprintf("version %d; gomlmd needs version %d; pending upgrade steps: %s (\"mlmd migrate up\" applies them)",
+		st.Version, gomlmdSchemaVersion, joinVersions(st.Pending))
+}
+
+// joinVersions lists schema versions as "8, 9, 10".
+func joinVersions(vs []int64) string {
+	parts := make([]string, len(vs))
+	for i, v := range vs {
+		parts[i] = strconv.FormatInt(v, 10)
+	}
+	return strings.Join(parts, ", ")
 }

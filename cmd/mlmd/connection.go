@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -67,24 +66,40 @@ const (
 	existing openMode = iota
 	// create creates MLMD's schema in an empty database.
 	create
+	// upgrade creates MLMD's schema in an empty database and upgrades an
+	// older MLMD schema to version 10.
+	upgrade
 )
 
 // open opens the store.
 func (t *target) open(ctx context.Context, mode openMode) (*mlmd.Store, error) {
 	opts := t.backend.Options
-	if mode == existing {
+	switch mode {
+	case existing:
 		opts.SkipMigrations = true
-		if t.sqlitePath != "" {
-			if _, err := os.Stat(t.sqlitePath); err != nil {
-				return nil, fmt.Errorf("%s: %w", t.backend.Description, err)
-			}
+		if err := t.checkExists(); err != nil {
+			return nil, err
 		}
+	case upgrade:
+		opts.EnableUpgradeMigration = true
 	}
 	s, err := t.backend.OpenWith(ctx, opts)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", t.backend.Description, err)
 	}
 	return s, nil
+}
+
+// checkExists fails for a SQLite file that does not exist, which opening
+// would create.
+func (t *target) checkExists() error {
+	if t.sqlitePath == "" {
+		return nil
+	}
+	if _, err := os.Stat(t.sqlitePath); err != nil {
+		return fmt.Errorf("%s: %w", t.backend.Description, err)
+	}
+	return nil
 }
 
 // openStore resolves the connection and opens the store.
@@ -98,7 +113,7 @@ func (a *app) openStore(ctx context.Context, mode openMode) (*mlmd.Store, *targe
 }
 
 // rawDB opens the database itself, for what the store's API does not
-// tell: the schema version and the size.
+// tell: the size.
 func (t *target) rawDB() (*sql.DB, error) {
 	if t.backend.MySQL != nil {
 		dsn, err := t.backend.MySQL.FormatDSN()
@@ -116,47 +131,4 @@ func (t *target) rawDB() (*sql.DB, error) {
 		}
 	}
 	return sqlitestore.OpenDB(t.backend.DSN)
-}
-
-// schemaVersion reads the schema version; ok is false when the database
-// has no MLMD schema.
-func schemaVersion(ctx context.Context, db *sql.DB) (v int64, ok bool, err error) {
-	rows, err := db.QueryContext(ctx, "SELECT schema_version FROM MLMDEnv")
-	if err != nil {
-		// No MLMDEnv table: no schema. Any other error shows on the next
-		// query too, so tell them apart by asking for the table list.
-		if n, terr := tableCount(ctx, db); terr == nil && n == 0 {
-			return 0, false, nil
-		}
-		return 0, false, fmt.Errorf("read the schema version: %w", err)
-	}
-	defer rows.Close()
-	var vs []int64
-	for rows.Next() {
-		if err := rows.Scan(&v); err != nil {
-			return 0, false, err
-		}
-		vs = append(vs, v)
-	}
-	if err := rows.Err(); err != nil {
-		return 0, false, err
-	}
-	if len(vs) != 1 {
-		return 0, false, fmt.Errorf("MLMDEnv holds %d schema versions %v, want one", len(vs), vs)
-	}
-	return vs[0], true, nil
-}
-
-// tableCount counts the tables of the database: SQLite's or the MySQL
-// connection's current database.
-func tableCount(ctx context.Context, db *sql.DB) (int, error) {
-	var n int
-	err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'").Scan(&n)
-	if err == nil {
-		return n, nil
-	}
-	if err2 := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()").Scan(&n); err2 != nil {
-		return 0, errors.Join(err, err2)
-	}
-	return n, nil
 }

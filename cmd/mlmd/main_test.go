@@ -14,6 +14,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/gomlmd/gomlmd/internal/testdb"
+	"github.com/gomlmd/gomlmd/migrations"
 	"github.com/gomlmd/gomlmd/mlmd"
 	"github.com/gomlmd/gomlmd/mlmd/mlmdio"
 )
@@ -274,9 +275,51 @@ func TestMigrate(t *testing.T) {
 	if !strings.Contains(r.stdout, "schema: version 10, up to date") {
 		t.Errorf("status after up: %q", r.stdout)
 	}
-	r = mlmdRun(t, "", "--sqlite", path, "migrate", "down", "8")
-	if r.code != 1 || !strings.Contains(r.stderr, "cannot downgrade") {
-		t.Errorf("down: exit %d, %q", r.code, r.stderr)
+	r = ok(t, "--sqlite", path, "migrate", "up")
+	if !strings.Contains(r.stdout, "schema version 10, up to date") {
+		t.Errorf("up on version 10: %q", r.stdout)
+	}
+	r = ok(t, "--sqlite", path, "migrate", "down", "4")
+	if !strings.Contains(r.stdout, "downgraded schema version 10 to 4") {
+		t.Errorf("down: %q", r.stdout)
+	}
+	r = ok(t, "--sqlite", path, "migrate", "status")
+	if !strings.Contains(r.stdout, "schema: version 4; gomlmd needs version 10; pending upgrade steps: 5, 6, 7, 8, 9, 10") {
+		t.Errorf("status at version 4: %q", r.stdout)
+	}
+	r = ok(t, "--sqlite", path, "migrate", "down", "4")
+	if !strings.Contains(r.stdout, "schema version 4 already; nothing to do") {
+		t.Errorf("down to the same version: %q", r.stdout)
+	}
+	r = mlmdRun(t, "", "--sqlite", path, "migrate", "down", "6")
+	if r.code != 1 || !strings.Contains(r.stderr, "it is at version 4, older") {
+		t.Errorf("down to a newer version: exit %d, %q", r.code, r.stderr)
+	}
+	r = mlmdRun(t, "", "--sqlite", path, "stats")
+	if r.code != 1 || !strings.Contains(r.stderr, "version 4") {
+		t.Errorf("stats at version 4: exit %d, %q", r.code, r.stderr)
+	}
+	r = ok(t, "--sqlite", path, "migrate", "up")
+	if !strings.Contains(r.stdout, "upgraded schema version 4 to 10 (steps 5, 6, 7, 8, 9, 10)") {
+		t.Errorf("up from version 4: %q", r.stdout)
+	}
+	r = ok(t, "--sqlite", path, "migrate", "status")
+	if !strings.Contains(r.stdout, "schema: version 10, up to date\n") {
+		t.Errorf("status after the upgrade: %q", r.stdout)
+	}
+	for _, bad := range []string{"10", "11", "x"} {
+		r = mlmdRun(t, "", "--sqlite", path, "migrate", "down", bad)
+		if r.code != 2 || !strings.Contains(r.stderr, "want a schema version from 0 to 9") {
+			t.Errorf("down %s: exit %d, %q", bad, r.code, r.stderr)
+		}
+	}
+	empty := filepath.Join(t.TempDir(), "empty.db")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = mlmdRun(t, "", "--sqlite", empty, "migrate", "down", "3")
+	if r.code != 1 || !strings.Contains(r.stderr, "no MLMD schema to downgrade") {
+		t.Errorf("down on an empty database: exit %d, %q", r.code, r.stderr)
 	}
 
 	my := mysqlFlags(t)
@@ -288,6 +331,28 @@ func TestMigrate(t *testing.T) {
 	r = ok(t, append(slices.Clone(my), "stats")...)
 	if !strings.Contains(r.stdout, "total: 0 artifacts") || !strings.Contains(r.stdout, "database: MySQL") {
 		t.Errorf("MariaDB stats: %q", r.stdout)
+	}
+	steps, err := migrations.MLMDChain(migrations.MySQLMLMD)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = mlmdRun(t, "", append(slices.Clone(my), "migrate", "down", "5")...)
+	if len(steps) == 0 {
+		if r.code != 1 || !strings.Contains(r.stderr, "no MLMD schema chain for mysql") {
+			t.Errorf("MariaDB down without a chain: exit %d, %q", r.code, r.stderr)
+		}
+		return
+	}
+	if r.code != 0 || !strings.Contains(r.stdout, "downgraded schema version 10 to 5") {
+		t.Errorf("MariaDB down: exit %d, %q %q", r.code, r.stdout, r.stderr)
+	}
+	r = ok(t, append(slices.Clone(my), "migrate", "status")...)
+	if !strings.Contains(r.stdout, "schema: version 5; gomlmd needs version 10; pending upgrade steps: 6, 7, 8, 9, 10") {
+		t.Errorf("MariaDB status at version 5: %q", r.stdout)
+	}
+	r = ok(t, append(slices.Clone(my), "migrate", "up")...)
+	if !strings.Contains(r.stdout, "upgraded schema version 5 to 10") {
+		t.Errorf("MariaDB up from version 5: %q", r.stdout)
 	}
 }
 

@@ -30,6 +30,8 @@
 //
 // # Schema
 //
-// PrepareSchema creates, adopts or refuses a database's schema with the
-// goose migrations of package migrations; see its documentation.
+// PrepareSchema creates, adopts, upgrades or refuses a database's schema
+// with the goose migrations of package migrations and the engine's MLMD
+// schema chain; DowngradeSchema takes a database down that chain and
+// InspectSchema reports where it stands (upgrade.go).
 package sqlstore

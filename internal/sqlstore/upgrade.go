@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io/fs"
 	"slices"
@@ -96,17 +97,20 @@ func inspect(ctx context.Context, db *sql.DB, d Dialect) (SchemaState, error) {
 	if !have["mlmdenv"] {
 		// Version 0 is exactly its eight tables; anything else without
 		// MLMDEnv is a schema made in part.
-		if len(present) != len(v0Tables) {
-			return SchemaState{}, errcode.New(errcode.FailedPrecondition,
-				"sqlstore: the database has MLMD tables (%s) but no MLMDEnv table, and they are not MLMD's schema version 0 (%s): it is a partly created schema; gomlmd needs version %d",
-				strings.Join(present, ", "), strings.Join(v0Tables, ", "), SchemaVersion)
-		}
+		var missing []string
 		for _, t := range v0Tables {
 			if !have[strings.ToLower(t)] {
-				return SchemaState{}, errcode.New(errcode.FailedPrecondition,
-					"sqlstore: the database has MLMD tables (%s) but no MLMDEnv table, and lacks table %s of MLMD's schema version 0: it is a partly created schema; gomlmd needs version %d",
-					strings.Join(present, ", "), t, SchemaVersion)
+				missing = append(missing, t)
 			}
+		}
+		if len(missing) > 0 || len(present) != len(v0Tables) {
+			why := "also tables of later versions than MLMD's version 0"
+			if len(missing) > 0 {
+				why = "it lacks table " + strings.Join(missing, ", ") + " of MLMD's version 0"
+			}
+			return SchemaState{}, errcode.New(errcode.FailedPrecondition,
+				"sqlstore: the database has MLMD tables (%s) but no MLMDEnv table, and %s: it is a partly created schema; gomlmd needs version %d",
+				strings.Join(present, ", "), why, SchemaVersion)
 		}
 		return SchemaState{Version: 0}, nil
 	}
@@ -125,8 +129,16 @@ func inspect(ctx context.Context, db *sql.DB, d Dialect) (SchemaState, error) {
 	return SchemaState{Version: versions[0]}, nil
 }
 
-// goosePending reports whether goose has migrations left to apply.
+// goosePending reports whether goose has migrations left to apply. It
+// asks goose only when goose's table exists, since goose would create it.
 func goosePending(ctx context.Context, db *sql.DB, d Dialect) (bool, error) {
+	names, err := d.TableNames(ctx, db)
+	if err != nil {
+		return false, dbError(d, err, "list tables")
+	}
+	if !slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, GooseTable) }) {
+		return true, nil
+	}
 	p, err := newGooseProvider(db, d)
 	if err != nil {
 		return false, err
@@ -164,11 +176,11 @@ func oldest(steps []migrations.Step) int64 {
 	return int64(steps[0].Version - 1)
 }
 
-// chainStep is one step of a run: its statements and the version the
-// database is at after them.
+// chainStep is one step of a run: its statements, and the versions the
+// database is at before and after them.
 type chainStep struct {
-	stmts []string
-	to    int64
+	stmts    []string
+	from, to int64
 }
 
 // upgrade runs the chain's Up sections from version from to SchemaVersion.
@@ -184,34 +196,90 @@ func upgrade(ctx context.Context, db *sql.DB, d Dialect, from int64) error {
 	var run []chainStep
 	for _, s := range steps {
 		if int64(s.Version) > from {
-			run = append(run, chainStep{s.Up, int64(s.Version)})
+			run = append(run, chainStep{s.Up, int64(s.Version - 1), int64(s.Version)})
 		}
 	}
-	if err := runChain(ctx, db, d, run); err != nil {
+	if err := runChain(ctx, db, d, run, SchemaVersion); err != nil {
 		return dbError(d, err, "upgrade the MLMD schema from version %d to %d", from, SchemaVersion)
 	}
 	return nil
 }
 
 // runChain runs the steps, writing MLMDEnv after each: in one transaction
-// where DDL is transactional, else in one transaction per step.
-func runChain(ctx context.Context, db *sql.DB, d Dialect, run []chainStep) error {
+// where DDL is transactional, else in one transaction per step. Each
+// transaction first reads the version again and runs only the steps that
+// start from it: another process may have migrated the database since it
+// was inspected (SQLite has no lock to keep it out before the write lock
+// that the transaction takes).
+func runChain(ctx context.Context, db *sql.DB, d Dialect, run []chainStep, target int64) error {
 	if d.TransactionalDDL() {
 		return inTx(ctx, db, func(tx *sql.Tx) error {
+			cur, err := versionInTx(ctx, tx)
+			if err != nil {
+				return err
+			}
 			for _, s := range run {
+				if s.from != cur {
+					continue
+				}
 				if err := applyStep(ctx, tx, s); err != nil {
 					return err
 				}
+				cur = s.to
 			}
-			return nil
+			return checkReached(cur, target)
 		})
 	}
+	var cur int64
 	for _, s := range run {
-		if err := inTx(ctx, db, func(tx *sql.Tx) error { return applyStep(ctx, tx, s) }); err != nil {
+		err := inTx(ctx, db, func(tx *sql.Tx) error {
+			var err error
+			if cur, err = versionInTx(ctx, tx); err != nil || cur != s.from {
+				return err
+			}
+			cur = s.to
+			return applyStep(ctx, tx, s)
+		})
+		if err != nil {
 			return err
 		}
 	}
+	return checkReached(cur, target)
+}
+
+// checkReached fails unless a run ended at the target version.
+func checkReached(cur, target int64) error {
+	if cur != target {
+		return errcode.New(errcode.Aborted, "sqlstore: the schema is at version %d, not %d, after the run: another process changed it meanwhile; retry", cur, target)
+	}
 	return nil
+}
+
+// versionInTx reads MLMDEnv's version in tx: 0 when the table is missing
+// (MLMD's version 0). The read is in a savepoint, so that the missing
+// table's error does not end the transaction (PostgreSQL ends it on any
+// error).
+func versionInTx(ctx context.Context, tx *sql.Tx) (int64, error) {
+	if _, err := tx.ExecContext(ctx, "SAVEPOINT gomlmd_version"); err != nil {
+		return 0, fmt.Errorf("savepoint: %w", err)
+	}
+	var v int64
+	err := tx.QueryRowContext(ctx, "SELECT schema_version FROM MLMDEnv").Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, errcode.New(errcode.Aborted, "sqlstore: MLMDEnv holds no version: another process is changing the schema; retry")
+	}
+	if err != nil {
+		// No MLMDEnv table: version 0. Any other failure shows again in
+		// the next statement.
+		if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT gomlmd_version"); rerr != nil {
+			return 0, errors.Join(err, rerr)
+		}
+		return 0, nil
+	}
+	if _, err := tx.ExecContext(ctx, "RELEASE SAVEPOINT gomlmd_version"); err != nil {
+		return 0, fmt.Errorf("release savepoint: %w", err)
+	}
+	return v, nil
 }
 
 // applyStep runs a step's statements and records its version (version 0
@@ -297,15 +365,15 @@ func DowngradeSchema(ctx context.Context, db *sql.DB, d Dialect, to int64) error
 		if err != nil {
 			return err
 		}
-		run = append(run, chainStep{stmts: extras, to: SchemaVersion})
+		run = append(run, chainStep{extras, SchemaVersion, SchemaVersion})
 	}
 	for i := len(steps) - 1; i >= 0; i-- {
 		s := steps[i]
 		if int64(s.Version) <= st.Version && int64(s.Version) > to {
-			run = append(run, chainStep{s.Down, int64(s.Version - 1)})
+			run = append(run, chainStep{s.Down, int64(s.Version), int64(s.Version - 1)})
 		}
 	}
-	if err := runChain(ctx, db, d, run); err != nil {
+	if err := runChain(ctx, db, d, run, to); err != nil {
 		return dbError(d, err, "downgrade the MLMD schema from version %d to %d", st.Version, to)
 	}
 	return nil

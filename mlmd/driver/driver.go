@@ -44,9 +44,11 @@ type Driver interface {
 	// it in an empty database, adopting an existing version-10 database in
 	// place). opts is never nil.
 	//
-	// Open returns FailedPrecondition if the database holds another schema
-	// version (the message names both versions), or if SkipMigrations is set
-	// and the schema is missing; InvalidArgument if the dsn cannot be
+	// With opts.EnableUpgradeMigration a database at an older MLMD schema
+	// version is upgraded to 10 first. Open returns FailedPrecondition if
+	// the database holds another schema version that it does not upgrade
+	// (the message names both versions), or if SkipMigrations is set and
+	// the schema is missing; InvalidArgument if the dsn cannot be
 	// parsed; Unavailable if the database cannot be reached.
 	Open(ctx context.Context, dsn string, opts *OpenOptions) (Conn, error)
 }

@@ -22,6 +22,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	pb "github.com/gomlmd/gomlmd/gen/mlmdpb"
+	"github.com/gomlmd/gomlmd/mlmd"
 )
 
 // Source types accepted by --metadata_source_config_type.
@@ -130,7 +131,7 @@ func newFlagSet(f *flags, out io.Writer) *flag.FlagSet {
 	fs.StringVar(&f.pgSSLPassword, "postgres_config_sslpassword", "", "PostgreSQL client key password")
 	fs.StringVar(&f.pgSSLRootCert, "postgres_config_sslrootcert", "", "PostgreSQL CA file")
 	fs.BoolVar(&f.enableDatabaseUpgrade, "enable_database_upgrade", false, "allow upgrading the database schema when connecting")
-	fs.Int64Var(&f.downgradeDBSchemaVersion, "downgrade_db_schema_version", -1, "downgrade the database schema to this version and exit (not supported by gomlmd)")
+	fs.Int64Var(&f.downgradeDBSchemaVersion, "downgrade_db_schema_version", -1, "downgrade the database schema to this version and exit")
 
 	// gomlmd's own flags.
 	fs.StringVar(&f.listenAddress, "listen_address", "", "host:port to listen on; overrides --grpc_port (default 0.0.0.0:<grpc_port>)")
@@ -551,8 +552,8 @@ func checkServerConfig(sc *pb.MetadataStoreServerConfig) error {
 	if mo.GetEnableUpgradeMigration() && mo.GetDowngradeToSchemaVersion() >= 0 {
 		return errors.New("migration_options: enable_upgrade_migration and downgrade_to_schema_version cannot be set together")
 	}
-	if v := mo.GetDowngradeToSchemaVersion(); v >= 0 {
-		return fmt.Errorf("schema downgrade to version %d is not supported by gomlmd: it serves schema version 10 only; use MLMD's own tooling to downgrade", v)
+	if v := mo.GetDowngradeToSchemaVersion(); v >= mlmd.SchemaVersion {
+		return fmt.Errorf("migration_options.downgrade_to_schema_version %d is invalid: want a version from 0 to %d (gomlmd serves version %d)", v, mlmd.SchemaVersion-1, mlmd.SchemaVersion)
 	}
 	return nil
 }

@@ -53,6 +53,7 @@ migration_options { enable_upgrade_migration: true }
 	mysqlFile := writeFile(t, "mysql.pbtxt", `connection_config { mysql { host: "db" port: 3307 database: "metadb" user: "u" password: "p" skip_db_creation: true } }`)
 	fakeFile := writeFile(t, "fake.pbtxt", `connection_config { fake_database {} }`)
 	cipherFile := writeFile(t, "cipher.pbtxt", `connection_config { mysql { host: "db" database: "d" ssl_options { cipher: "ECDHE-RSA-AES128-GCM-SHA256" } } }`)
+	downgradeFile := writeFile(t, "down.pbtxt", `connection_config { fake_database {} } migration_options { downgrade_to_schema_version: 8 }`)
 	socketFile := writeFile(t, "socket.pbtxt", `connection_config { mysql { host: "db" socket: "/run/mysqld/mysqld.sock" database: "d" } }`)
 
 	tests := []struct {
@@ -85,6 +86,12 @@ migration_options { enable_upgrade_migration: true }
 				}
 				if !c.Server.GetMigrationOptions().GetEnableUpgradeMigration() {
 					t.Error("enable_upgrade_migration not set")
+				}
+				if b, _ := c.Backend(); !b.Options.EnableUpgradeMigration {
+					t.Error("the store is not opened with upgrades enabled")
+				}
+				if v, ok := c.DowngradeTo(); ok {
+					t.Errorf("DowngradeTo() = %d, true without a downgrade", v)
 				}
 				if len(c.ChannelArgs) != 1 || c.ChannelArgs[0].Key != "grpc.max_metadata_size" || c.ChannelArgs[0].Int != 16384 {
 					t.Errorf("channel args %+v", c.ChannelArgs)
@@ -200,6 +207,27 @@ migration_options { enable_upgrade_migration: true }
 			},
 		},
 		{
+			name: "downgrade flag", args: []string{"--mysql_config_host=h", "--mysql_config_port=1", "--mysql_config_database=d", "--downgrade_db_schema_version=0"},
+			driver: "mysql", mysql: &mysqlstore.Config{Host: "h", Port: 1, Database: "d"},
+			check: func(t *testing.T, c *Config) {
+				if v, ok := c.DowngradeTo(); v != 0 || !ok {
+					t.Errorf("DowngradeTo() = %d, %v, want 0, true", v, ok)
+				}
+				if b, _ := c.Backend(); b.Options.EnableUpgradeMigration {
+					t.Error("upgrades enabled with a downgrade")
+				}
+			},
+		},
+		{
+			name: "downgrade in a config file", args: []string{"--metadata_store_server_config_file=" + downgradeFile},
+			driver: "sqlite", dsn: ":memory:",
+			check: func(t *testing.T, c *Config) {
+				if v, ok := c.DowngradeTo(); v != 8 || !ok {
+					t.Errorf("DowngradeTo() = %d, %v, want 8, true", v, ok)
+				}
+			},
+		},
+		{
 			name: "upgrade flag with a config file is accepted with a warning", args: []string{"--enable_database_upgrade", "--metadata_store_server_config_file=" + fakeFile},
 			driver: "sqlite", dsn: ":memory:",
 			check: func(t *testing.T, c *Config) {
@@ -236,7 +264,7 @@ func TestLoadBad(t *testing.T) {
 	dir := t.TempDir()
 	garbage := writeFile(t, "garbage.pbtxt", "connection_config { mysql { hots: 1 } }")
 	postgres := writeFile(t, "pg.pbtxt", `connection_config { postgresql { host: "h" } }`)
-	downgrade := writeFile(t, "down.pbtxt", `connection_config { fake_database {} } migration_options { downgrade_to_schema_version: 8 }`)
+	downgrade := writeFile(t, "down.pbtxt", `connection_config { fake_database {} } migration_options { downgrade_to_schema_version: 12 }`)
 	both := writeFile(t, "both.pbtxt", `connection_config { fake_database {} } migration_options { enable_upgrade_migration: true downgrade_to_schema_version: 8 }`)
 	noConn := writeFile(t, "noconn.pbtxt", `migration_options { enable_upgrade_migration: true }`)
 	mysqlNoDB := writeFile(t, "nodb.pbtxt", `connection_config { mysql { host: "h" } }`)
@@ -264,8 +292,8 @@ func TestLoadBad(t *testing.T) {
 		{"mysql port too big", []string{"--mysql_config_host=h", "--mysql_config_port=99999", "--mysql_config_database=d"}, "--mysql_config_port 99999 is invalid: must be in 1..65535"},
 		{"upgrade and downgrade", []string{"--mysql_config_host=h", "--mysql_config_port=1", "--mysql_config_database=d", "--enable_database_upgrade", "--downgrade_db_schema_version=3"},
 			"--enable_database_upgrade=true and --downgrade_db_schema_version >= 0 cannot be set together"},
-		{"downgrade", []string{"--mysql_config_host=h", "--mysql_config_port=1", "--mysql_config_database=d", "--downgrade_db_schema_version=3"},
-			"schema downgrade to version 3 is not supported by gomlmd: it serves schema version 10 only; use MLMD's own tooling to downgrade"},
+		{"downgrade to 10", []string{"--mysql_config_host=h", "--mysql_config_port=1", "--mysql_config_database=d", "--downgrade_db_schema_version=10"},
+			"migration_options.downgrade_to_schema_version 10 is invalid: want a version from 0 to 9 (gomlmd serves version 10)"},
 		{"missing config file", []string{"--metadata_store_server_config_file=" + filepath.Join(dir, "nope.pbtxt")},
 			"--metadata_store_server_config_file: open " + filepath.Join(dir, "nope.pbtxt") + ": no such file or directory"},
 		{"config_file type without a file", []string{"--metadata_source_config_type=config_file"}, "--metadata_source_config_type=config_file needs --metadata_store_server_config_file"},
@@ -278,7 +306,7 @@ func TestLoadBad(t *testing.T) {
 		{"postgres flags incomplete", []string{"--metadata_source_config_type=postgresql", "--postgres_config_host=h"}, "PostgreSQL needs --postgres_config_port"},
 		{"postgres host and hostaddr", []string{"--metadata_source_config_type=postgresql", "--postgres_config_host=h", "--postgres_config_hostaddr=1.2.3.4"},
 			"PostgreSQL needs exactly one of --postgres_config_host and --postgres_config_hostaddr"},
-		{"downgrade in file", []string{"--metadata_store_server_config_file=" + downgrade}, "schema downgrade to version 8 is not supported by gomlmd: it serves schema version 10 only; use MLMD's own tooling to downgrade"},
+		{"downgrade in file", []string{"--metadata_store_server_config_file=" + downgrade}, "migration_options.downgrade_to_schema_version 12 is invalid: want a version from 0 to 9 (gomlmd serves version 10)"},
 		{"upgrade and downgrade in file", []string{"--metadata_store_server_config_file=" + both}, "migration_options: enable_upgrade_migration and downgrade_to_schema_version cannot be set together"},
 		{"no connection config", []string{"--metadata_store_server_config_file=" + noConn}, "the server config has no connection_config (want fake_database, sqlite, mysql or postgresql)"},
 		{"mysql without database", []string{"--metadata_store_server_config_file=" + mysqlNoDB}, "connection_config.mysql needs database"},

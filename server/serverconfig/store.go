@@ -47,6 +47,7 @@ func (c *Config) Backend() (*Backend, error) {
 	if err != nil {
 		return nil, err
 	}
+	b.Options.EnableUpgradeMigration = c.Server.GetMigrationOptions().GetEnableUpgradeMigration()
 	c.backend = b
 	return b, nil
 }
@@ -115,6 +116,54 @@ func (b *Backend) open(ctx context.Context) (*mlmd.Store, error) {
 		return postgresstore.Open(ctx, *b.Postgres, &b.Options)
 	}
 	return mlmd.Open(ctx, b.Driver, b.DSN, &b.Options)
+}
+
+// Downgrade takes the schema of b's database down to MLMD schema version
+// to, see mlmd.Downgrade.
+func (b *Backend) Downgrade(ctx context.Context, to int64) error {
+	if b.MySQL != nil {
+		return mysqlstore.Downgrade(ctx, *b.MySQL, to, &b.Options)
+	}
+	if b.Postgres != nil {
+		return postgresstore.Downgrade(ctx, *b.Postgres, to, &b.Options)
+	}
+	return mlmd.Downgrade(ctx, b.Driver, b.DSN, to, &b.Options)
+}
+
+// InspectSchema reports the MLMD schema version of b's database, changing
+// nothing, see mlmd.InspectSchema.
+func (b *Backend) InspectSchema(ctx context.Context) (mlmd.SchemaState, error) {
+	if b.MySQL != nil {
+		return mysqlstore.InspectSchema(ctx, *b.MySQL, &b.Options)
+	}
+	if b.Postgres != nil {
+		return postgresstore.InspectSchema(ctx, *b.Postgres, &b.Options)
+	}
+	return mlmd.InspectSchema(ctx, b.Driver, b.DSN, &b.Options)
+}
+
+// DowngradeTo returns the schema version that the configuration asks the
+// database to be downgraded to (MLMD's
+// MigrationOptions.downgrade_to_schema_version, --downgrade_db_schema_version),
+// and whether it asks for one. The server then downgrades and exits, as
+// MLMD's server does, instead of serving.
+func (c *Config) DowngradeTo() (int64, bool) {
+	v := c.Server.GetMigrationOptions().GetDowngradeToSchemaVersion() // -1 when unset
+	return v, v >= 0
+}
+
+// Downgrade takes the configured database's schema down to the version of
+// DowngradeTo. A database at that version already is left alone.
+func (c *Config) Downgrade(ctx context.Context) error {
+	to, ok := c.DowngradeTo()
+	if !ok {
+		return errors.New("the configuration asks for no downgrade")
+	}
+	b, err := c.Backend()
+	if err != nil {
+		return err
+	}
+	return b.Downgrade(ctx, to)
 }
 
 // SQLiteDSN turns MLMD's SqliteMetadataSourceConfig into a DSN of gomlmd's
