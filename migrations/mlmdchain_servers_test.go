@@ -4,7 +4,6 @@ import (
 	"database/sql"
 	"fmt"
 	"io/fs"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -14,6 +13,8 @@ import (
 
 	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/migrations"
+	"github.com/gomlmd/gomlmd/mlmd"
+	_ "github.com/gomlmd/gomlmd/mlmd/mysqlstore"
 )
 
 // The tests in this file run the MLMD schema chains of MySQL/MariaDB and
@@ -29,16 +30,16 @@ import (
 type chainServer struct {
 	name    string
 	dialect goose.Dialect
-	v10     fs.FS  // gomlmd's migrations; 00001 creates version 10
-	dir     string // the chain's directory, relative to this package
+	v10     fs.FS // gomlmd's migrations; 00001 creates version 10
+	chain   fs.FS // the MLMD chain
 	open    func(t *testing.T) *sql.DB
 	// v0 creates MLMD 0.13.2's tables (MLMD's DDL for version 0).
 	v0 []string
 	// intOf renders a column that holds 0/1 (TINYINT, SMALLINT or
 	// BOOLEAN) as an integer.
 	intOf func(col string) string
-	// rerun runs each step twice: MySQL commits DDL as it goes, so a step
-	// cut short is run again from its start.
+	// rerun runs half of each step, then all of it twice: MySQL commits
+	// DDL as it goes, so a step cut short is run again from its start.
 	rerun bool
 	// describe lists the tables, columns, keys and indexes (not the
 	// columns' positions: columns that a version adds come last).
@@ -52,7 +53,7 @@ type chainServer struct {
 
 var chainServers = []chainServer{
 	{
-		name: "mysql", dialect: goose.DialectMySQL, v10: migrations.MySQL, dir: "mysql/mlmd",
+		name: "mysql", dialect: goose.DialectMySQL, v10: migrations.MySQL, chain: migrations.MySQLMLMD,
 		open: func(t *testing.T) *sql.DB {
 			dsn := testdb.NewMySQLDatabase(t)
 			cfg, err := mysql.ParseDSN(dsn)
@@ -100,7 +101,7 @@ var chainServers = []chainServer{
 		},
 	},
 	{
-		name: "postgres", dialect: goose.DialectPostgres, v10: migrations.PostgreSQL, dir: "postgres/mlmd",
+		name: "postgres", dialect: goose.DialectPostgres, v10: migrations.PostgreSQL, chain: migrations.PostgreSQLMLMD,
 		open: func(t *testing.T) *sql.DB {
 			_, db := testdb.CreatePostgresDatabase(t)
 			return db
@@ -152,71 +153,17 @@ var chainServers = []chainServer{
 	},
 }
 
-// chainStep is one step of a chain: Up from Version-1 to Version, Down
-// back.
-type chainStep struct {
-	Version  int
-	Up, Down []string
-}
-
-// loadChain reads the chain's files v01.sql..v10.sql.
-func loadChain(t *testing.T, dir string) []chainStep {
+// loadChain reads the engine's chain.
+func loadChain(t *testing.T, fsys fs.FS) []migrations.Step {
 	t.Helper()
-	var steps []chainStep
-	for v := 1; v <= migrations.SchemaVersion; v++ {
-		b, err := os.ReadFile(fmt.Sprintf("%s/v%02d.sql", dir, v))
-		if err != nil {
-			t.Fatal(err)
-		}
-		up, down, err := splitGooseSQL(string(b))
-		if err != nil {
-			t.Fatalf("%s/v%02d.sql: %v", dir, v, err)
-		}
-		steps = append(steps, chainStep{Version: v, Up: up, Down: down})
+	steps, err := migrations.MLMDChain(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(steps) != migrations.SchemaVersion || steps[0].Version != 1 {
+		t.Fatalf("chain of %d steps from version %d, want v01..v10", len(steps), steps[0].Version)
 	}
 	return steps
-}
-
-// splitGooseSQL splits a file in goose's SQL format into the statements of
-// its Up and Down sections.
-func splitGooseSQL(src string) (up, down []string, err error) {
-	var section *[]string
-	var cur strings.Builder
-	inBlock := false
-	for _, line := range strings.Split(src, "\n") {
-		trimmed := strings.TrimSpace(line)
-		switch trimmed {
-		case "-- +goose Up":
-			section = &up
-			continue
-		case "-- +goose Down":
-			section = &down
-			continue
-		case "-- +goose StatementBegin":
-			inBlock = true
-			continue
-		case "-- +goose StatementEnd":
-			inBlock = false
-			*section = append(*section, strings.TrimSpace(cur.String()))
-			cur.Reset()
-			continue
-		}
-		if section == nil || (!inBlock && cur.Len() == 0 && (trimmed == "" || strings.HasPrefix(trimmed, "--"))) {
-			continue
-		}
-		cur.WriteString(line + "\n")
-		if !inBlock && strings.HasSuffix(trimmed, ";") {
-			*section = append(*section, strings.TrimSpace(cur.String()))
-			cur.Reset()
-		}
-	}
-	if inBlock || strings.TrimSpace(cur.String()) != "" {
-		return nil, nil, fmt.Errorf("unfinished statement %q", cur.String())
-	}
-	if up == nil || down == nil {
-		return nil, nil, fmt.Errorf("want an Up and a Down section")
-	}
-	return up, down, nil
 }
 
 // run runs the statements of one step on db, on one connection (MySQL's
@@ -235,12 +182,13 @@ func (e chainServer) run(t *testing.T, db *sql.DB, stmts []string, version int) 
 		t.Fatal(err)
 	}
 	defer tx.Rollback()
-	times := 1
+	// On MySQL: the first half, as if cut short, then all, twice over.
+	runs := [][]string{stmts}
 	if e.rerun {
-		times = 2
+		runs = [][]string{stmts[:len(stmts)/2], stmts, stmts}
 	}
-	for range times {
-		for _, s := range stmts {
+	for _, run := range runs {
+		for _, s := range run {
 			if _, err := tx.ExecContext(ctx, s); err != nil {
 				t.Fatalf("version %d: %s: %v", version, s, err)
 			}
@@ -323,7 +271,7 @@ func (e chainServer) freshV10(t *testing.T) []string {
 func TestMLMDChainServersUpgrade(t *testing.T) {
 	for _, e := range chainServers {
 		t.Run(e.name, func(t *testing.T) {
-			steps := loadChain(t, e.dir)
+			steps := loadChain(t, e.chain)
 			want := e.freshV10(t)
 			db := e.open(t)
 			testdb.ExecSQL(t, db, e.v0...)
@@ -352,7 +300,7 @@ func TestMLMDChainServersUpgrade(t *testing.T) {
 func TestMLMDChainServersDowngrade(t *testing.T) {
 	for _, e := range chainServers {
 		t.Run(e.name, func(t *testing.T) {
-			steps := loadChain(t, e.dir)
+			steps := loadChain(t, e.chain)
 			want := e.freshV10(t)
 
 			// The schema at each version on the way up from 0.
@@ -400,9 +348,9 @@ func TestMLMDChainServersDowngrade(t *testing.T) {
 
 // newAt returns a new database at version v, upgraded from MLMD 0.13.2's
 // tables, and the steps of the chain.
-func (e chainServer) newAt(t *testing.T, v int) (*sql.DB, []chainStep) {
+func (e chainServer) newAt(t *testing.T, v int) (*sql.DB, []migrations.Step) {
 	t.Helper()
-	steps := loadChain(t, e.dir)
+	steps := loadChain(t, e.chain)
 	db := e.open(t)
 	testdb.ExecSQL(t, db, e.v0...)
 	for _, s := range steps[:v] {
@@ -414,11 +362,12 @@ func (e chainServer) newAt(t *testing.T, v int) (*sql.DB, []chainStep) {
 // TestMLMDChainServersDowngradeRows fills a new version 10 database,
 // downgrades it to 0 and upgrades it back: the rows version 0 can hold
 // survive both ways; only the context type, which version 1 cannot hold,
-// goes with its property.
+// goes with its property, and the property that holds only a bool value,
+// which version 9 cannot hold.
 func TestMLMDChainServersDowngradeRows(t *testing.T) {
 	for _, e := range chainServers {
 		t.Run(e.name, func(t *testing.T) {
-			steps := loadChain(t, e.dir)
+			steps := loadChain(t, e.chain)
 			db := e.open(t)
 			p, err := goose.NewProvider(e.dialect, db, e.v10,
 				goose.WithTableName("gomlmd_goose_version"), goose.WithDisableGlobalRegistry(true))
@@ -455,7 +404,8 @@ func TestMLMDChainServersDowngradeRows(t *testing.T) {
 			testdb.ExecSQL(t, db, rows...)
 			var want []string
 			for _, r := range e.dumpV0(t, db, "type_kind") {
-				if !strings.HasPrefix(r, "Type 3 ") && !strings.HasPrefix(r, "TypeProperty 3 ") {
+				if !strings.HasPrefix(r, "Type 3 ") && !strings.HasPrefix(r, "TypeProperty 3 ") &&
+					!strings.HasPrefix(r, "ArtifactProperty 2 flag ") {
 					want = append(want, r)
 				}
 			}
@@ -565,23 +515,46 @@ func TestMLMDChainMySQLLongStrings(t *testing.T) {
 	}
 }
 
-// TestMLMDChainPostgresIntTimestamps upgrades to version 10 a PostgreSQL
-// database whose nodes' timestamps are INT, as MLMD's own upgrade to
-// version 9 leaves them: they become BIGINT, with their values, and the
-// schema is a new version 10 one.
-func TestMLMDChainPostgresIntTimestamps(t *testing.T) {
+// TestMLMDChainPostgresMLMDCopies upgrades to version 10 a PostgreSQL
+// database as MLMD's own upgrades to versions 8 and 9 leave it, which copy
+// Event, Type, Artifact, Execution and Context into new tables: node
+// timestamps INT, sequences and keys named after the copies (EventTemp,
+// TypeTemp, ...), sequences not moved on past the copied ids. The upgrade
+// gives the schema of a new version 10 database, keeps the values, and new
+// rows get new ids.
+func TestMLMDChainPostgresMLMDCopies(t *testing.T) {
 	e := chainServers[1]
 	want := e.freshV10(t)
 	db, steps := e.newAt(t, 9)
+	testdb.ExecSQL(t, db,
+		"INSERT INTO Type (name, type_kind) VALUES ('a', 1), ('e', 0), ('c', 2)",
+		"INSERT INTO Artifact (type_id, create_time_since_epoch, last_update_time_since_epoch) VALUES (1, 2147483647, 5)",
+		"INSERT INTO Execution (type_id, create_time_since_epoch, last_update_time_since_epoch) VALUES (2, 7, 8)",
+		"INSERT INTO Context (type_id, name, create_time_since_epoch, last_update_time_since_epoch) VALUES (3, 'c', 9, 10)",
+		"INSERT INTO Event (artifact_id, execution_id, type) VALUES (1, 1, 1), (1, 1, 2)",
+	)
+	for _, table := range []string{"type", "artifact", "execution", "context", "event"} {
+		temp := table + "temp"
+		testdb.ExecSQL(t, db,
+			"ALTER SEQUENCE "+table+"_id_seq RENAME TO "+temp+"_id_seq",
+			"SELECT setval('"+temp+"_id_seq', 1, false)",
+			"ALTER TABLE "+table+" RENAME CONSTRAINT "+table+"_pkey TO "+temp+"_pkey")
+		if table != "event" {
+			testdb.ExecSQL(t, db, "ALTER TABLE "+table+" RENAME CONSTRAINT "+table+"_external_id_key TO "+temp+"_external_id_key")
+		}
+	}
+	testdb.ExecSQL(t, db,
+		"ALTER TABLE artifact RENAME CONSTRAINT uniqueartifacttypename TO artifacttemp_type_id_name_key",
+		"ALTER TABLE execution RENAME CONSTRAINT uniqueexecutiontypename TO executiontemp_type_id_name_key",
+		"ALTER TABLE context RENAME CONSTRAINT context_type_id_name_key TO contexttemp_type_id_name_key",
+	)
 	for _, table := range []string{"Artifact", "Execution", "Context"} {
 		testdb.ExecSQL(t, db, "ALTER TABLE "+table+" ALTER COLUMN create_time_since_epoch TYPE INT, "+
 			"ALTER COLUMN last_update_time_since_epoch TYPE INT")
 	}
-	testdb.ExecSQL(t, db,
-		"INSERT INTO Artifact (type_id, create_time_since_epoch, last_update_time_since_epoch) VALUES (1, 2147483647, 5)",
-		"INSERT INTO Execution (type_id, create_time_since_epoch, last_update_time_since_epoch) VALUES (2, 7, 8)",
-		"INSERT INTO Context (type_id, name, create_time_since_epoch, last_update_time_since_epoch) VALUES (3, 'c', 9, 10)",
-	)
+	if slices.Equal(e.describe(t, db), want) {
+		t.Fatal("the database is already like a new one")
+	}
 	e.run(t, db, steps[9].Up, 10)
 	if got := e.describe(t, db); !slices.Equal(got, want) {
 		t.Errorf("upgraded schema differs from a new version 10 one (+ upgraded, - new):\n%s", testdb.LineDiff(got, want))
@@ -592,5 +565,83 @@ func TestMLMDChainPostgresIntTimestamps(t *testing.T) {
 	if want := []string{"2147483647 5", "7 8", "9 10"}; !slices.Equal(got, want) {
 		t.Errorf("timestamps %q, want %q", got, want)
 	}
-	testdb.ExecSQL(t, db, "UPDATE Artifact SET last_update_time_since_epoch = 1764748800000")
+	testdb.ExecSQL(t, db,
+		"INSERT INTO Type (name, type_kind) VALUES ('a2', 1)",
+		"INSERT INTO Artifact (type_id, last_update_time_since_epoch) VALUES (1, 1764748800000)",
+		"INSERT INTO Execution (type_id) VALUES (2)",
+		"INSERT INTO Context (type_id, name) VALUES (3, 'c2')",
+		"INSERT INTO Event (artifact_id, execution_id, type) VALUES (1, 1, 3)",
+	)
+	for table, want := range map[string]string{"Type": "4", "Artifact": "2", "Execution": "2", "Context": "2", "Event": "3"} {
+		if got := testdb.QueryRows(t, db, "SELECT MAX(id) FROM "+table); !slices.Equal(got, []string{want}) {
+			t.Errorf("%s: new row's id %v, want %s", table, got, want)
+		}
+	}
+}
+
+// TestMLMDChainMySQLResume cuts a MySQL upgrade short in the middle of
+// each step in turn (half the step's statements run, MLMDEnv still at the
+// version before) and opens the database with upgrades enabled: the
+// runner finishes the step and the rest, and the database is a new
+// version 10 one (with gomlmd's indexes) holding every row of version 0.
+func TestMLMDChainMySQLResume(t *testing.T) {
+	e := chainServers[0]
+	steps := loadChain(t, e.chain)
+	newDB := func(t *testing.T) (string, *sql.DB) {
+		dsn := testdb.NewMySQLDatabase(t)
+		cfg, err := mysql.ParseDSN(dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		testdb.MySQLExec(t, "CREATE DATABASE `"+cfg.DBName+"`")
+		db, err := sql.Open("mysql", dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return dsn, db
+	}
+	freshDSN, fresh := newDB(t)
+	s, err := mlmd.Open(ctx, "mysql", freshDSN, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	want := e.describe(t, fresh)
+	for _, cut := range steps {
+		t.Run(fmt.Sprintf("v%02d", cut.Version), func(t *testing.T) {
+			dsn, db := newDB(t)
+			testdb.ExecSQL(t, db, e.v0...)
+			testdb.ExecSQL(t, db, v0Rows...)
+			before := e.dumpV0(t, db, "is_artifact_type")
+			for _, s := range steps[:cut.Version-1] {
+				e.run(t, db, s.Up, s.Version)
+			}
+			conn, err := db.Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, q := range cut.Up[:len(cut.Up)/2] {
+				if _, err := conn.ExecContext(ctx, q); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+			}
+			conn.Close()
+			s, err := mlmd.Open(ctx, "mysql", dsn, &mlmd.Options{EnableUpgradeMigration: true})
+			if err != nil {
+				t.Fatalf("open after a cut in step %d: %v", cut.Version, err)
+			}
+			s.Close()
+			if got := e.describe(t, db); !slices.Equal(got, want) {
+				t.Errorf("schema differs from a new one (+ resumed, - new):\n%s", testdb.LineDiff(got, want))
+			}
+			// Open adds MLMD's system types (mlmd.Dataset, ...).
+			after := slices.DeleteFunc(e.dumpV0(t, db, "type_kind"), func(r string) bool {
+				return strings.HasPrefix(strings.Join(strings.Fields(r)[2:], " "), "mlmd.")
+			})
+			if !slices.Equal(after, before) {
+				t.Errorf("rows after the upgrade:\n%s", testdb.LineDiff(after, before))
+			}
+		})
+	}
 }

@@ -1,7 +1,11 @@
 -- MLMD schema v9 -> v10 (MySQL, MariaDB): the property tables gain
 -- proto_value (MEDIUMBLOB, a google.protobuf.Any) and bool_value
--- (BOOLEAN), NULL on every existing row. Down drops them, and the proto and
--- boolean property values with them: version 9 cannot hold them.
+-- (BOOLEAN), NULL on every existing row.
+--
+-- Down drops them, and the proto and boolean property values with them:
+-- version 9 cannot hold them. A property row that holds no other value
+-- would be left with none at all, so it goes (as in the SQLite chain); the
+-- other rows stay. The DELETEs, too, run only while proto_value is there.
 --
 -- MySQL and MariaDB commit each DDL statement on its own, so a step cut
 -- short leaves part of its work done while MLMDEnv still names the version
@@ -54,6 +58,16 @@ SET @gomlmd_ddl = IF(EXISTS (
     SELECT 1 FROM information_schema.columns
     WHERE table_schema = DATABASE() AND LOWER(table_name) = 'artifactproperty'
       AND column_name = 'proto_value'),
+  'DELETE FROM `ArtifactProperty` WHERE `int_value` IS NULL AND `double_value` IS NULL AND `string_value` IS NULL AND `byte_value` IS NULL',
+  'DO 0');
+PREPARE gomlmd_stmt FROM @gomlmd_ddl;
+EXECUTE gomlmd_stmt;
+DEALLOCATE PREPARE gomlmd_stmt;
+
+SET @gomlmd_ddl = IF(EXISTS (
+    SELECT 1 FROM information_schema.columns
+    WHERE table_schema = DATABASE() AND LOWER(table_name) = 'artifactproperty'
+      AND column_name = 'proto_value'),
   'ALTER TABLE `ArtifactProperty` DROP COLUMN `proto_value`,
      DROP COLUMN `bool_value`',
   'DO 0');
@@ -65,8 +79,28 @@ SET @gomlmd_ddl = IF(EXISTS (
     SELECT 1 FROM information_schema.columns
     WHERE table_schema = DATABASE() AND LOWER(table_name) = 'executionproperty'
       AND column_name = 'proto_value'),
+  'DELETE FROM `ExecutionProperty` WHERE `int_value` IS NULL AND `double_value` IS NULL AND `string_value` IS NULL AND `byte_value` IS NULL',
+  'DO 0');
+PREPARE gomlmd_stmt FROM @gomlmd_ddl;
+EXECUTE gomlmd_stmt;
+DEALLOCATE PREPARE gomlmd_stmt;
+
+SET @gomlmd_ddl = IF(EXISTS (
+    SELECT 1 FROM information_schema.columns
+    WHERE table_schema = DATABASE() AND LOWER(table_name) = 'executionproperty'
+      AND column_name = 'proto_value'),
   'ALTER TABLE `ExecutionProperty` DROP COLUMN `proto_value`,
      DROP COLUMN `bool_value`',
+  'DO 0');
+PREPARE gomlmd_stmt FROM @gomlmd_ddl;
+EXECUTE gomlmd_stmt;
+DEALLOCATE PREPARE gomlmd_stmt;
+
+SET @gomlmd_ddl = IF(EXISTS (
+    SELECT 1 FROM information_schema.columns
+    WHERE table_schema = DATABASE() AND LOWER(table_name) = 'contextproperty'
+      AND column_name = 'proto_value'),
+  'DELETE FROM `ContextProperty` WHERE `int_value` IS NULL AND `double_value` IS NULL AND `string_value` IS NULL AND `byte_value` IS NULL',
   'DO 0');
 PREPARE gomlmd_stmt FROM @gomlmd_ddl;
 EXECUTE gomlmd_stmt;
