@@ -348,3 +348,42 @@ func TestConcurrentUpgrades(t *testing.T) {
 		})
 	}
 }
+
+// TestUpgradeKeepsLatestOfDuplicateEvents adds to fixtures below version 8
+// an event that repeats event 1's artifact, execution and type, which
+// those versions allowed: version 8 holds one event per key, and MLMD's
+// upgrade keeps the one with the highest id, with its path, and drops the
+// other with its path. Every other row stays.
+func TestUpgradeKeepsLatestOfDuplicateEvents(t *testing.T) {
+	for _, e := range mlmdfixture.Engines {
+		for _, v := range []int{0, 7} {
+			t.Run(fmt.Sprintf("%s/v%d", e, v), func(t *testing.T) {
+				if len(chainFiles(t, e)) == 0 {
+					t.Skipf("no upgrade chain for %s yet (migrations/%s/mlmd has no files)", e, e)
+				}
+				dsn, db := buildFixture(t, e, v)
+				want, err := mlmdfixture.Expected(e, v)
+				if err != nil {
+					t.Fatal(err)
+				}
+				first := want.Events[0]
+				dupID := mlmdfixture.RowCounts(v)["Event"] + 1
+				dup := mlmd.Event{ArtifactID: first.ArtifactID, ExecutionID: first.ExecutionID, Type: first.Type,
+					MillisecondsSinceEpoch: first.MillisecondsSinceEpoch + 1000, Path: []mlmd.Step{mlmd.KeyStep("again")}}
+				testdb.ExecSQL(t, db,
+					fmt.Sprintf("INSERT INTO %s (%s, %s, %s, %s) VALUES (%d, %d, %d, %d)", quote(e, "Event"),
+						quote(e, "artifact_id"), quote(e, "execution_id"), quote(e, "type"), quote(e, "milliseconds_since_epoch"),
+						dup.ArtifactID, dup.ExecutionID, dup.Type, dup.MillisecondsSinceEpoch),
+					fmt.Sprintf("INSERT INTO %s (%s, %s, %s) VALUES (%d, 0, 'again')", quote(e, "EventPath"),
+						quote(e, "event_id"), quote(e, "is_index_step"), quote(e, "step_key"), dupID))
+				s, err := mlmd.Open(t.Context(), string(e), dsn, &mlmd.Options{EnableUpgradeMigration: true})
+				if err != nil {
+					t.Fatalf("open with upgrades: %v", err)
+				}
+				defer s.Close()
+				want.Events[0] = dup
+				want.Check(t, s)
+			})
+		}
+	}
+}
