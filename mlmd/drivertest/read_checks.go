@@ -40,6 +40,42 @@ func DumpStore(t *testing.T, s *mlmd.Store) []string {
 	return dumpStore(t, s)
 }
 
+// readChecksCases is the suite's own run of the read checks, over a store
+// it fills with every kind of item.
+var readChecksCases = []testCase{
+	{name: "ReadChecks/FilledStore", run: testReadChecksFilledStore},
+}
+
+// testReadChecksFilledStore fills a store with types with properties and
+// versions, nodes with names, URIs, external ids and properties of every
+// kind, events with paths, links and parent contexts, and runs the read
+// checks over it.
+func testReadChecksFilledStore(t *testing.T, s *mlmd.Store) {
+	ctx := t.Context()
+	at := mustType(t, s, artifactTypes, gtype{Name: "Data", ExternalID: "t-data", Props: props("n", mlmd.PropertyInt, "s", mlmd.PropertyString)})
+	mustType(t, s, artifactTypes, gtype{Name: "Data", Version: "2", Props: props("n", mlmd.PropertyInt)})
+	et := mustType(t, s, executionTypes, gtype{Name: "Run", Version: "1", Props: props("x", mlmd.PropertyDouble)})
+	ct := mustType(t, s, contextTypes, gtype{Name: "Group"})
+	aids := mustPut(t, s, artifacts,
+		gnode{TypeID: at, URI: "/a", Name: "a", ExternalID: "a-ext", State: int32(mlmd.ArtifactStateLive), Props: pv("n", i64(3), "s", str("x"))},
+		gnode{TypeID: at, URI: "/b", Custom: pv("w", f64(0.5), "q", str("it's"), "b", boolean(true))},
+		gnode{TypeID: at, URI: "/a"})
+	eids := mustPut(t, s, executions,
+		gnode{TypeID: et, Name: "r", Props: pv("x", f64(1.25))},
+		gnode{TypeID: et, ExternalID: "r2-ext", State: int32(mlmd.ExecutionStateComplete)})
+	cids := mustPut(t, s, contexts, gnode{TypeID: ct, Name: "g1"}, gnode{TypeID: ct, Name: "g2", ExternalID: "g2-ext"}, gnode{TypeID: ct, Name: "g3"})
+	ok(t, s.PutEvents(ctx, []mlmd.Event{
+		{ArtifactID: aids[0], ExecutionID: eids[0], Type: mlmd.EventInput, Path: []mlmd.Step{mlmd.KeyStep("in"), mlmd.IndexStep(2)}},
+		{ArtifactID: aids[1], ExecutionID: eids[0], Type: mlmd.EventOutput},
+		{ArtifactID: aids[1], ExecutionID: eids[1], Type: mlmd.EventInput},
+	}), "put events")
+	ok(t, s.PutAttributionsAndAssociations(ctx,
+		[]mlmd.Attribution{{ContextID: cids[0], ArtifactID: aids[0]}, {ContextID: cids[1], ArtifactID: aids[1]}, {ContextID: cids[0], ArtifactID: aids[2]}},
+		[]mlmd.Association{{ContextID: cids[0], ExecutionID: eids[0]}, {ContextID: cids[2], ExecutionID: eids[1]}}), "put links")
+	ok(t, s.PutParentContexts(ctx, []mlmd.ParentContext{{ChildID: cids[1], ParentID: cids[0]}, {ChildID: cids[2], ParentID: cids[0]}}), "put parent contexts")
+	RunReadChecks(t, s)
+}
+
 var readChecks = []testCase{
 	{name: "TypesByEveryKey", run: readTypesByEveryKey},
 	{name: "NodesByEveryKey", run: readNodesByEveryKey},
