@@ -5,7 +5,9 @@
 // The data model and the semantics are Google's MLMD (github.com/google/
 // ml-metadata): the same types, nodes and edges, the same validation, the
 // same error codes, and MLMD's schema version 10 on disk, so databases move
-// freely between MLMD and gomlmd.
+// freely between MLMD and gomlmd. A database of an older MLMD release is
+// upgraded when opened with Options.EnableUpgradeMigration; Downgrade takes
+// one back to an older version, and InspectSchema tells where it stands.
 //
 // A Store is opened with a registered backend, database/sql style: a
 // backend registers itself when imported, and this package depends on
