@@ -3,12 +3,14 @@
 -- to MEDIUMTEXT (16 MiB); EventPath gets an index on event_id.
 --
 -- Down: byte values are dropped, and a string_value longer than TEXT holds
--- is cut to fit, as MLMD does: to its first 65535 characters, and, where
--- those still take more than 65535 bytes (multibyte characters), to as many
--- characters as fit (the next UPDATEs shorten by the ratio of bytes to
--- characters, the last to 16383 characters, which fit in any encoding of at
--- most 4 bytes a character). Without that, changing the column back to TEXT
--- would fail in strict mode. Every row is kept.
+-- is cut to fit, as MLMD does: to its first 65535 characters. Where those
+-- still take more than 65535 bytes (multibyte characters), which MLMD does
+-- not handle and strict mode then refuses to change to TEXT, the next two
+-- UPDATEs shorten it in proportion to its bytes per character (exact for
+-- text of one width), and the last, if it is still too long, to 16383
+-- characters, which fit at up to 4 bytes a character; text that mixes
+-- narrow and wide characters may so lose more than the least needed. Every
+-- row is kept.
 --
 -- MySQL and MariaDB commit each DDL statement on its own, so a step cut
 -- short leaves part of its work done while MLMDEnv still names the version

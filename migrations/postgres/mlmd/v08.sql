@@ -7,10 +7,11 @@
 -- A database of version 7 may hold several events of the same artifact,
 -- execution and type. As MLMD does, the upgrade keeps the latest of them
 -- (the highest id) and deletes the others, with their EventPath rows: the
--- one step that removes rows, because version 8 cannot hold them. Event
+-- one upgrade step that removes rows, as version 8 cannot hold them. Event
 -- keeps its table (MLMD copies it into a new one), so its sequence and the
 -- ids of the events that stay do not change, and EventPath rows that
--- belong to no event are left alone.
+-- belong to no event are left alone. The duplicates are found by grouping
+-- Event once, not by joining it with itself.
 --
 -- Down removes UniqueEvent and the property indexes, and brings back
 -- idx_event_artifact_id; no row changes.
@@ -30,14 +31,20 @@ CREATE INDEX IF NOT EXISTS idx_context_property_double ON ContextProperty (name,
 CREATE INDEX IF NOT EXISTS idx_context_property_string ON ContextProperty (name, is_custom_property, string_value);
 
 DELETE FROM EventPath AS p
-USING Event AS e, Event AS later
+USING Event AS e,
+  (SELECT artifact_id, execution_id, type, MAX(id) AS latest
+   FROM Event GROUP BY artifact_id, execution_id, type
+   HAVING COUNT(*) > 1) AS dup
 WHERE p.event_id = e.id
-  AND later.artifact_id = e.artifact_id AND later.execution_id = e.execution_id
-  AND later.type = e.type AND later.id > e.id;
+  AND dup.artifact_id = e.artifact_id AND dup.execution_id = e.execution_id
+  AND dup.type = e.type AND e.id < dup.latest;
 DELETE FROM Event AS e
-USING Event AS later
-WHERE later.artifact_id = e.artifact_id AND later.execution_id = e.execution_id
-  AND later.type = e.type AND later.id > e.id;
+USING
+  (SELECT artifact_id, execution_id, type, MAX(id) AS latest
+   FROM Event GROUP BY artifact_id, execution_id, type
+   HAVING COUNT(*) > 1) AS dup
+WHERE dup.artifact_id = e.artifact_id AND dup.execution_id = e.execution_id
+  AND dup.type = e.type AND e.id < dup.latest;
 ALTER TABLE Event ADD CONSTRAINT UniqueEvent UNIQUE (artifact_id, execution_id, type);
 DROP INDEX IF EXISTS idx_event_artifact_id;
 CREATE INDEX IF NOT EXISTS idx_event_execution_id ON Event (execution_id);
