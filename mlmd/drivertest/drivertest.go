@@ -97,6 +97,7 @@ var cases = slices.Concat(
 	masksCases,
 	deleteCases,
 	errorsCases,
+	readChecksCases,
 )
 
 // Clock is a store clock that stands still until the test moves it.
