@@ -27,3 +27,11 @@ func ExecInTx(ctx context.Context, t driver.Tx, query string, args ...any) error
 	_, err := t.(*tx).tx.ExecContext(ctx, query, args...)
 	return err
 }
+
+// QueryIntInTx reads one integer with QueryRowContext in tx, a
+// transaction of a Conn.
+func QueryIntInTx(ctx context.Context, t driver.Tx, query string, args ...any) (int64, error) {
+	var v int64
+	err := t.(*tx).tx.QueryRowContext(ctx, query, args...).Scan(&v)
+	return v, err
+}
