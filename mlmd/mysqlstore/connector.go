@@ -252,7 +252,46 @@ func (c *conn) BeginTx(ctx context.Context, opts sqldriver.TxOptions) (sqldriver
 
 func (c *conn) PrepareContext(ctx context.Context, query string) (sqldriver.Stmt, error) {
 	st, err := c.Conn.(sqldriver.ConnPrepareContext).PrepareContext(ctx, query)
-	return st, c.check(err)
+	if err != nil {
+		return nil, c.check(err)
+	}
+	return &stmt{Stmt: st, c: c}, nil
+}
+
+// stmt is a prepared statement of conn, whose errors say when a timeout
+// broke the connection, as conn's own do.
+type stmt struct {
+	sqldriver.Stmt
+	c *conn
+}
+
+var (
+	_ sqldriver.StmtExecContext   = (*stmt)(nil)
+	_ sqldriver.StmtQueryContext  = (*stmt)(nil)
+	_ sqldriver.NamedValueChecker = (*stmt)(nil)
+)
+
+func (s *stmt) ExecContext(ctx context.Context, args []sqldriver.NamedValue) (sqldriver.Result, error) {
+	r, err := s.Stmt.(sqldriver.StmtExecContext).ExecContext(ctx, args)
+	return r, s.c.check(err)
+}
+
+func (s *stmt) QueryContext(ctx context.Context, args []sqldriver.NamedValue) (sqldriver.Rows, error) {
+	r, err := s.Stmt.(sqldriver.StmtQueryContext).QueryContext(ctx, args)
+	if err != nil {
+		return nil, s.c.check(err)
+	}
+	if rs, ok := r.(mysqlRows); ok {
+		return &rows{mysqlRows: rs, c: s.c}, nil
+	}
+	return r, nil
+}
+
+func (s *stmt) CheckNamedValue(nv *sqldriver.NamedValue) error {
+	if n, ok := s.Stmt.(sqldriver.NamedValueChecker); ok {
+		return n.CheckNamedValue(nv)
+	}
+	return sqldriver.ErrSkip
 }
 
 func (c *conn) ExecContext(ctx context.Context, query string, args []sqldriver.NamedValue) (sqldriver.Result, error) {
