@@ -184,6 +184,16 @@ func (c *Conn) runTx(ctx context.Context, opts driver.TxOptions, fn func(tx driv
 			return ctx.Err()
 		}
 	}
+	err = c.runSQLTx(ctx, opts, fn, c.wrap)
+	if g, ok := c.dialect.(GuardedWrapper); ok && err != nil && g.NeedsGuard(err) {
+		err = c.runSQLTx(ctx, opts, fn, g.WrapDBGuarded)
+	}
+	return err
+}
+
+// runSQLTx runs fn once in one database transaction whose statements go
+// through wrap.
+func (c *Conn) runSQLTx(ctx context.Context, opts driver.TxOptions, fn func(tx driver.Tx) error, wrap func(DBTX) DBTX) error {
 	sqlTx, err := c.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: opts.ReadOnly})
 	if err != nil {
 		return dbError(c.dialect, err, "begin transaction")
@@ -196,7 +206,7 @@ func (c *Conn) runTx(ctx context.Context, opts driver.TxOptions, fn func(tx driv
 		c.observe("BEGIN", nil)
 		db = observingDBTX{sqlTx, c.observe}
 	}
-	db = c.wrap(db)
+	db = wrap(db)
 	if err := fn(&tx{tx: db, d: c.dialect, q: newQueries(db)}); err != nil {
 		return err
 	}
