@@ -107,7 +107,7 @@ var stmtShapes = []stmtShape{
 		_, err := s.PutArtifacts(t.Context(), as, nil)
 		must(t, err)
 	}},
-	{"PutArtifacts update", 6, 6, 6, func(t *testing.T, s *mlmd.Store, w *stmtWorld) {
+	{"PutArtifacts update", 5, 5, 5, func(t *testing.T, s *mlmd.Store, w *stmtWorld) {
 		_, err := s.PutArtifacts(t.Context(), []mlmd.Artifact{{ID: w.artifacts[2], TypeID: w.artifactType, URI: "u2", State: mlmd.ArtifactStateLive,
 			Properties: mlmd.Properties{"p": mlmd.IntValue(7), "q": mlmd.StringValue("x")}}}, nil)
 		must(t, err)

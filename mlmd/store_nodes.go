@@ -559,13 +559,25 @@ func (s *Store) putNodes(ctx context.Context, op string, k Kind, ns []node, mask
 	var ids []int64
 	err := s.write(ctx, op, func(tx driver.Tx, now int64) error {
 		items := make([]upsertItem, len(ns))
+		// The types the nodes name and the stored nodes they update, in
+		// one read (the stored nodes' types are those named, or the call
+		// fails).
+		q := driver.Prefetch{Nodes: map[driver.Kind][]int64{}}
 		for i, n := range ns {
 			items[i] = newItem(n)
 			items[i].mask = m
 			items[i].checkUpdateTime = checkUpdateTime && n.ID != 0
+			q.TypeIDs = append(q.TypeIDs, n.TypeID)
+			if n.ID > 0 {
+				q.Nodes[driver.Kind(k)] = append(q.Nodes[driver.Kind(k)], n.ID)
+			}
+		}
+		tc := &callCache{}
+		if err := tc.prefetch(ctx, tx, q); err != nil {
+			return err
 		}
 		var err error
-		ids, err = upsertNodes(ctx, tx, k, items, now, nil)
+		ids, err = upsertNodes(ctx, tx, k, items, now, tc)
 		return err
 	})
 	if err != nil {
