@@ -68,17 +68,12 @@ func newConnector(cfg *mysql.Config) (*boundedConnector, error) {
 		d := &net.Dialer{KeepAlive: 15 * time.Second}
 		dial = d.DialContext
 	}
-	cfg.DialFunc = func(ctx context.Context, network, addr string) (net.Conn, error) {
-		nc, err := dial(ctx, network, addr)
-		if err != nil {
-			return nil, err
-		}
-		w := &watchedConn{Conn: nc}
-		if slot, ok := ctx.Value(dialSlotKey{}).(*atomic.Pointer[watchedConn]); ok {
-			slot.Store(w)
-		}
-		return w, nil
+	if cfg.DialFunc != nil || standardNetworks[cfg.Net] {
+		cfg.DialFunc = watchedDial(dial)
 	}
+	// Otherwise the network is one registered with
+	// mysql.RegisterDialContext, which go-sql-driver dials itself (Connect
+	// then goes on without the timeout detection).
 	inner, err := mysql.NewConnector(cfg)
 	if err != nil {
 		return nil, err
@@ -89,6 +84,26 @@ func newConnector(cfg *mysql.Config) (*boundedConnector, error) {
 		readTimeout:    cfg.ReadTimeout,
 		writeTimeout:   cfg.WriteTimeout,
 	}, nil
+}
+
+// standardNetworks are the networks net.Dialer dials.
+var standardNetworks = map[string]bool{"tcp": true, "tcp4": true, "tcp6": true, "unix": true}
+
+// watchedDial returns a dial function that dials with dial and records the
+// connection it makes, as a *watchedConn, in the slot that Connect puts
+// in the context.
+func watchedDial(dial func(ctx context.Context, network, addr string) (net.Conn, error)) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		nc, err := dial(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		w := &watchedConn{Conn: nc}
+		if slot, ok := ctx.Value(dialSlotKey{}).(*atomic.Pointer[watchedConn]); ok {
+			slot.Store(w)
+		}
+		return w, nil
+	}
 }
 
 // dialSlotKey is the context key under which Connect passes the dial
