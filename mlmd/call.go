@@ -31,6 +31,14 @@ func (s *Store) read(ctx context.Context, op string, fn func(tx driver.Tx) error
 	return wrapErr(op, err)
 }
 
+// readOne is read for fn that usually reads with one statement, which
+// needs no transaction around it (see driver.TxOptions.OneStatement): fn
+// may run twice.
+func (s *Store) readOne(ctx context.Context, op string, fn func(tx driver.Tx) error) error {
+	err := s.inTx(ctx, driver.TxOptions{ReadOnly: true, OneStatement: true}, fn)
+	return wrapErr(op, err)
+}
+
 // write runs fn in one read-write transaction and wraps its error. now is
 // the store clock in milliseconds, read afresh for every attempt (InTx may
 // run fn more than once).

@@ -71,7 +71,7 @@ func (s *Store) Delete(ctx context.Context, ids NodeIDs) error {
 		}
 		for _, k := range []Kind{KindArtifact, KindExecution, KindContext} {
 			want := dedupIDs(ids.of(k))
-			id, missing, err := firstMissing(ctx, tx, k, want)
+			id, missing, err := firstMissing(ctx, tx, k, want, nil)
 			if err != nil {
 				return err
 			}

@@ -17,7 +17,7 @@ var errNeedsWrite = errors.New("mlmd: the call needs a write transaction")
 // already stored, as Kubeflow Pipelines and TFX do before every run - then
 // take no write lock, and do not queue behind writers on SQLite.
 func (s *Store) writeUnlessUnchanged(ctx context.Context, op string, fn func(tx driver.Tx, now int64) error) error {
-	err := s.inTx(ctx, driver.TxOptions{ReadOnly: true}, func(tx driver.Tx) error {
+	err := s.inTx(ctx, driver.TxOptions{ReadOnly: true, OneStatement: true}, func(tx driver.Tx) error {
 		return fn(probeTx{tx}, s.nowMillis())
 	})
 	if !errors.Is(err, errNeedsWrite) {

@@ -14,10 +14,13 @@ type idSet map[int64]bool
 
 // firstMissing returns the first of ids that names no node of kind k (ids
 // that are not positive name none), and false when they all exist, in
-// one driver call.
-func firstMissing(ctx context.Context, tx driver.Tx, k Kind, ids []int64) (int64, bool, error) {
+// one driver call, or none if c's prefetch checked them (c may be nil).
+func firstMissing(ctx context.Context, tx driver.Tx, k Kind, ids []int64, c *callCache) (int64, bool, error) {
 	if len(ids) == 0 {
 		return 0, false, nil
+	}
+	if id, missing, known := c.missing(k, ids); known {
+		return id, missing, nil
 	}
 	found, err := tx.FindNodeIDs(ctx, driver.Kind(k), driver.NodeQuery{IDs: ids})
 	if err != nil {
@@ -38,14 +41,14 @@ func firstMissing(ctx context.Context, tx driver.Tx, k Kind, ids []int64) (int64
 // requireNodes checks that the nodes of kind k with the given ids exist,
 // in one driver call, skipping the ids in known. A missing id is
 // InvalidArgument, as MLMD reports dangling edge ends.
-func requireNodes(ctx context.Context, tx driver.Tx, k Kind, ids []int64, known idSet) error {
+func requireNodes(ctx context.Context, tx driver.Tx, k Kind, ids []int64, known idSet, c *callCache) error {
 	var want []int64
 	for _, id := range dedupIDs(ids) {
 		if !known[id] {
 			want = append(want, id)
 		}
 	}
-	id, missing, err := firstMissing(ctx, tx, k, want)
+	id, missing, err := firstMissing(ctx, tx, k, want, c)
 	if err != nil {
 		return err
 	}
@@ -73,9 +76,9 @@ func checkEvent(e Event) error {
 }
 
 // insertEvents checks and inserts events: both ends must exist (those in
-// the known sets were just written by the same call), and a zero time
-// becomes now.
-func insertEvents(ctx context.Context, tx driver.Tx, events []Event, now int64, knownArtifacts, knownExecutions idSet) error {
+// the known sets were just written by the same call; c, if not nil, may
+// have checked others), and a zero time becomes now.
+func insertEvents(ctx context.Context, tx driver.Tx, events []Event, now int64, knownArtifacts, knownExecutions idSet, c *callCache) error {
 	if len(events) == 0 {
 		return nil
 	}
@@ -92,10 +95,10 @@ func insertEvents(ctx context.Context, tx driver.Tx, events []Event, now int64, 
 		rows[i] = eventRow(e)
 		arts[i], exes[i] = e.ArtifactID, e.ExecutionID
 	}
-	if err := requireNodes(ctx, tx, KindArtifact, arts, knownArtifacts); err != nil {
+	if err := requireNodes(ctx, tx, KindArtifact, arts, knownArtifacts, c); err != nil {
 		return err
 	}
-	if err := requireNodes(ctx, tx, KindExecution, exes, knownExecutions); err != nil {
+	if err := requireNodes(ctx, tx, KindExecution, exes, knownExecutions, c); err != nil {
 		return err
 	}
 	err := tx.InsertEvents(ctx, rows)
@@ -106,13 +109,14 @@ func insertEvents(ctx context.Context, tx driver.Tx, events []Event, now int64, 
 }
 
 // insertLinks links artifacts (kind KindArtifact) or executions to
-// contexts, skipping pairs that exist or repeat.
-func insertLinks(ctx context.Context, tx driver.Tx, k Kind, rows []driver.LinkRow) error {
+// contexts, skipping pairs that repeat or that c's prefetch found (c may
+// be nil); the backend skips the other pairs that exist.
+func insertLinks(ctx context.Context, tx driver.Tx, k Kind, rows []driver.LinkRow, c *callCache) error {
 	seen := map[[2]int64]bool{}
 	var out []driver.LinkRow
 	for _, r := range rows {
 		key := [2]int64{r.ContextID, r.NodeID}
-		if !seen[key] {
+		if !seen[key] && !c.linked(k, r.ContextID, r.NodeID) {
 			seen[key] = true
 			out = append(out, r)
 		}
@@ -250,7 +254,17 @@ func contextScope(contextID int64) int64 {
 // to the current time.
 func (s *Store) PutEvents(ctx context.Context, events []Event) error {
 	return s.write(ctx, "PutEvents", func(tx driver.Tx, now int64) error {
-		return insertEvents(ctx, tx, events, now, nil, nil)
+		c := &callCache{}
+		var arts, exes []int64
+		for _, e := range events {
+			arts, exes = append(arts, e.ArtifactID), append(exes, e.ExecutionID)
+		}
+		err := c.prefetch(ctx, tx, driver.Prefetch{NodeIDs: map[driver.Kind][]int64{
+			driver.KindArtifact: dedupIDs(arts), driver.KindExecution: dedupIDs(exes)}})
+		if err != nil {
+			return err
+		}
+		return insertEvents(ctx, tx, events, now, nil, nil, c)
 	})
 }
 
@@ -314,19 +328,31 @@ func (s *Store) PutAttributionsAndAssociations(ctx context.Context, attributions
 			executions = append(executions, a.ExecutionID)
 			assoc = append(assoc, driver.LinkRow{ContextID: a.ContextID, NodeID: a.ExecutionID})
 		}
-		if err := requireNodes(ctx, tx, KindContext, contexts, nil); err != nil {
+		c := &callCache{}
+		contexts, artifacts, executions = dedupIDs(contexts), dedupIDs(artifacts), dedupIDs(executions)
+		err := c.prefetch(ctx, tx, driver.Prefetch{
+			NodeIDs: map[driver.Kind][]int64{driver.KindContext: contexts, driver.KindArtifact: artifacts, driver.KindExecution: executions},
+			Links: map[driver.Kind]driver.LinkQuery{
+				driver.KindArtifact:  {ContextIDs: contexts, NodeIDs: artifacts},
+				driver.KindExecution: {ContextIDs: contexts, NodeIDs: executions},
+			},
+		})
+		if err != nil {
 			return err
 		}
-		if err := requireNodes(ctx, tx, KindArtifact, artifacts, nil); err != nil {
+		if err := requireNodes(ctx, tx, KindContext, contexts, nil, c); err != nil {
 			return err
 		}
-		if err := requireNodes(ctx, tx, KindExecution, executions, nil); err != nil {
+		if err := requireNodes(ctx, tx, KindArtifact, artifacts, nil, c); err != nil {
 			return err
 		}
-		if err := insertLinks(ctx, tx, KindArtifact, attr); err != nil {
+		if err := requireNodes(ctx, tx, KindExecution, executions, nil, c); err != nil {
 			return err
 		}
-		return insertLinks(ctx, tx, KindExecution, assoc)
+		if err := insertLinks(ctx, tx, KindArtifact, attr, c); err != nil {
+			return err
+		}
+		return insertLinks(ctx, tx, KindExecution, assoc, c)
 	})
 }
 
@@ -351,7 +377,7 @@ func (s *Store) PutParentContexts(ctx context.Context, links []ParentContext) er
 			ids = append(ids, l.ChildID, l.ParentID)
 			rows[i] = driver.ParentContextRow{ChildID: l.ChildID, ParentID: l.ParentID}
 		}
-		if err := requireNodes(ctx, tx, KindContext, ids, nil); err != nil {
+		if err := requireNodes(ctx, tx, KindContext, ids, nil, nil); err != nil {
 			return err
 		}
 		if err := checkParentLinks(ctx, tx, links); err != nil {

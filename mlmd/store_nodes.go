@@ -173,26 +173,25 @@ func propertyDiff(id int64, old, new Properties, custom bool, ups []driver.Prope
 	return ups, dels, nil
 }
 
-// typeCache holds the types one call has looked up, so that each type is
-// fetched once per call.
-type typeCache struct {
+// callCache holds what one call has read before writing: the types it
+// names, so that each type is fetched once per call, and what a prefetch
+// read with them (see prefetch.go).
+type callCache struct {
 	kinds map[driver.Kind]map[int64]driver.TypeRow
-	// prefetched are the ids that prefetch looked up, found or not.
+	// prefetched are the type ids that prefetch looked up, found or not.
 	prefetched map[int64]bool
+	reads      prefetchedReads
 }
 
-// prefetch looks up the types with the given ids, of any kind, in one
+// prefetchTypes looks up the types with the given ids, of any kind, in one
 // driver call, so that the get calls of the call that follow need none
 // for them. Ids of 0 are skipped.
-func (c *typeCache) prefetch(ctx context.Context, tx driver.Tx, ids []int64) error {
-	ids = slices.DeleteFunc(dedupIDs(ids), func(id int64) bool { return id == 0 || c.prefetched[id] })
-	if len(ids) == 0 {
-		return nil
-	}
-	rows, err := tx.FindTypes(ctx, driver.TypeQuery{IDs: ids, AnyKind: true})
-	if err != nil {
-		return err
-	}
+func (c *callCache) prefetchTypes(ctx context.Context, tx driver.Tx, ids []int64) error {
+	return c.prefetch(ctx, tx, driver.Prefetch{TypeIDs: ids})
+}
+
+// addTypes records the types that a lookup of ids found.
+func (c *callCache) addTypes(ids []int64, rows []driver.TypeRow) {
 	if c.kinds == nil {
 		c.kinds = map[driver.Kind]map[int64]driver.TypeRow{}
 	}
@@ -210,12 +209,11 @@ func (c *typeCache) prefetch(ctx context.Context, tx driver.Tx, ids []int64) err
 	for _, id := range ids {
 		c.prefetched[id] = true
 	}
-	return nil
 }
 
 // get returns the types of kind k with the given ids that exist, fetching
 // the ones not yet known in one driver call.
-func (c *typeCache) get(ctx context.Context, tx driver.Tx, k driver.Kind, ids []int64) (map[int64]driver.TypeRow, error) {
+func (c *callCache) get(ctx context.Context, tx driver.Tx, k driver.Kind, ids []int64) (map[int64]driver.TypeRow, error) {
 	if c.kinds == nil {
 		c.kinds = map[driver.Kind]map[int64]driver.TypeRow{}
 	}
@@ -247,7 +245,7 @@ func (c *typeCache) get(ctx context.Context, tx driver.Tx, k driver.Kind, ids []
 // items. The items are applied in order: a later update of the same node
 // sees the earlier ones. Its phases: check the values, read the stored
 // nodes and the types once, apply the items in memory, write.
-func upsertNodes(ctx context.Context, tx driver.Tx, k Kind, items []upsertItem, now int64, tc *typeCache) ([]int64, error) {
+func upsertNodes(ctx context.Context, tx driver.Tx, k Kind, items []upsertItem, now int64, tc *callCache) ([]int64, error) {
 	if len(items) == 0 {
 		return nil, nil
 	}
@@ -302,14 +300,17 @@ type nodeUpsert struct {
 
 // load reads the stored nodes that the items update, and the types of all
 // the items, once.
-func (u *nodeUpsert) load(ctx context.Context, items []upsertItem, tc *typeCache) error {
+func (u *nodeUpsert) load(ctx context.Context, items []upsertItem, tc *callCache) error {
 	var ids []int64
 	for _, it := range items {
 		if it.sameAs < 0 && it.n.ID > 0 {
 			ids = append(ids, it.n.ID)
 		}
 	}
-	storedList, err := getNodes(ctx, u.tx, u.k, ids)
+	if tc == nil {
+		tc = &callCache{}
+	}
+	storedList, err := tc.getNodes(ctx, u.tx, u.k, ids)
 	if err != nil {
 		return err
 	}
@@ -333,9 +334,6 @@ func (u *nodeUpsert) load(ctx context.Context, items []upsertItem, tc *typeCache
 			}
 			typeIDs = append(typeIDs, it.n.TypeID)
 		}
-	}
-	if tc == nil {
-		tc = &typeCache{}
 	}
 	u.types, err = tc.get(ctx, u.tx, u.dk, typeIDs)
 	return err
@@ -561,13 +559,25 @@ func (s *Store) putNodes(ctx context.Context, op string, k Kind, ns []node, mask
 	var ids []int64
 	err := s.write(ctx, op, func(tx driver.Tx, now int64) error {
 		items := make([]upsertItem, len(ns))
+		// The types the nodes name and the stored nodes they update, in
+		// one read (the stored nodes' types are those named, or the call
+		// fails).
+		q := driver.Prefetch{Nodes: map[driver.Kind][]int64{}}
 		for i, n := range ns {
 			items[i] = newItem(n)
 			items[i].mask = m
 			items[i].checkUpdateTime = checkUpdateTime && n.ID != 0
+			q.TypeIDs = append(q.TypeIDs, n.TypeID)
+			if n.ID > 0 {
+				q.Nodes[driver.Kind(k)] = append(q.Nodes[driver.Kind(k)], n.ID)
+			}
+		}
+		tc := &callCache{}
+		if err := tc.prefetch(ctx, tx, q); err != nil {
+			return err
 		}
 		var err error
-		ids, err = upsertNodes(ctx, tx, k, items, now, nil)
+		ids, err = upsertNodes(ctx, tx, k, items, now, tc)
 		return err
 	})
 	if err != nil {
@@ -617,8 +627,21 @@ func (s *Store) PutContexts(ctx context.Context, contexts []Context, opts *PutCo
 // readNodes answers a node getter: it runs find in a read transaction and
 // converts the nodes it returns with to.
 func readNodes[T any](ctx context.Context, s *Store, op string, to func([]node) []T, find func(tx driver.Tx) ([]node, error)) ([]T, error) {
+	return readNodesWith(ctx, s.read, op, to, find)
+}
+
+// readNodesByID is readNodes for a lookup by ids, one statement unless the
+// ids are many: it asks for no transaction (see Store.readOne).
+func readNodesByID[T any](ctx context.Context, s *Store, op string, to func([]node) []T, k Kind, ids []int64) ([]T, error) {
+	return readNodesWith(ctx, s.readOne, op, to, func(tx driver.Tx) ([]node, error) {
+		return getNodes(ctx, tx, k, ids)
+	})
+}
+
+func readNodesWith[T any](ctx context.Context, read func(context.Context, string, func(driver.Tx) error) error, op string,
+	to func([]node) []T, find func(tx driver.Tx) ([]node, error)) ([]T, error) {
 	var ns []node
-	err := s.read(ctx, op, func(tx driver.Tx) (err error) {
+	err := read(ctx, op, func(tx driver.Tx) (err error) {
 		ns, err = find(tx)
 		return err
 	})
@@ -668,25 +691,19 @@ func readNode[T any](ctx context.Context, s *Store, op string, to func(node) T, 
 // GetArtifactsByID returns the artifacts with the given ids, ordered by
 // id; unknown ids are skipped.
 func (s *Store) GetArtifactsByID(ctx context.Context, ids []int64) ([]Artifact, error) {
-	return readNodes(ctx, s, "GetArtifactsByID", toArtifacts, func(tx driver.Tx) ([]node, error) {
-		return getNodes(ctx, tx, KindArtifact, ids)
-	})
+	return readNodesByID(ctx, s, "GetArtifactsByID", toArtifacts, KindArtifact, ids)
 }
 
 // GetExecutionsByID returns the executions with the given ids, ordered by
 // id; unknown ids are skipped.
 func (s *Store) GetExecutionsByID(ctx context.Context, ids []int64) ([]Execution, error) {
-	return readNodes(ctx, s, "GetExecutionsByID", toExecutions, func(tx driver.Tx) ([]node, error) {
-		return getNodes(ctx, tx, KindExecution, ids)
-	})
+	return readNodesByID(ctx, s, "GetExecutionsByID", toExecutions, KindExecution, ids)
 }
 
 // GetContextsByID returns the contexts with the given ids, ordered by id;
 // unknown ids are skipped.
 func (s *Store) GetContextsByID(ctx context.Context, ids []int64) ([]Context, error) {
-	return readNodes(ctx, s, "GetContextsByID", toContexts, func(tx driver.Tx) ([]node, error) {
-		return getNodes(ctx, tx, KindContext, ids)
-	})
+	return readNodesByID(ctx, s, "GetContextsByID", toContexts, KindContext, ids)
 }
 
 // GetArtifacts lists artifacts, one page at a time (see ListOptions), and

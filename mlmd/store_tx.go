@@ -69,7 +69,7 @@ type typeAndName struct {
 // without id whose type and name exist (stored, or earlier in the call)
 // takes that context's id and is not updated. With forceReuse, a context
 // with an id must exist (NotFound otherwise) and is not updated.
-func putContextsWithOptions(ctx context.Context, tx driver.Tx, contexts []Context, reuse, forceReuse bool, now int64, tc *typeCache) ([]int64, error) {
+func putContextsWithOptions(ctx context.Context, tx driver.Tx, contexts []Context, reuse, forceReuse bool, now int64, tc *callCache) ([]int64, error) {
 	ids := make([]int64, len(contexts))
 	var forced []int64
 	var lookups []driver.TypeName
@@ -88,7 +88,7 @@ func putContextsWithOptions(ctx context.Context, tx driver.Tx, contexts []Contex
 			lookups = append(lookups, driver.TypeName{TypeID: c.TypeID, Name: c.Name})
 		}
 	}
-	id, missing, err := firstMissing(ctx, tx, KindContext, forced)
+	id, missing, err := firstMissing(ctx, tx, KindContext, forced, tc)
 	if err != nil {
 		return nil, err
 	}
@@ -157,8 +157,8 @@ func putContextsWithOptions(ctx context.Context, tx driver.Tx, contexts []Contex
 }
 
 // linkAll attributes every artifact and associates every execution with
-// every context, skipping links that exist.
-func linkAll(ctx context.Context, tx driver.Tx, contextIDs, artifactIDs, executionIDs []int64) error {
+// every context, skipping links that exist (c may know some of them).
+func linkAll(ctx context.Context, tx driver.Tx, contextIDs, artifactIDs, executionIDs []int64, c *callCache) error {
 	var attr, assoc []driver.LinkRow
 	for _, c := range dedupIDs(contextIDs) {
 		for _, a := range dedupIDs(artifactIDs) {
@@ -168,10 +168,10 @@ func linkAll(ctx context.Context, tx driver.Tx, contextIDs, artifactIDs, executi
 			assoc = append(assoc, driver.LinkRow{ContextID: c, NodeID: e})
 		}
 	}
-	if err := insertLinks(ctx, tx, KindArtifact, attr); err != nil {
+	if err := insertLinks(ctx, tx, KindArtifact, attr, c); err != nil {
 		return err
 	}
-	return insertLinks(ctx, tx, KindExecution, assoc)
+	return insertLinks(ctx, tx, KindExecution, assoc, c)
 }
 
 func idSetOf(ids []int64) idSet {
@@ -185,7 +185,7 @@ func idSetOf(ids []int64) idSet {
 // checkNodesTyped checks, before anything is written, that every node has
 // a type id, that the types exist (NotFound otherwise) and that the
 // properties match them: PutLineageSubgraph's up-front validation.
-func checkNodesTyped(ctx context.Context, tx driver.Tx, k Kind, ns []node, tc *typeCache) error {
+func checkNodesTyped(ctx context.Context, tx driver.Tx, k Kind, ns []node, tc *callCache) error {
 	var ids []int64
 	for i, n := range ns {
 		if n.TypeID == 0 {
@@ -232,18 +232,9 @@ func (s *Store) PutExecution(ctx context.Context, execution Execution, artifacts
 	}
 	var res PutExecutionResult
 	err := s.write(ctx, "PutExecution", func(tx driver.Tx, now int64) error {
-		// The types the call names, of all kinds, in one lookup.
-		tc := &typeCache{}
-		typeIDs := []int64{execution.TypeID}
-		for _, p := range artifacts {
-			if p.Artifact != nil {
-				typeIDs = append(typeIDs, p.Artifact.TypeID)
-			}
-		}
-		for _, c := range contexts {
-			typeIDs = append(typeIDs, c.TypeID)
-		}
-		if err := tc.prefetch(ctx, tx, typeIDs); err != nil {
+		// What the call reads before it writes, in one lookup.
+		tc := &callCache{}
+		if err := tc.prefetch(ctx, tx, putExecutionReads(execution, artifacts, contexts, opts)); err != nil {
 			return err
 		}
 		// 1. The artifacts.
@@ -302,19 +293,63 @@ func (s *Store) PutExecution(ctx context.Context, execution Execution, artifacts
 			}
 			res.ArtifactIDs[i] = aid
 		}
-		if err := insertEvents(ctx, tx, events, now, idSetOf(artIDs), idSet{execID: true}); err != nil {
+		if err := insertEvents(ctx, tx, events, now, idSetOf(artIDs), idSet{execID: true}, tc); err != nil {
 			return err
 		}
 		// 4. The contexts, and the links to them.
 		if res.ContextIDs, err = putContextsWithOptions(ctx, tx, contexts, opts.ReuseContextIfAlreadyExist, opts.ForceReuseContext, now, tc); err != nil {
 			return err
 		}
-		return linkAll(ctx, tx, res.ContextIDs, res.ArtifactIDs, []int64{execID})
+		return linkAll(ctx, tx, res.ContextIDs, res.ArtifactIDs, []int64{execID}, tc)
 	})
 	if err != nil {
 		return PutExecutionResult{}, err
 	}
 	return res, nil
+}
+
+// putExecutionReads is what PutExecution reads before it writes: the
+// types it names; the stored execution it updates and the stored contexts
+// it updates (or, with ForceReuseContext, whose existence it checks); the
+// existence of the artifacts its events name without an Artifact; and the
+// links it would add between stored nodes, which it need not add again.
+func putExecutionReads(execution Execution, artifacts []ArtifactAndEvent, contexts []Context, opts *PutExecutionOptions) driver.Prefetch {
+	q := driver.Prefetch{TypeIDs: []int64{execution.TypeID}, Nodes: map[driver.Kind][]int64{}, NodeIDs: map[driver.Kind][]int64{}}
+	var storedArtifacts, storedContexts []int64
+	for _, p := range artifacts {
+		switch {
+		case p.Artifact != nil:
+			q.TypeIDs = append(q.TypeIDs, p.Artifact.TypeID)
+			if p.Artifact.ID > 0 {
+				storedArtifacts = append(storedArtifacts, p.Artifact.ID)
+			}
+		case p.Event != nil && p.Event.ArtifactID > 0:
+			q.NodeIDs[driver.KindArtifact] = append(q.NodeIDs[driver.KindArtifact], p.Event.ArtifactID)
+			storedArtifacts = append(storedArtifacts, p.Event.ArtifactID)
+		}
+	}
+	for _, c := range contexts {
+		q.TypeIDs = append(q.TypeIDs, c.TypeID)
+		if c.ID <= 0 {
+			continue
+		}
+		storedContexts = append(storedContexts, c.ID)
+		if opts.ForceReuseContext {
+			q.NodeIDs[driver.KindContext] = append(q.NodeIDs[driver.KindContext], c.ID)
+		} else {
+			q.Nodes[driver.KindContext] = append(q.Nodes[driver.KindContext], c.ID)
+		}
+	}
+	if execution.ID > 0 {
+		q.Nodes[driver.KindExecution] = []int64{execution.ID}
+	}
+	if len(storedContexts) > 0 {
+		q.Links = map[driver.Kind]driver.LinkQuery{driver.KindArtifact: {ContextIDs: storedContexts, NodeIDs: storedArtifacts}}
+		if execution.ID > 0 {
+			q.Links[driver.KindExecution] = driver.LinkQuery{ContextIDs: storedContexts, NodeIDs: []int64{execution.ID}}
+		}
+	}
+	return q
 }
 
 // PutLineageSubgraph records executions, artifacts, contexts and the events
@@ -337,7 +372,7 @@ func (s *Store) PutLineageSubgraph(ctx context.Context, g LineageSubgraph, opts 
 		if err := checkEventEdges(g); err != nil {
 			return err
 		}
-		tc := &typeCache{}
+		tc := &callCache{}
 		arts := mapSlice(g.Artifacts, artifactNode)
 		exes := mapSlice(g.Executions, executionNode)
 		ctxs := mapSlice(g.Contexts, contextNode)
@@ -347,7 +382,7 @@ func (s *Store) PutLineageSubgraph(ctx context.Context, g LineageSubgraph, opts 
 				typeIDs = append(typeIDs, n.TypeID)
 			}
 		}
-		if err := tc.prefetch(ctx, tx, typeIDs); err != nil {
+		if err := tc.prefetchTypes(ctx, tx, typeIDs); err != nil {
 			return err
 		}
 		for _, kn := range []struct {
@@ -384,7 +419,7 @@ func (s *Store) PutLineageSubgraph(ctx context.Context, g LineageSubgraph, opts 
 			return err
 		}
 		// 4. The links.
-		if err := linkAll(ctx, tx, res.ContextIDs, res.ArtifactIDs, res.ExecutionIDs); err != nil {
+		if err := linkAll(ctx, tx, res.ContextIDs, res.ArtifactIDs, res.ExecutionIDs, nil); err != nil {
 			return err
 		}
 		// 5. The events.
@@ -399,7 +434,7 @@ func (s *Store) PutLineageSubgraph(ctx context.Context, g LineageSubgraph, opts 
 			}
 			events[i] = e
 		}
-		return insertEvents(ctx, tx, events, now, idSetOf(res.ArtifactIDs), idSetOf(res.ExecutionIDs))
+		return insertEvents(ctx, tx, events, now, idSetOf(res.ArtifactIDs), idSetOf(res.ExecutionIDs), nil)
 	})
 	if err != nil {
 		return PutLineageSubgraphResult{}, err

@@ -519,7 +519,7 @@ func queryTypes[T any](ctx context.Context, tx driver.Tx, lookup typeLookup, fro
 // readTypes answers a type getter: queryTypes in a read transaction.
 func readTypes[T any](ctx context.Context, s *Store, op string, lookup typeLookup, from func(driver.TypeRow, string) T) ([]T, error) {
 	var out []T
-	err := s.read(ctx, op, func(tx driver.Tx) (err error) {
+	err := s.readOne(ctx, op, func(tx driver.Tx) (err error) {
 		out, err = queryTypes(ctx, tx, lookup, from)
 		return err
 	})

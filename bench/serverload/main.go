@@ -104,6 +104,7 @@ func main() {
 	flag.BoolVar(&c.keepGoing, "keep-going", false, "after an Aborted call, count it and start the client's next pipeline run instead of stopping")
 	flag.BoolVar(&c.names, "names", false, "give executions and artifacts unique names (on multi-writer Galera, unnamed ones of one type conflict)")
 	baseline := flag.Bool("baseline", true, "also run the same load against the service in process (no gRPC) and print the ratios")
+	flag.Usage = usage
 	flag.Parse()
 	rep, err := run(context.Background(), c)
 	if err != nil {
@@ -119,6 +120,29 @@ func main() {
 		base.print(os.Stdout)
 		printRatios(os.Stdout, rep, base)
 	}
+}
+
+// usage prints how to run the load, then the flags.
+func usage() {
+	w := flag.CommandLine.Output()
+	fmt.Fprint(w, `serverload replays Kubeflow Pipelines' calls from many concurrent clients
+against an MLMD server over loopback gRPC, and reports calls/s, p50/p99
+latency per method and (in-process server) statements per call.
+
+  # SQLite file, in-process server, 16 clients, 30 s:
+  go run ./bench/serverload -backend sqlite -clients 16 -duration 30s
+  # MariaDB/MySQL (a fresh database is created and dropped), 16 clients:
+  go run ./bench/serverload -backend mysql -dsn 'root@tcp(127.0.0.1:3306)/' -clients 16 -duration 30s
+  # the same without the reuse of prepared statements, for an A/B:
+  go run ./bench/serverload -backend mysql -dsn 'root@tcp(127.0.0.1:3306)/?prepared_statements_per_conn=0' -clients 16 -duration 30s
+  # any running MLMD server:
+  go run ./bench/serverload -addr 127.0.0.1:8080 -clients 16
+
+On a shared machine compare runs made back to back, as ratios.
+
+Flags:
+`)
+	flag.PrintDefaults()
 }
 
 // printRatios compares a gRPC run with the in-process baseline.
@@ -364,6 +388,7 @@ func freshDatabase(base string) (string, func(), error) {
 	name := "mlmd_load_" + randomID()
 	root := cfg.Clone()
 	root.DBName = ""
+	root.Params = nil // the store's own parameters are not session variables
 	db, err := sql.Open("mysql", root.FormatDSN())
 	if err != nil {
 		return "", nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	sqldriver "database/sql/driver"
+	"errors"
 	"math/rand/v2"
 	"time"
 
@@ -167,6 +168,14 @@ func (c *Conn) runTx(ctx context.Context, opts driver.TxOptions, fn func(tx driv
 	if c.group != nil && !opts.ReadOnly {
 		return c.group.run(c, ctx, fn)
 	}
+	if opts.ReadOnly && opts.OneStatement {
+		more, err := c.runOneStatement(ctx, fn)
+		if !more {
+			return err
+		}
+		// fn needs more than one statement: run it again in a read
+		// transaction, below.
+	}
 	if c.writers != nil && !opts.ReadOnly {
 		select {
 		case c.writers <- struct{}{}:
@@ -175,6 +184,16 @@ func (c *Conn) runTx(ctx context.Context, opts driver.TxOptions, fn func(tx driv
 			return ctx.Err()
 		}
 	}
+	err = c.runSQLTx(ctx, opts, fn, c.wrap)
+	if g, ok := c.dialect.(GuardedWrapper); ok && err != nil && g.NeedsGuard(err) {
+		err = c.runSQLTx(ctx, opts, fn, g.WrapDBGuarded)
+	}
+	return err
+}
+
+// runSQLTx runs fn once in one database transaction whose statements go
+// through wrap.
+func (c *Conn) runSQLTx(ctx context.Context, opts driver.TxOptions, fn func(tx driver.Tx) error, wrap func(DBTX) DBTX) error {
 	sqlTx, err := c.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: opts.ReadOnly})
 	if err != nil {
 		return dbError(c.dialect, err, "begin transaction")
@@ -187,7 +206,7 @@ func (c *Conn) runTx(ctx context.Context, opts driver.TxOptions, fn func(tx driv
 		c.observe("BEGIN", nil)
 		db = observingDBTX{sqlTx, c.observe}
 	}
-	db = c.wrap(db)
+	db = wrap(db)
 	if err := fn(&tx{tx: db, d: c.dialect, q: newQueries(db)}); err != nil {
 		return err
 	}
@@ -205,6 +224,74 @@ func (c *Conn) runTx(ctx context.Context, opts driver.TxOptions, fn func(tx driv
 }
 
 var errBadConn = sqldriver.ErrBadConn
+
+// runOneStatement runs fn, a read, with its first statement sent to the
+// pool outside any transaction. It refuses a second statement, and then
+// reports more: fn needs a transaction, and what it read is dropped.
+func (c *Conn) runOneStatement(ctx context.Context, fn func(tx driver.Tx) error) (more bool, err error) {
+	one := &oneStatementDBTX{db: c.db, pool: c.db}
+	if c.observe != nil {
+		one.db = observingDBTX{c.db, c.observe}
+	}
+	db := c.wrap(one)
+	err = fn(&tx{tx: db, d: c.dialect, q: newQueries(db)})
+	return one.refused, err
+}
+
+// errSecondStatement is what oneStatementDBTX answers a second statement.
+var errSecondStatement = errors.New("sqlstore: a second statement outside a transaction")
+
+// oneStatementDBTX sends the first statement to db (a pool, where it runs
+// in its own transaction) and refuses the ones after it, noting that it
+// did. database/sql gives no way to make a *sql.Row with an error of one's
+// choosing: a refused QueryRowContext gets a cancelled context's error,
+// and the caller looks at refused, not at the error.
+type oneStatementDBTX struct {
+	db      DBTX
+	pool    *sql.DB // for the refused QueryRowContext, which sends nothing
+	sent    bool
+	refused bool
+}
+
+// next reports whether the statement may be sent.
+func (o *oneStatementDBTX) next() bool {
+	if o.sent {
+		o.refused = true
+		return false
+	}
+	o.sent = true
+	return true
+}
+
+func (o *oneStatementDBTX) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if !o.next() {
+		return nil, errSecondStatement
+	}
+	return o.db.ExecContext(ctx, query, args...)
+}
+
+func (o *oneStatementDBTX) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
+	if !o.next() {
+		return nil, errSecondStatement
+	}
+	return o.db.PrepareContext(ctx, query)
+}
+
+func (o *oneStatementDBTX) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if !o.next() {
+		return nil, errSecondStatement
+	}
+	return o.db.QueryContext(ctx, query, args...)
+}
+
+func (o *oneStatementDBTX) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if !o.next() {
+		done, cancel := context.WithCancel(ctx)
+		cancel()
+		return o.pool.QueryRowContext(done, query, args...)
+	}
+	return o.db.QueryRowContext(ctx, query, args...)
+}
 
 // ObserveStatements returns a Conn over c's pool and dialect that tells
 // observe about every statement its transactions send to the database, as

@@ -164,3 +164,18 @@ const (
 type DBWrapper interface {
 	WrapDB(db DBTX) DBTX
 }
+
+// GuardedWrapper is an optional interface of a Dialect with a DBWrapper
+// that can guard the statements of a transaction at a cost. PostgreSQL
+// aborts a transaction at its first failed statement; a savepoint around
+// each write keeps it usable for the reads that follow a failure (the
+// lookups behind AlreadyExists messages), at two round trips per write.
+// Conn runs every transaction unguarded first (WrapDB); if it fails with
+// an error for which NeedsGuard reports true (a statement found the
+// transaction aborted by an earlier failure), Conn runs it again, once,
+// guarded (WrapDBGuarded), which gives the answer the guards were for.
+type GuardedWrapper interface {
+	DBWrapper
+	WrapDBGuarded(db DBTX) DBTX
+	NeedsGuard(err error) bool
+}

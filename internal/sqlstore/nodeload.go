@@ -81,6 +81,15 @@ func (t *tx) loadNodes(ctx context.Context, nt *nodeTable, ids []int64) ([]drive
 		return nil, err
 	}
 	slices.SortFunc(out, func(a, b driver.NodeRow) int { return cmp.Compare(a.ID, b.ID) })
+	if err := t.attachProperties(nt, out, props); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// attachProperties gives the nodes of nt in out, ordered by id, their
+// property rows among props, in the order of the property tables' key.
+func (t *tx) attachProperties(nt *nodeTable, out []driver.NodeRow, props []PropertyRecord) error {
 	for _, r := range props {
 		i, ok := slices.BinarySearchFunc(out, r.NodeID, func(n driver.NodeRow, id int64) int { return cmp.Compare(n.ID, id) })
 		if !ok {
@@ -88,7 +97,7 @@ func (t *tx) loadNodes(ctx context.Context, nt *nodeTable, ids []int64) ([]drive
 		}
 		p, err := propertyRow(t.d, r)
 		if err != nil {
-			return nil, errcode.Annotate(err, "sqlstore: %s %d", nt.noun, r.NodeID)
+			return errcode.Annotate(err, "sqlstore: %s %d", nt.noun, r.NodeID)
 		}
 		out[i].Properties = append(out[i].Properties, p)
 	}
@@ -106,5 +115,5 @@ func (t *tx) loadNodes(ctx context.Context, nt *nodeTable, ids []int64) ([]drive
 			return -1
 		})
 	}
-	return out, nil
+	return nil
 }

@@ -19,9 +19,11 @@ import (
 // use.
 //
 // The cache sits under database/sql, so it keys the texts as the database
-// gets them, after a dialect's DBWrapper. Only the SQLite backend uses it:
-// pgx keeps prepared statements per connection itself, and the MySQL
-// backend sends its statements unprepared.
+// gets them, after a dialect's DBWrapper. The SQLite and MySQL backends
+// use it (pgx keeps prepared statements per connection itself). A text
+// the cache does not keep runs through the driver's own ExecContext or
+// QueryContext when it has them: for go-sql-driver/mysql with
+// interpolateParams, one round trip and no statement left on the server.
 
 // DefaultStatementsPerConn is the most statements CachingConnector keeps
 // per connection when given 0.
@@ -71,8 +73,9 @@ func (c *cachingConnector) Driver() sqldriver.Driver { return c.c.Driver() }
 // connection from one goroutine at a time, so it needs no lock.
 type cachingConn struct {
 	sqldriver.Conn
-	max   int
-	stmts map[string]*cachedStmt
+	max      int
+	stmts    map[string]*cachedStmt
+	failures int // failed prepares of texts to keep
 }
 
 type cachedStmt struct {
@@ -98,33 +101,57 @@ func (c *cachingConn) prepare(ctx context.Context, query string) (sqldriver.Stmt
 	return c.Conn.Prepare(query)
 }
 
-// stmt returns the cached statement for query, preparing it if needed. A
-// statement whose rows are still open, or one beyond the cache's bound, is
-// prepared for this use only: temp is then true and the caller closes it.
-func (c *cachingConn) stmt(ctx context.Context, query string) (cs *cachedStmt, temp bool, err error) {
-	cs = c.stmts[query]
-	if cs != nil && !cs.busy {
-		return cs, false, nil
+// maxPrepareFailures is how many failed prepares of new texts a
+// connection takes before it stops caching more (a server out of
+// prepared statements: MySQL's max_prepared_stmt_count is global).
+const maxPrepareFailures = 8
+
+// cached returns the cached statement for query, preparing and keeping it
+// if the cache has room, or nil: for a text the cache does not keep, or
+// whose statement is in use (its rows are open), or that the database did
+// not prepare (the caller then runs it without the cache, which reports
+// the database's error if there is one).
+func (c *cachingConn) cached(ctx context.Context, query string) *cachedStmt {
+	if cs := c.stmts[query]; cs != nil {
+		if cs.busy {
+			return nil
+		}
+		return cs
+	}
+	if len(c.stmts) >= c.max || !cacheable(query) {
+		return nil
 	}
 	st, err := c.prepare(ctx, query)
 	if err != nil {
-		return nil, false, err
+		if c.failures++; c.failures >= maxPrepareFailures {
+			c.max = len(c.stmts)
+		}
+		return nil
 	}
-	if cs == nil && len(c.stmts) < c.max && cacheable(query) {
-		cs = &cachedStmt{st: st}
-		c.stmts[query] = cs
-		return cs, false, nil
-	}
-	return &cachedStmt{st: st}, true, nil
+	cs := &cachedStmt{st: st}
+	c.stmts[query] = cs
+	return cs
 }
 
+// ExecContext runs query with the cached statement, or else with the
+// driver's own ExecContext (for go-sql-driver/mysql with interpolateParams
+// one round trip, where a statement prepared for one use costs three),
+// or else with a statement prepared for this use.
 func (c *cachingConn) ExecContext(ctx context.Context, query string, args []sqldriver.NamedValue) (sqldriver.Result, error) {
-	cs, temp, err := c.stmt(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	if temp {
-		defer cs.st.Close()
+	cs := c.cached(ctx, query)
+	if cs == nil {
+		if e, ok := c.Conn.(sqldriver.ExecerContext); ok {
+			res, err := e.ExecContext(ctx, query, args)
+			if !errors.Is(err, sqldriver.ErrSkip) {
+				return res, err
+			}
+		}
+		st, err := c.prepare(ctx, query)
+		if err != nil {
+			return nil, err
+		}
+		defer st.Close()
+		cs = &cachedStmt{st: st}
 	}
 	if e, ok := cs.st.(sqldriver.StmtExecContext); ok {
 		return e.ExecContext(ctx, args)
@@ -132,10 +159,21 @@ func (c *cachingConn) ExecContext(ctx context.Context, query string, args []sqld
 	return nil, errors.New("sqlstore: the driver's statements do not implement StmtExecContext")
 }
 
+// QueryContext runs query as ExecContext does.
 func (c *cachingConn) QueryContext(ctx context.Context, query string, args []sqldriver.NamedValue) (sqldriver.Rows, error) {
-	cs, temp, err := c.stmt(ctx, query)
-	if err != nil {
-		return nil, err
+	cs, temp := c.cached(ctx, query), false
+	if cs == nil {
+		if q, ok := c.Conn.(sqldriver.QueryerContext); ok {
+			rows, err := q.QueryContext(ctx, query, args)
+			if !errors.Is(err, sqldriver.ErrSkip) {
+				return rows, err
+			}
+		}
+		st, err := c.prepare(ctx, query)
+		if err != nil {
+			return nil, err
+		}
+		cs, temp = &cachedStmt{st: st}, true
 	}
 	q, ok := cs.st.(sqldriver.StmtQueryContext)
 	if !ok {

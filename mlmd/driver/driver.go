@@ -145,6 +145,13 @@ type TxOptions struct {
 	// ReadOnly says fn does not write; a driver may use this to run the
 	// transaction without write locks.
 	ReadOnly bool
+	// OneStatement, with ReadOnly, says fn usually reads with a single
+	// statement. One statement is consistent on its own (it reads one
+	// snapshot), so the driver may run it without BEGIN and COMMIT. If fn
+	// sends a second statement, the driver must still give all of fn's
+	// statements one snapshot, e.g. by running fn again in a transaction;
+	// fn must allow that, as it must allow the retries of InTx.
+	OneStatement bool
 }
 
 // Kind selects the node table a method works on: the values are MLMD's
@@ -530,4 +537,50 @@ type TracedNode struct {
 	Hops int
 	// Ending reports whether the node is an ending node.
 	Ending bool
+}
+
+// PrefetchTx is an optional interface that a Tx may implement to answer
+// the reads a write call makes before it writes - the types it names, the
+// stored nodes it updates, which of the nodes it refers to exist, which of
+// its links exist - in one statement. mlmd.Store uses it when the Tx has
+// it; otherwise it makes those reads with the methods of Tx, one at a
+// time, with the same results.
+type PrefetchTx interface {
+	Tx
+
+	// Prefetch answers q. Each part of the answer is what the method of Tx
+	// named on the part of q would return, read in the same snapshot.
+	Prefetch(ctx context.Context, q Prefetch) (Prefetched, error)
+}
+
+// Prefetch is what PrefetchTx.Prefetch reads. Ids are given as to the
+// methods of Tx: they may repeat and may name nothing.
+type Prefetch struct {
+	// TypeIDs are types of any kind, read as FindTypes with AnyKind.
+	TypeIDs []int64
+	// Nodes are nodes read whole, as GetNodes, by kind.
+	Nodes map[Kind][]int64
+	// NodeIDs are node ids whose existence is checked, as FindNodeIDs
+	// with IDs, by kind.
+	NodeIDs map[Kind][]int64
+	// Links asks which attributions (KindArtifact) or associations
+	// (KindExecution) between the given contexts and nodes exist, by
+	// kind: those of GetLinks whose context and node are both given.
+	Links map[Kind]LinkQuery
+}
+
+// LinkQuery selects the links between any of ContextIDs and any of
+// NodeIDs.
+type LinkQuery struct {
+	ContextIDs []int64
+	NodeIDs    []int64
+}
+
+// Prefetched is the answer to a Prefetch: types ordered by id, nodes and
+// ids by kind ordered by id, links by kind (their ID left 0).
+type Prefetched struct {
+	Types   []TypeRow
+	Nodes   map[Kind][]NodeRow
+	NodeIDs map[Kind][]int64
+	Links   map[Kind][]LinkRow
 }

@@ -70,20 +70,20 @@ func TestConfigDSN(t *testing.T) {
 		timeouts [3]time.Duration
 	}{
 		{"tcp default port", Config{Host: "db.example", Database: "mlmd", User: "u", Password: "p@ss:/word"},
-			"tcp", "db.example:3306", map[string]string{}, dsnOptions{maxOpenConns: 16, maxIdleConns: 16, connMaxLifetime: 3 * time.Minute, connMaxIdleTime: time.Minute},
+			"tcp", "db.example:3306", map[string]string{}, dsnOptions{maxOpenConns: 16, maxIdleConns: 16, connMaxLifetime: 3 * time.Minute, connMaxIdleTime: time.Minute, stmtsPerConn: DefaultStatementsPerConn},
 			[3]time.Duration{DefaultConnectTimeout, DefaultReadTimeout, DefaultWriteTimeout}},
 		{"ipv6 and port", Config{Host: "::1", Port: 3307, Database: "mlmd", User: "u"},
-			"tcp", "[::1]:3307", map[string]string{}, dsnOptions{maxOpenConns: 16, maxIdleConns: 16, connMaxLifetime: 3 * time.Minute, connMaxIdleTime: time.Minute},
+			"tcp", "[::1]:3307", map[string]string{}, dsnOptions{maxOpenConns: 16, maxIdleConns: 16, connMaxLifetime: 3 * time.Minute, connMaxIdleTime: time.Minute, stmtsPerConn: DefaultStatementsPerConn},
 			[3]time.Duration{DefaultConnectTimeout, DefaultReadTimeout, DefaultWriteTimeout}},
 		{"timeouts", Config{Host: "db", Database: "mlmd", User: "u", ConnectTimeout: 2 * time.Second, ReadTimeout: 3 * time.Second, WriteTimeout: 4 * time.Second,
 			Params: map[string]string{"readTimeout": "9s"}},
-			"tcp", "db:3306", map[string]string{}, dsnOptions{maxOpenConns: 16, maxIdleConns: 16, connMaxLifetime: 3 * time.Minute, connMaxIdleTime: time.Minute},
+			"tcp", "db:3306", map[string]string{}, dsnOptions{maxOpenConns: 16, maxIdleConns: 16, connMaxLifetime: 3 * time.Minute, connMaxIdleTime: time.Minute, stmtsPerConn: DefaultStatementsPerConn},
 			[3]time.Duration{2 * time.Second, 3 * time.Second, 4 * time.Second}},
 		{"socket, skip creation, pool", Config{Socket: "/run/mysqld/mysqld.sock", Database: "mlmd", User: "u", SkipDBCreation: true,
 			MaxOpenConns: 20, MaxIdleConns: 5, ConnMaxLifetime: time.Hour, ConnMaxIdleTime: 30 * time.Second,
 			Params: map[string]string{"timeout": "5s", "innodb_lock_wait_timeout": "7"}},
 			"unix", "/run/mysqld/mysqld.sock", map[string]string{"innodb_lock_wait_timeout": "7"},
-			dsnOptions{skipCreate: true, maxOpenConns: 20, maxIdleConns: 5, connMaxLifetime: time.Hour, connMaxIdleTime: 30 * time.Second},
+			dsnOptions{skipCreate: true, maxOpenConns: 20, maxIdleConns: 5, connMaxLifetime: time.Hour, connMaxIdleTime: 30 * time.Second, stmtsPerConn: DefaultStatementsPerConn},
 			[3]time.Duration{5 * time.Second, DefaultReadTimeout, DefaultWriteTimeout}},
 	}
 	for _, tc := range tests {

@@ -68,17 +68,12 @@ func newConnector(cfg *mysql.Config) (*boundedConnector, error) {
 		d := &net.Dialer{KeepAlive: 15 * time.Second}
 		dial = d.DialContext
 	}
-	cfg.DialFunc = func(ctx context.Context, network, addr string) (net.Conn, error) {
-		nc, err := dial(ctx, network, addr)
-		if err != nil {
-			return nil, err
-		}
-		w := &watchedConn{Conn: nc}
-		if slot, ok := ctx.Value(dialSlotKey{}).(*atomic.Pointer[watchedConn]); ok {
-			slot.Store(w)
-		}
-		return w, nil
+	if cfg.DialFunc != nil || standardNetworks[cfg.Net] {
+		cfg.DialFunc = watchedDial(dial)
 	}
+	// Otherwise the network is one registered with
+	// mysql.RegisterDialContext, which go-sql-driver dials itself (Connect
+	// then goes on without the timeout detection).
 	inner, err := mysql.NewConnector(cfg)
 	if err != nil {
 		return nil, err
@@ -89,6 +84,26 @@ func newConnector(cfg *mysql.Config) (*boundedConnector, error) {
 		readTimeout:    cfg.ReadTimeout,
 		writeTimeout:   cfg.WriteTimeout,
 	}, nil
+}
+
+// standardNetworks are the networks net.Dialer dials.
+var standardNetworks = map[string]bool{"tcp": true, "tcp4": true, "tcp6": true, "unix": true}
+
+// watchedDial returns a dial function that dials with dial and records the
+// connection it makes, as a *watchedConn, in the slot that Connect puts
+// in the context.
+func watchedDial(dial func(ctx context.Context, network, addr string) (net.Conn, error)) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		nc, err := dial(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		w := &watchedConn{Conn: nc}
+		if slot, ok := ctx.Value(dialSlotKey{}).(*atomic.Pointer[watchedConn]); ok {
+			slot.Store(w)
+		}
+		return w, nil
+	}
 }
 
 // dialSlotKey is the context key under which Connect passes the dial
@@ -252,7 +267,46 @@ func (c *conn) BeginTx(ctx context.Context, opts sqldriver.TxOptions) (sqldriver
 
 func (c *conn) PrepareContext(ctx context.Context, query string) (sqldriver.Stmt, error) {
 	st, err := c.Conn.(sqldriver.ConnPrepareContext).PrepareContext(ctx, query)
-	return st, c.check(err)
+	if err != nil {
+		return nil, c.check(err)
+	}
+	return &stmt{Stmt: st, c: c}, nil
+}
+
+// stmt is a prepared statement of conn, whose errors say when a timeout
+// broke the connection, as conn's own do.
+type stmt struct {
+	sqldriver.Stmt
+	c *conn
+}
+
+var (
+	_ sqldriver.StmtExecContext   = (*stmt)(nil)
+	_ sqldriver.StmtQueryContext  = (*stmt)(nil)
+	_ sqldriver.NamedValueChecker = (*stmt)(nil)
+)
+
+func (s *stmt) ExecContext(ctx context.Context, args []sqldriver.NamedValue) (sqldriver.Result, error) {
+	r, err := s.Stmt.(sqldriver.StmtExecContext).ExecContext(ctx, args)
+	return r, s.c.check(err)
+}
+
+func (s *stmt) QueryContext(ctx context.Context, args []sqldriver.NamedValue) (sqldriver.Rows, error) {
+	r, err := s.Stmt.(sqldriver.StmtQueryContext).QueryContext(ctx, args)
+	if err != nil {
+		return nil, s.c.check(err)
+	}
+	if rs, ok := r.(mysqlRows); ok {
+		return &rows{mysqlRows: rs, c: s.c}, nil
+	}
+	return r, nil
+}
+
+func (s *stmt) CheckNamedValue(nv *sqldriver.NamedValue) error {
+	if n, ok := s.Stmt.(sqldriver.NamedValueChecker); ok {
+		return n.CheckNamedValue(nv)
+	}
+	return sqldriver.ErrSkip
 }
 
 func (c *conn) ExecContext(ctx context.Context, query string, args []sqldriver.NamedValue) (sqldriver.Result, error) {

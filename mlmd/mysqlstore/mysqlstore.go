@@ -27,6 +27,11 @@
 //	failover=H:P,H:P        further servers a new connection tries, in
 //	                        order, when the DSN's does not accept it
 //	                        (nodes of a Galera cluster; see failover.go)
+//	prepared_statements_per_conn=N
+//	                        server-side prepared statements each
+//	                        connection keeps and reuses (the server then
+//	                        parses a statement once per connection);
+//	                        default 128, 0 turns the reuse off
 //
 // go-sql-driver's timeout, readTimeout and writeTimeout parameters bound
 // every connection in time; where the DSN does not set them (or sets 0)
@@ -36,8 +41,9 @@
 //
 // Open removes them before connecting, and sets clientFoundRows (the
 // backend relies on it) and interpolateParams (one round trip per
-// statement instead of two; set interpolateParams=false to use server-side
-// prepared statements instead).
+// statement instead of two, for the statements that are not among the
+// prepared ones a connection keeps; set interpolateParams=false to
+// prepare those for each use instead).
 //
 // # Concurrency
 //
@@ -87,6 +93,7 @@ package mysqlstore
 import (
 	"context"
 	"database/sql"
+	sqldriver "database/sql/driver"
 	"errors"
 	"strings"
 	"time"
@@ -120,6 +127,20 @@ const (
 	defaultConnMaxIdleTime = time.Minute
 )
 
+// DefaultStatementsPerConn is how many server-side prepared statements
+// each pooled connection keeps for reuse, unless the DSN parameter
+// prepared_statements_per_conn says otherwise. MySQL and MariaDB bound
+// the prepared statements of all clients together
+// (max_prepared_stmt_count, 16382 by default): a pool of 16 connections
+// keeps at most 2048, which leaves room for several replicas and other
+// clients. A connection whose server refuses to prepare more runs its
+// other statements unprepared.
+const DefaultStatementsPerConn = 128
+
+// paramStatementsPerConn is the DSN parameter that sets how many prepared
+// statements a connection keeps; 0 turns the reuse off.
+const paramStatementsPerConn = "prepared_statements_per_conn"
+
 // dsnOptions are the backend's own DSN parameters.
 type dsnOptions struct {
 	skipCreate      bool
@@ -128,6 +149,7 @@ type dsnOptions struct {
 	connMaxLifetime time.Duration
 	connMaxIdleTime time.Duration
 	failover        string // see paramFailover
+	stmtsPerConn    int    // see paramStatementsPerConn
 }
 
 // defaultDSNOptions are the backend's own settings when none are given.
@@ -137,6 +159,7 @@ func defaultDSNOptions() dsnOptions {
 		maxIdleConns:    defaultMaxIdleConns,
 		connMaxLifetime: defaultConnMaxLifetime,
 		connMaxIdleTime: defaultConnMaxIdleTime,
+		stmtsPerConn:    DefaultStatementsPerConn,
 	}
 }
 
@@ -167,7 +190,11 @@ func open(ctx context.Context, cfg *mysql.Config, own dsnOptions, opts *driver.O
 	if err != nil {
 		return nil, errcode.Wrap(errcode.InvalidArgument, err, "mysqlstore: bad DSN")
 	}
-	db := sql.OpenDB(connector)
+	var dc sqldriver.Connector = connector
+	if own.stmtsPerConn > 0 {
+		dc = sqlstore.CachingConnector(connector, own.stmtsPerConn)
+	}
+	db := sql.OpenDB(dc)
 	db.SetMaxOpenConns(own.maxOpenConns)
 	db.SetMaxIdleConns(own.maxIdleConns)
 	db.SetConnMaxLifetime(own.connMaxLifetime)
@@ -289,6 +316,7 @@ func parseDSN(dsn string) (*mysql.Config, dsnOptions, error) {
 	params.Take(paramMaxIdleConns, dsnparam.Count(&own.maxIdleConns))
 	params.Take(paramConnMaxLifetime, dsnparam.Duration(&own.connMaxLifetime))
 	params.Take(paramConnMaxIdleTime, dsnparam.Duration(&own.connMaxIdleTime))
+	params.Take(paramStatementsPerConn, dsnparam.Count(&own.stmtsPerConn))
 	var failover []string
 	params.Take(paramFailover, func(v string) (err error) { failover, err = parseFailover(v); own.failover = v; return err })
 	if err := params.Err(); err != nil {

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/pressly/goose/v3"
 
@@ -23,6 +24,8 @@ import (
 
 // dialect is PostgreSQL's sqlstore.Dialect.
 type dialect struct{}
+
+var _ sqlstore.GuardedWrapper = dialect{}
 
 var (
 	_ sqlstore.Dialect               = dialect{}
@@ -198,22 +201,41 @@ func (dialect) OneRecursiveReference() {}
 func (dialect) RawProtos() {}
 
 // WrapDB numbers the ? placeholders of every statement sqlstore runs
-// (PostgreSQL takes $1, $2, ...), see pgDB for the rest.
+// (PostgreSQL takes $1, $2, ...), see pgDB for the rest. Its transactions
+// run without savepoints.
 func (dialect) WrapDB(db sqlstore.DBTX) sqlstore.DBTX {
 	return &pgDB{DBTX: sqlstore.DollarPlaceholders(db), inTx: sqlstore.IsTx(db)}
 }
 
+// WrapDBGuarded is WrapDB with a savepoint around each INSERT and UPDATE
+// of a transaction, see sqlstore.GuardedWrapper.
+func (dialect) WrapDBGuarded(db sqlstore.DBTX) sqlstore.DBTX {
+	return &pgDB{DBTX: sqlstore.DollarPlaceholders(db), inTx: sqlstore.IsTx(db), guarded: true}
+}
+
+// NeedsGuard reports whether err says that a statement found its
+// transaction aborted by an earlier failed one (or that COMMIT rolled it
+// back for that reason): the caller went on after a failure, which only a
+// guarded transaction allows.
+func (dialect) NeedsGuard(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == stateInFailedTransaction || errors.Is(err, pgx.ErrTxCommitRollback)
+}
+
 // pgDB runs sqlstore's statements on PostgreSQL.
 //
-// In a transaction it runs each INSERT and UPDATE under a savepoint.
-// PostgreSQL aborts the whole transaction at the first failed statement,
-// while sqlstore, after a unique key violation, still reads in the same
-// transaction (to tell a stale conflict from a duplicate, see
-// sqlstore.SnapshotLocks): rolling back to the savepoint undoes the failed
-// statement alone and keeps the transaction usable. The savepoint is
-// released, or rolled back to, just before the next statement, or by the
-// end of the transaction, so that an INSERT ... RETURNING whose error
-// comes with its rows is covered too.
+// Guarded, in a transaction, it runs each INSERT and UPDATE under a
+// savepoint. PostgreSQL aborts the whole transaction at the first failed
+// statement, while sqlstore, after a unique key violation, still reads in
+// the same transaction (to tell a stale conflict from a duplicate, see
+// sqlstore.SnapshotLocks, and for MLMD's messages): rolling back to the
+// savepoint undoes the failed statement alone and keeps the transaction
+// usable. The savepoint is released, or rolled back to, just before the
+// next statement, or by the end of the transaction, so that an INSERT ...
+// RETURNING whose error comes with its rows is covered too. The savepoint
+// costs two round trips per write, so transactions run unguarded first,
+// and guarded only when one went on after a failure (see
+// sqlstore.GuardedWrapper).
 //
 // A read whose argument does not fit the 32-bit column it is compared with
 // (an id of 2^40 asked for) is run with the argument clamped to the 32-bit
@@ -222,8 +244,9 @@ func (dialect) WrapDB(db sqlstore.DBTX) sqlstore.DBTX {
 // INT parameter, where MySQL and SQLite simply find no row.
 type pgDB struct {
 	sqlstore.DBTX
-	inTx bool
-	open bool // a savepoint awaits release or rollback
+	inTx    bool
+	guarded bool // savepoints around writes
+	open    bool // a savepoint awaits release or rollback
 }
 
 const savepointName = "gomlmd_stmt"
@@ -248,7 +271,7 @@ func (p *pgDB) settle(ctx context.Context) error {
 
 // before settles the open savepoint and opens one for query if it writes.
 func (p *pgDB) before(ctx context.Context, query string) error {
-	if !p.inTx {
+	if !p.inTx || !p.guarded {
 		return nil
 	}
 	if err := p.settle(ctx); err != nil {
@@ -350,7 +373,7 @@ func (p *pgDB) QueryRowContext(ctx context.Context, query string, args ...any) *
 }
 
 func (p *pgDB) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
-	if p.inTx {
+	if p.inTx && p.guarded {
 		if err := p.settle(ctx); err != nil {
 			return nil, err
 		}

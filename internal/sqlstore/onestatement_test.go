@@ -1,0 +1,120 @@
+package sqlstore_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gomlmd/gomlmd/internal/sqlstore"
+	"github.com/gomlmd/gomlmd/internal/testdb"
+	"github.com/gomlmd/gomlmd/mlmd/driver"
+	"github.com/gomlmd/gomlmd/mlmd/mysqlstore"
+	"github.com/gomlmd/gomlmd/mlmd/postgresstore"
+	"github.com/gomlmd/gomlmd/mlmd/sqlitestore"
+)
+
+// TestOneStatementReads checks TxOptions.OneStatement on every backend: a
+// read of one statement is sent without BEGIN and COMMIT, and a read that
+// turns out to need more statements (by Query or by QueryRow) is run again
+// in a read transaction, with the same answer as without the option.
+func TestOneStatementReads(t *testing.T) {
+	ctx := context.Background()
+	engines := []struct {
+		name string
+		open func(t *testing.T) *sqlstore.Conn
+	}{
+		{"sqlite", func(t *testing.T) *sqlstore.Conn {
+			return openConn(t, sqlitestore.Driver{}, "file:"+t.TempDir()+"/mlmd.db")
+		}},
+		{"mysql", func(t *testing.T) *sqlstore.Conn {
+			return openConn(t, mysqlstore.Driver{}, testdb.MySQLStoreDatabase(t))
+		}},
+		{"postgres", func(t *testing.T) *sqlstore.Conn {
+			return openConn(t, postgresstore.Driver{}, testdb.PostgresStoreDatabase(t))
+		}},
+	}
+	for _, e := range engines {
+		t.Run(e.name, func(t *testing.T) {
+			c := e.open(t)
+			var typeID int64
+			var nodeIDs []int64
+			err := c.InTx(ctx, driver.TxOptions{}, func(tx driver.Tx) (err error) {
+				if typeID, err = tx.InsertType(ctx, driver.TypeRow{Kind: driver.KindArtifact, Name: "one"}); err != nil {
+					return err
+				}
+				nodeIDs, err = tx.InsertNodes(ctx, driver.KindArtifact, []driver.NodeRow{{TypeID: typeID, URI: "a"}, {TypeID: typeID, URI: "b"}})
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tests := []struct {
+				name string
+				read func(tx driver.Tx) ([]int64, error)
+				// want are the statements sent, by their first word.
+				want []string
+				runs int
+			}{
+				{"one statement", func(tx driver.Tx) ([]int64, error) {
+					return tx.FindNodeIDs(ctx, driver.KindArtifact, driver.NodeQuery{TypeID: typeID})
+				}, []string{"SELECT"}, 1},
+				{"a second Query", func(tx driver.Tx) ([]int64, error) {
+					ts, err := tx.FindTypes(ctx, driver.TypeQuery{Kind: driver.KindArtifact, IDs: []int64{typeID}})
+					if err != nil || len(ts) != 1 {
+						return nil, err
+					}
+					return tx.FindNodeIDs(ctx, driver.KindArtifact, driver.NodeQuery{TypeID: ts[0].ID})
+				}, []string{"WITH", "BEGIN", "WITH", "SELECT", "COMMIT"}, 2},
+				{"a second QueryRow", func(tx driver.Tx) ([]int64, error) {
+					ids, err := tx.FindNodeIDs(ctx, driver.KindArtifact, driver.NodeQuery{TypeID: typeID})
+					if err != nil {
+						return nil, err
+					}
+					n, err := sqlstore.QueryIntInTx(ctx, tx, "SELECT COUNT(*) FROM Artifact WHERE type_id = ?", typeID)
+					if err != nil {
+						return nil, err
+					}
+					if n != int64(len(ids)) {
+						t.Errorf("COUNT(*) = %d, %d ids", n, len(ids))
+					}
+					return ids, nil
+				}, []string{"SELECT", "BEGIN", "SELECT", "SELECT", "COMMIT"}, 2},
+			}
+			for _, tc := range tests {
+				t.Run(tc.name, func(t *testing.T) {
+					var sent []string
+					traced := sqlstore.TraceQueries(c, func(q string, _ []any) { sent = append(sent, firstWord(q)) })
+					runs := 0
+					var got []int64
+					err := traced.InTx(ctx, driver.TxOptions{ReadOnly: true, OneStatement: true}, func(tx driver.Tx) (err error) {
+						runs++
+						got, err = tc.read(tx)
+						return err
+					})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !slices.Equal(got, nodeIDs) {
+						t.Errorf("read %v, want %v", got, nodeIDs)
+					}
+					if !slices.Equal(sent, tc.want) || runs != tc.runs {
+						t.Errorf("sent %v in %d runs, want %v in %d", sent, runs, tc.want, tc.runs)
+					}
+				})
+			}
+		})
+	}
+}
+
+// firstWord returns the first word of a statement, skipping sqlc's
+// "-- name: X :many" line.
+func firstWord(q string) string {
+	for line := range strings.Lines(q) {
+		f := strings.Fields(line)
+		if len(f) > 0 && !strings.HasPrefix(f[0], "--") {
+			return f[0]
+		}
+	}
+	return ""
+}
