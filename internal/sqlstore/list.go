@@ -33,6 +33,8 @@ type listPlan struct {
 	conds  []string        // the conditions other than the filter, on table_0
 	args   []any           // the arguments of conds
 	limit  int             // 0: no limit
+	// inContext: the listing is restricted to one context's members.
+	inContext bool
 }
 
 // planList checks q and takes it apart.
@@ -64,6 +66,7 @@ func planList(d Dialect, q driver.ListQuery) (*listPlan, error) {
 		}
 		p.conds = append(p.conds, "table_0.id IN (SELECT "+nt.propKey+" FROM "+nt.linkTable+" WHERE context_id = ?)")
 		p.args = append(p.args, q.ContextID)
+		p.inContext = true
 	}
 	if q.After != nil {
 		p.conds = append(p.conds, afterCond(col, q.Desc))
@@ -174,9 +177,13 @@ const (
 // on SQLite and MySQL. PostgreSQL's planner, which estimates how many rows
 // a condition on a property matches from the values of the query, picks
 // well between reading the nodes in order and starting from the
-// property's index, and needs no window.
+// property's index, and needs no window. Nor does a listing of one
+// context's members (Kubeflow's tasks of a run, the explorer's members of a
+// context): the database starts from the context's links, which are few
+// next to the table, and a window would cost a second statement whenever
+// the filter matches fewer members than the page holds.
 func (p *listPlan) windowed(d Dialect) bool {
-	if d == nil || p.filter == nil || p.filter.Joins == "" || p.limit <= 0 || p.limit > maxWindowedLimit {
+	if d == nil || p.filter == nil || p.filter.Joins == "" || p.limit <= 0 || p.limit > maxWindowedLimit || p.inContext {
 		return false
 	}
 	return d.FilterDialect() != filterlang.PostgreSQL

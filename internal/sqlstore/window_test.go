@@ -17,8 +17,8 @@ type filterDialect struct {
 
 func (f filterDialect) FilterDialect() filterlang.Dialect { return f.d }
 
-// TestWindowSQL checks the statements of a filtered page with every other
-// condition of a listing (type, context, cursor): the window holds those,
+// TestWindowSQL checks the statements of a filtered page with the other
+// conditions of a listing that is windowed (type, cursor): the window holds those,
 // the filter applies to the window, and the arguments follow the
 // placeholders.
 func TestWindowSQL(t *testing.T) {
@@ -26,13 +26,13 @@ func TestWindowSQL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	q := driver.ListQuery{Kind: driver.KindArtifact, Filter: f, TypeID: 4, ContextID: 5, OrderBy: driver.OrderByCreateTime, Desc: true,
+	q := driver.ListQuery{Kind: driver.KindArtifact, Filter: f, TypeID: 4, OrderBy: driver.OrderByCreateTime, Desc: true,
 		After: &driver.NodeKey{ID: 12, OrderValue: 500}, Limit: 21}
-	const conds = "table_0.type_id = ? AND table_0.id IN (SELECT artifact_id FROM Attribution WHERE context_id = ?) AND " +
+	const conds = "table_0.type_id = ? AND " +
 		"table_0.create_time_since_epoch <= ? AND (table_0.create_time_since_epoch < ? OR table_0.id < ?) " +
 		"ORDER BY table_0.create_time_since_epoch DESC, table_0.id DESC LIMIT ?"
 	const filter = "WHERE (((table_1.name = ?) AND (table_2.int_value > ?))) ORDER BY table_0.create_time_since_epoch DESC, table_0.id DESC LIMIT ?"
-	args := []any{int64(4), int64(5), int64(500), int64(500), int64(12), int64(1050), "p", "m", int64(3), int64(21)}
+	args := []any{int64(4), int64(500), int64(500), int64(12), int64(1050), "p", "m", int64(3), int64(21)}
 	tests := []struct {
 		d    filterlang.Dialect
 		want string
@@ -78,20 +78,23 @@ func TestWindowed(t *testing.T) {
 		d      filterlang.Dialect
 		filter *driver.Filter
 		limit  int
+		inCtx  int64 // ListQuery.ContextID
 		want   bool
 	}{
-		{"a page filtered on a property", filterlang.SQLite, property, 21, true},
-		{"on MySQL", filterlang.MySQL, property, 21, true},
-		{"on PostgreSQL", filterlang.PostgreSQL, property, 21, false},
-		{"no filter", filterlang.SQLite, nil, 21, false},
-		{"a filter without joins", filterlang.SQLite, context, 21, false},
-		{"an unpaged listing", filterlang.SQLite, property, 0, false},
-		{"an unpaged listing bounded by a row limit", filterlang.SQLite, property, maxWindowedLimit + 1, false},
-		{"the largest windowed page", filterlang.SQLite, property, maxWindowedLimit, true},
+		{"a page filtered on a property", filterlang.SQLite, property, 21, 0, true},
+		{"on MySQL", filterlang.MySQL, property, 21, 0, true},
+		{"on PostgreSQL", filterlang.PostgreSQL, property, 21, 0, false},
+		{"no filter", filterlang.SQLite, nil, 21, 0, false},
+		{"a filter without joins", filterlang.SQLite, context, 21, 0, false},
+		{"an unpaged listing", filterlang.SQLite, property, 0, 0, false},
+		{"an unpaged listing bounded by a row limit", filterlang.SQLite, property, maxWindowedLimit + 1, 0, false},
+		{"the largest windowed page", filterlang.SQLite, property, maxWindowedLimit, 0, true},
+		{"one context's members (SQLite)", filterlang.SQLite, property, 21, 7, false},
+		{"one context's members (MySQL)", filterlang.MySQL, property, 21, 7, false},
 	}
 	for _, tc := range tests {
 		d := filterDialect{d: tc.d}
-		p, err := planList(d, driver.ListQuery{Kind: driver.KindArtifact, Filter: tc.filter, Limit: tc.limit})
+		p, err := planList(d, driver.ListQuery{Kind: driver.KindArtifact, Filter: tc.filter, Limit: tc.limit, ContextID: tc.inCtx})
 		if err != nil {
 			t.Fatal(err)
 		}
