@@ -19,6 +19,7 @@ import (
 	"github.com/gomlmd/gomlmd/filterlang"
 	"github.com/gomlmd/gomlmd/internal/sqlstore"
 	"github.com/gomlmd/gomlmd/migrations"
+	"github.com/gomlmd/gomlmd/mlmd/driver"
 )
 
 // dialect is PostgreSQL's sqlstore.Dialect.
@@ -86,6 +87,24 @@ const (
 	stateDuplicateDatabase      = "42P04"
 	stateProgramLimitExceeded   = "54000" // e.g. an index row too large
 )
+
+// RetryReason names a transient error for retry metrics (see
+// sqlstore.RetryReasoner).
+func (dialect) RetryReason(err error) string {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return ""
+	}
+	switch pe.Code {
+	case stateDeadlockDetected:
+		return driver.RetryDeadlock
+	case stateSerializationFailure:
+		return driver.RetrySerialization
+	case stateLockNotAvailable:
+		return driver.RetryLockTimeout
+	}
+	return ""
+}
 
 func (dialect) Classify(err error) sqlstore.ErrorClass {
 	var pe *pgconn.PgError
