@@ -611,9 +611,10 @@ func TestTxRetriesMetric(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
+	client := pb.NewMetadataStoreServiceClient(p.conn(t))
 	done := make(chan error, 1)
 	go func() {
-		_, err := pb.NewMetadataStoreServiceClient(p.conn(t)).PutArtifactType(ctx, &pb.PutArtifactTypeRequest{
+		_, err := client.PutArtifactType(ctx, &pb.PutArtifactTypeRequest{
 			ArtifactType: &pb.ArtifactType{Name: proto.String("Model")}})
 		done <- err
 	}()
