@@ -65,6 +65,21 @@ func wrapErr(op string, err error) error {
 	return errcode.Annotate(err, "mlmd: %s", op)
 }
 
+// checkEvery is how many items a loop over a call's input or results
+// handles between two looks at the call's context (see stopped).
+const checkEvery = 256
+
+// stopped returns ctx's error, if it is done, at every checkEvery-th item
+// i of a loop (i = 0 included), and nil otherwise: the loops that convert
+// or check many nodes, properties or events call it, so that a cancelled
+// call stops soon instead of converting all its input first.
+func stopped(ctx context.Context, i int) error {
+	if i%checkEvery != 0 {
+		return nil
+	}
+	return ctx.Err()
+}
+
 // invalid returns an InvalidArgument error.
 func invalid(format string, args ...any) error {
 	return errcode.New(errcode.InvalidArgument, format, args...)

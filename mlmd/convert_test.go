@@ -1,7 +1,9 @@
 package mlmd
 
 import (
+	"context"
 	"encoding/base64"
+	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -236,5 +238,30 @@ func TestEventRowRoundTrip(t *testing.T) {
 	}
 	if len(back.Path) != 3 || back.Path[0] != KeyStep("out") || back.Path[1] != IndexStep(3) || back.Path[2] != KeyStep("") {
 		t.Errorf("path: got %v, want %v", back.Path, e.Path)
+	}
+}
+
+// TestNodesFromRowsStopsWhenCancelled decodes many node rows: with a
+// cancelled context it returns the context's error and no nodes; otherwise
+// every row, in order.
+func TestNodesFromRowsStopsWhenCancelled(t *testing.T) {
+	rows := make([]driver.NodeRow, 5*checkEvery+1)
+	for i := range rows {
+		rows[i] = driver.NodeRow{ID: int64(i + 1), TypeID: 1, Properties: []driver.PropertyRow{
+			{NodeID: int64(i + 1), Name: "n", Column: driver.ColumnInt, Int: int64(i)},
+			{NodeID: int64(i + 1), Name: "note", IsCustom: true, Column: driver.ColumnString, String: "x"},
+		}}
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if ns, err := nodesFromRows(ctx, rows); !errors.Is(err, context.Canceled) || ns != nil {
+		t.Errorf("cancelled: %d nodes, error %v; want none and %v", len(ns), err, context.Canceled)
+	}
+	ns, err := nodesFromRows(t.Context(), rows)
+	if err != nil || len(ns) != len(rows) {
+		t.Fatalf("%d nodes, error %v; want %d", len(ns), err, len(rows))
+	}
+	if last := ns[len(ns)-1]; last.ID != int64(len(rows)) || last.Props["n"].AsInt() != int64(len(rows)-1) || last.Custom["note"].AsString() != "x" {
+		t.Errorf("last node %+v", last)
 	}
 }

@@ -238,8 +238,17 @@ func getNodes(ctx context.Context, tx driver.Tx, k Kind, ids []int64) ([]node, e
 	if err != nil {
 		return nil, err
 	}
+	return nodesFromRows(ctx, rows)
+}
+
+// nodesFromRows decodes node rows with their properties, in order.
+func nodesFromRows(ctx context.Context, rows []driver.NodeRow) ([]node, error) {
 	out := make([]node, len(rows))
 	for i, r := range rows {
+		if err := stopped(ctx, i); err != nil {
+			return nil, err
+		}
+		var err error
 		if out[i], err = nodeFromRow(r); err != nil {
 			return nil, err
 		}

@@ -117,7 +117,7 @@ func withMigrator(ctx context.Context, c driver.Connector, opts *Options, fn fun
 	if opts == nil {
 		opts = &Options{}
 	}
-	conn, err := c.Connect(ctx, &driver.OpenOptions{SchemaTool: true, MaxRetries: opts.MaxRetries})
+	conn, err := c.Connect(ctx, &driver.OpenOptions{SchemaTool: true, MaxRetries: opts.MaxRetries, OnRetry: opts.driverOnRetry()})
 	if err != nil {
 		return err
 	}

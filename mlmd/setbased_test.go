@@ -21,6 +21,19 @@ import (
 type calls struct {
 	mu sync.Mutex
 	n  map[string]int
+	// after, if set, is called when a FindTypes or GetNodes call returns
+	// without error, with the method's name.
+	after func(name string)
+}
+
+// returned calls the after hook for a call of method name that succeeded.
+func (c *calls) returned(name string, err error) {
+	c.mu.Lock()
+	after := c.after
+	c.mu.Unlock()
+	if after != nil && err == nil {
+		after(name)
+	}
 }
 
 func (c *calls) add(name string) {
@@ -100,7 +113,9 @@ func (t countingTx) SetParentTypes(ctx context.Context, l []driver.ParentTypeRow
 }
 func (t countingTx) FindTypes(ctx context.Context, q driver.TypeQuery) ([]driver.TypeRow, error) {
 	t.c.add("FindTypes")
-	return t.tx.FindTypes(ctx, q)
+	rows, err := t.tx.FindTypes(ctx, q)
+	t.c.returned("FindTypes", err)
+	return rows, err
 }
 func (t countingTx) InsertNodes(ctx context.Context, k driver.Kind, r []driver.NodeRow) ([]int64, error) {
 	t.c.add("InsertNodes")
@@ -112,7 +127,9 @@ func (t countingTx) UpdateNodes(ctx context.Context, k driver.Kind, r []driver.N
 }
 func (t countingTx) GetNodes(ctx context.Context, k driver.Kind, ids []int64) ([]driver.NodeRow, error) {
 	t.c.add("GetNodes")
-	return t.tx.GetNodes(ctx, k, ids)
+	rows, err := t.tx.GetNodes(ctx, k, ids)
+	t.c.returned("GetNodes", err)
+	return rows, err
 }
 func (t countingTx) FindNodeIDs(ctx context.Context, k driver.Kind, q driver.NodeQuery) ([]int64, error) {
 	t.c.add("FindNodeIDs")

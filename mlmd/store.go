@@ -76,6 +76,36 @@ type Options struct {
 	// return more fails with ResourceExhausted, asking for pages. 0 means
 	// no limit.
 	MaxResultRows int
+	// OnRetry, if set, is told each time the backend rolls a transaction
+	// back to run it again after a transient conflict (see MaxRetries) or
+	// a broken connection, e.g. to count retries in metrics. It is called
+	// from the goroutine of the call and must be quick and safe for
+	// concurrent use.
+	OnRetry func(Retry)
+}
+
+// Retry describes one rerun of a transaction, for Options.OnRetry.
+type Retry struct {
+	// Backend is the backend's driver name: "sqlite", "mysql" or
+	// "postgres".
+	Backend string
+	// Reason is why the transaction is run again: "deadlock",
+	// "serialization" (a serialization failure), "lock_timeout", "busy"
+	// (SQLite's database locked by another writer), "conflict" (another
+	// transaction committed a conflicting row meanwhile) or
+	// "connection_lost"; a backend may add words of its own.
+	Reason string
+	// Attempt counts the reruns of this call: 1 for the first.
+	Attempt int
+}
+
+// driverOnRetry adapts Options.OnRetry to the backend's hook.
+func (o *Options) driverOnRetry() func(driver.Retry) {
+	if o.OnRetry == nil {
+		return nil
+	}
+	f := o.OnRetry
+	return func(r driver.Retry) { f(Retry{Backend: r.Backend, Reason: r.Reason, Attempt: r.Attempt}) }
 }
 
 // Store is an ML Metadata store: the portable type over a backend. It is
@@ -135,6 +165,7 @@ func OpenConnector(ctx context.Context, c driver.Connector, opts *Options) (*Sto
 		SkipMigrations:         opts.SkipMigrations,
 		EnableUpgradeMigration: opts.EnableUpgradeMigration,
 		MaxRetries:             opts.MaxRetries,
+		OnRetry:                opts.driverOnRetry(),
 	})
 	if err != nil {
 		return nil, err

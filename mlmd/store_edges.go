@@ -86,6 +86,9 @@ func insertEvents(ctx context.Context, tx driver.Tx, events []Event, now int64, 
 	arts := make([]int64, len(events))
 	exes := make([]int64, len(events))
 	for i, e := range events {
+		if err := stopped(ctx, i); err != nil {
+			return err
+		}
 		if err := checkEvent(e); err != nil {
 			return errcode.Annotate(err, "event %d", i)
 		}
@@ -288,10 +291,16 @@ func (s *Store) getEvents(ctx context.Context, op string, k driver.Kind, ids []i
 			return nil
 		}
 		rows, err := tx.GetEvents(ctx, k, ids)
-		for _, r := range rows {
+		if err != nil {
+			return err
+		}
+		for i, r := range rows {
+			if err := stopped(ctx, i); err != nil {
+				return err
+			}
 			out = append(out, eventFromRow(r))
 		}
-		return err
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -250,6 +250,9 @@ func upsertNodes(ctx context.Context, tx driver.Tx, k Kind, items []upsertItem, 
 		return nil, nil
 	}
 	for i, it := range items {
+		if err := stopped(ctx, i); err != nil {
+			return nil, err
+		}
 		if err := checkNodeValues(k, it.n); err != nil {
 			return nil, errcode.Annotate(err, "%s %d", k, i)
 		}
@@ -260,6 +263,9 @@ func upsertNodes(ctx context.Context, tx driver.Tx, k Kind, items []upsertItem, 
 		return nil, err
 	}
 	for i, it := range items {
+		if err := stopped(ctx, i); err != nil {
+			return nil, err
+		}
 		if err := u.apply(i, it); err != nil {
 			return nil, err
 		}
@@ -423,6 +429,9 @@ func (u *nodeUpsert) insertCreated(ctx context.Context) (map[int64]int64, error)
 	}
 	rows := make([]driver.NodeRow, len(u.creates))
 	for j, key := range u.creates {
+		if err := stopped(ctx, j); err != nil {
+			return nil, err
+		}
 		var err error
 		if rows[j], err = u.cur[key].row(true); err != nil {
 			return nil, err
@@ -451,7 +460,10 @@ func (u *nodeUpsert) writeUpdated(ctx context.Context) error {
 	var ups []driver.PropertyRow
 	var dels []driver.PropertyKey
 	var err error
-	for _, key := range slices.Sorted(maps.Keys(u.dirty)) {
+	for j, key := range slices.Sorted(maps.Keys(u.dirty)) {
+		if err := stopped(ctx, j); err != nil {
+			return err
+		}
 		if key < 0 {
 			continue
 		}

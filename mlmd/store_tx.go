@@ -160,11 +160,16 @@ func putContextsWithOptions(ctx context.Context, tx driver.Tx, contexts []Contex
 // every context, skipping links that exist (c may know some of them).
 func linkAll(ctx context.Context, tx driver.Tx, contextIDs, artifactIDs, executionIDs []int64, c *callCache) error {
 	var attr, assoc []driver.LinkRow
+	arts, exes := dedupIDs(artifactIDs), dedupIDs(executionIDs)
 	for _, c := range dedupIDs(contextIDs) {
-		for _, a := range dedupIDs(artifactIDs) {
+		// Every context makes a link to each artifact and execution.
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		for _, a := range arts {
 			attr = append(attr, driver.LinkRow{ContextID: c, NodeID: a})
 		}
-		for _, e := range dedupIDs(executionIDs) {
+		for _, e := range exes {
 			assoc = append(assoc, driver.LinkRow{ContextID: c, NodeID: e})
 		}
 	}
@@ -198,6 +203,9 @@ func checkNodesTyped(ctx context.Context, tx driver.Tx, k Kind, ns []node, tc *c
 		return err
 	}
 	for i, n := range ns {
+		if err := stopped(ctx, i); err != nil {
+			return err
+		}
 		t, ok := types[n.TypeID]
 		if !ok {
 			return errcode.New(errcode.NotFound, "%s %d: no %s type with id %d", k, i, k, n.TypeID)
@@ -390,6 +398,9 @@ func (s *Store) PutLineageSubgraph(ctx context.Context, g LineageSubgraph, opts 
 			ns []node
 		}{{KindArtifact, arts}, {KindExecution, exes}, {KindContext, ctxs}} {
 			for i, n := range kn.ns {
+				if err := stopped(ctx, i); err != nil {
+					return err
+				}
 				if err := checkNodeValues(kn.k, n); err != nil {
 					return errcode.Annotate(err, "%s %d", kn.k, i)
 				}

@@ -13,6 +13,8 @@ import (
 	"google.golang.org/grpc/peer"
 	"google.golang.org/grpc/stats"
 	"google.golang.org/grpc/status"
+
+	"github.com/gomlmd/gomlmd/mlmd"
 )
 
 // Metrics are the server's Prometheus metrics. Create them with NewMetrics
@@ -27,6 +29,7 @@ type Metrics struct {
 	reqBytes    *prometheus.HistogramVec
 	storeErrors *prometheus.CounterVec
 	openRetries prometheus.Counter
+	txRetries   *prometheus.CounterVec
 	ready       prometheus.Gauge
 	probes      *prometheus.CounterVec
 }
@@ -57,6 +60,10 @@ func NewMetrics() *Metrics {
 			Name: "mlmd_store_open_retries_total",
 			Help: "Failed attempts to open the store that were retried (the database was unreachable).",
 		}),
+		txRetries: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "mlmd_store_tx_retries_total",
+			Help: "Transactions the store rolled back and ran again, by backend and reason (deadlock, serialization, lock_timeout, busy, conflict, connection_lost).",
+		}, []string{"backend", "reason"}),
 		ready: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "mlmd_store_ready",
 			Help: "1 when the last health probe of the store succeeded, else 0.",
@@ -66,7 +73,7 @@ func NewMetrics() *Metrics {
 			Help: "Health probes of the store by result (ok or error).",
 		}, []string{"result"}),
 	}
-	m.Registry.MustRegister(m.calls, m.latency, m.reqBytes, m.storeErrors, m.openRetries, m.ready, m.probes,
+	m.Registry.MustRegister(m.calls, m.latency, m.reqBytes, m.storeErrors, m.openRetries, m.txRetries, m.ready, m.probes,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -89,6 +96,14 @@ func (m *Metrics) WatchDB(db *sql.DB) {
 func (m *Metrics) OpenRetried() {
 	if m != nil {
 		m.openRetries.Inc()
+	}
+}
+
+// TxRetried counts one transaction that the store runs again; it is the
+// store's mlmd.Options.OnRetry.
+func (m *Metrics) TxRetried(r mlmd.Retry) {
+	if m != nil {
+		m.txRetries.WithLabelValues(r.Backend, r.Reason).Inc()
 	}
 }
 

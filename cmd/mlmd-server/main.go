@@ -86,6 +86,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	metrics := server.NewMetrics()
 	cfg.OnOpenRetry = metrics.OpenRetried
+	cfg.OnTxRetry = metrics.TxRetried
 	svc := server.New(nil) // answers Unavailable until the store is open
 	srv := server.NewGRPCServer(svc, &server.Options{
 		Logger:        logger,

@@ -29,6 +29,7 @@ import (
 
 	pb "github.com/gomlmd/gomlmd/gen/mlmdpb"
 	"github.com/gomlmd/gomlmd/internal/testdb"
+	"github.com/gomlmd/gomlmd/mlmd/sqlitestore"
 )
 
 var (
@@ -553,4 +554,86 @@ func TestHugeRequestBoundedMemory(t *testing.T) {
 		t.Errorf("server peak memory %d MB, want under 1 GB", hwm>>20)
 	}
 	p.waitLog(t, `method=/ml_metadata.MetadataStoreService/GetArtifactsByID code=InvalidArgument`, 5*time.Second)
+}
+
+// TestTxRetriesMetric holds the write lock of the server's SQLite file from
+// another connection: a write call waits, its transaction is retried
+// while the lock is held, and /metrics counts the retries as busy; the
+// call succeeds once the lock is gone.
+func TestTxRetriesMetric(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "mlmd.db")
+	cfg := filepath.Join(dir, "server.pbtxt")
+	text := `connection_config { sqlite { filename_uri: "file:` + path + `?_pragma=busy_timeout(20)" } retry_options { max_num_retries: 1000 } }`
+	if err := os.WriteFile(cfg, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ml, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metricsPort := strconv.Itoa(ml.Addr().(*net.TCPAddr).Port)
+	ml.Close()
+	p := startProc(t, sharedServer(t), nil, "--metadata_store_server_config_file="+cfg, "--metrics_port="+metricsPort)
+	if p.addr == "" {
+		t.Fatalf("server did not listen:\n%s", p.text())
+	}
+	p.waitLog(t, "the store is open", 10*time.Second)
+	metric := func() string {
+		t.Helper()
+		res, err := http.Get("http://127.0.0.1:" + metricsPort + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, err := io.ReadAll(res.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := regexp.MustCompile(`(?m)^mlmd_store_tx_retries_total\{backend="sqlite",reason="busy"\} (\d+)$`).FindStringSubmatch(string(body))
+		if m == nil {
+			return ""
+		}
+		return m[1]
+	}
+	if got := metric(); got != "" {
+		t.Fatalf("retries counted before any conflict: %s", got)
+	}
+
+	other, err := sqlitestore.OpenDB("file:" + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	lock, err := other.BeginTx(context.Background(), nil) // BEGIN IMMEDIATE: takes the write lock
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	client := pb.NewMetadataStoreServiceClient(p.conn(t))
+	done := make(chan error, 1)
+	go func() {
+		_, err := client.PutArtifactType(ctx, &pb.PutArtifactTypeRequest{
+			ArtifactType: &pb.ArtifactType{Name: proto.String("Model")}})
+		done <- err
+	}()
+	var counted string
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if counted = metric(); counted != "" && counted != "0" {
+			break
+		}
+	}
+	if err := lock.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if counted == "" || counted == "0" {
+		t.Errorf("no busy retry counted while the lock was held:\n%s", p.text())
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("the write after the lock was released: %v", err)
+	}
+	if n, _ := strconv.Atoi(metric()); n < 1 {
+		t.Errorf("retries after the call: %d", n)
+	}
 }

@@ -87,8 +87,19 @@ func countByType(ctx context.Context, s *mlmd.Store) ([]typeCount, error) {
 // measure.
 var errSizeUnknown = errors.New("the size of this database is unknown")
 
+// sizeQueries are the statements that sum the bytes of the tables, with
+// their indexes, in the schema of the connection, by driver.
+var sizeQueries = map[string]string{
+	"mysql": "SELECT COALESCE(SUM(data_length + index_length), 0) FROM information_schema.TABLES WHERE table_schema = DATABASE()",
+	// pg_total_relation_size counts a table's indexes and TOAST data too.
+	"postgres": `SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_catalog.pg_class c
+		JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+		WHERE c.relkind IN ('r', 'p') AND n.nspname = current_schema()`,
+}
+
 // databaseSize returns the bytes the database takes: the SQLite file and
-// its write-ahead log, or MySQL's data and index length.
+// its write-ahead log, or the data and indexes of the tables in MySQL's
+// database or PostgreSQL's current schema.
 func (t *target) databaseSize(ctx context.Context) (int64, error) {
 	if t.sqlitePath != "" {
 		var n int64
@@ -104,16 +115,17 @@ func (t *target) databaseSize(ctx context.Context) (int64, error) {
 		}
 		return n, nil
 	}
-	if t.backend.MySQL == nil {
+	query, ok := sizeQueries[t.backend.Driver]
+	if !ok {
 		return 0, errSizeUnknown
 	}
-	db, err := t.rawDB()
+	db, err := t.rawDB(ctx)
 	if err != nil {
 		return 0, err
 	}
 	defer db.Close()
 	var n int64
-	err = db.QueryRowContext(ctx, "SELECT COALESCE(SUM(data_length + index_length), 0) FROM information_schema.TABLES WHERE table_schema = DATABASE()").Scan(&n)
+	err = db.QueryRowContext(ctx, query).Scan(&n)
 	return n, err
 }
 

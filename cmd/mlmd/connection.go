@@ -9,7 +9,7 @@ import (
 
 	pb "github.com/gomlmd/gomlmd/gen/mlmdpb"
 	"github.com/gomlmd/gomlmd/mlmd"
-	"github.com/gomlmd/gomlmd/mlmd/sqlitestore"
+	"github.com/gomlmd/gomlmd/mlmd/postgresstore"
 	"github.com/gomlmd/gomlmd/server/serverconfig"
 )
 
@@ -112,23 +112,18 @@ func (a *app) openStore(ctx context.Context, mode openMode) (*mlmd.Store, *targe
 	return s, t, err
 }
 
-// rawDB opens the database itself, for what the store's API does not
-// tell: the size.
-func (t *target) rawDB() (*sql.DB, error) {
-	if t.backend.MySQL != nil {
+// rawDB opens the MySQL or PostgreSQL database itself, for what the
+// store's API does not tell: the size.
+func (t *target) rawDB(ctx context.Context) (*sql.DB, error) {
+	switch {
+	case t.backend.Postgres != nil:
+		return postgresstore.OpenDB(ctx, *t.backend.Postgres)
+	case t.backend.MySQL != nil:
 		dsn, err := t.backend.MySQL.FormatDSN()
 		if err != nil {
 			return nil, err
 		}
 		return sql.Open("mysql", dsn)
 	}
-	if t.backend.Driver != "sqlite" {
-		return nil, fmt.Errorf("%s: reading the schema version and size is not supported for this backend yet", t.backend.Description)
-	}
-	if t.sqlitePath != "" {
-		if _, err := os.Stat(t.sqlitePath); err != nil {
-			return nil, fmt.Errorf("%s: %w", t.backend.Description, err)
-		}
-	}
-	return sqlitestore.OpenDB(t.backend.DSN)
+	return nil, fmt.Errorf("%s: reading the size directly is supported for MySQL and PostgreSQL only", t.backend.Description)
 }

@@ -394,10 +394,18 @@ func TestErrors(t *testing.T) {
 // writing a LIVE model, one writing an abandoned file; both read a dataset.
 func gcFixture(t *testing.T) string {
 	t.Helper()
-	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "gc.db")
+	writeGCFixture(t, "sqlite", path)
+	return path
+}
+
+// writeGCFixture writes the records of gcFixture into the store that
+// driver and dsn open.
+func writeGCFixture(t *testing.T, driver, dsn string) {
+	t.Helper()
+	ctx := context.Background()
 	past := time.Now().Add(-60 * 24 * time.Hour)
-	s, err := mlmd.Open(ctx, "sqlite", path, &mlmd.Options{Now: func() time.Time { return past }})
+	s, err := mlmd.Open(ctx, driver, dsn, &mlmd.Options{Now: func() time.Time { return past }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -433,7 +441,6 @@ func gcFixture(t *testing.T) string {
 			t.Fatal(err)
 		}
 	}
-	return path
 }
 
 func TestGC(t *testing.T) {

@@ -35,6 +35,17 @@ type Config struct {
 	// one COMMIT (see group.go). It implies SerializeWrites. For SQLite,
 	// whose writers take turns anyway.
 	GroupCommit bool
+	// OnRetry, if set, is told of every rerun of a transaction by InTx
+	// (see driver.OpenOptions.OnRetry).
+	OnRetry func(driver.Retry)
+}
+
+// RetryReasoner is an optional interface of a Dialect: RetryReason names
+// the kind of a transient database error (ClassTransient) for
+// driver.Retry.Reason, e.g. driver.RetryDeadlock, or returns "" for an
+// error it does not know.
+type RetryReasoner interface {
+	RetryReason(err error) string
 }
 
 // Conn is the driver.Conn shared by the SQL backends. It is safe for
@@ -44,6 +55,7 @@ type Conn struct {
 	dialect    Dialect
 	wrap       func(DBTX) DBTX // the statements' way to the database, see DBWrapper
 	maxRetries int
+	onRetry    func(driver.Retry)
 	writers    chan struct{} // a one-slot semaphore when writes are serialized
 	// observe, if set, is told about every statement that a transaction
 	// sends, BEGIN and COMMIT included (see ObserveStatements).
@@ -61,6 +73,7 @@ func New(cfg Config) *Conn {
 		dialect:    cfg.Dialect,
 		wrap:       func(db DBTX) DBTX { return db },
 		maxRetries: cfg.MaxRetries,
+		onRetry:    cfg.OnRetry,
 	}
 	if w, ok := cfg.Dialect.(DBWrapper); ok {
 		c.wrap = w.WrapDB
@@ -138,10 +151,32 @@ func (c *Conn) InTx(ctx context.Context, opts driver.TxOptions, fn func(tx drive
 			}
 			return errcode.Wrap(errcode.Aborted, err, "sqlstore: transaction failed %d times with a transient conflict", attempt+1)
 		}
+		if c.onRetry != nil {
+			c.onRetry(driver.Retry{Backend: c.dialect.Name(), Reason: c.retryReason(err, lost), Attempt: attempt + 1})
+		}
 		if err := sleep(ctx, backoff(attempt)); err != nil {
 			return err
 		}
 	}
+}
+
+// retryReason names why InTx runs a transaction again after err, see
+// driver.Retry.Reason.
+func (c *Conn) retryReason(err error, lost bool) string {
+	if lost {
+		return driver.RetryConnectionLost
+	}
+	var t *transientError
+	if errors.As(err, &t) {
+		if r, ok := c.dialect.(RetryReasoner); ok {
+			if why := r.RetryReason(t.err); why != "" {
+				return why
+			}
+		}
+	}
+	// A conflict that sqlstore found itself (a row committed after the
+	// snapshot), or a transient error the dialect does not name.
+	return driver.RetryConflict
 }
 
 // backoff is the pause before retry attempt+1: a random duration up to

@@ -80,7 +80,44 @@ type OpenOptions struct {
 	// with a transient conflict (deadlock, lock timeout, busy database)
 	// before it returns Aborted. 0 means the driver's default.
 	MaxRetries int
+	// OnRetry, if set, is called by InTx each time it rolls a transaction
+	// back to run it again, before the pause. It is called from the
+	// goroutine of the call and must be quick and safe for concurrent use.
+	OnRetry func(Retry)
 }
+
+// Retry describes one rerun of a transaction by Conn.InTx, for
+// OpenOptions.OnRetry.
+type Retry struct {
+	// Backend is the driver's name: "sqlite", "mysql" or "postgres".
+	Backend string
+	// Reason is why the transaction is run again: RetryDeadlock,
+	// RetrySerialization, RetryLockTimeout, RetryBusy, RetryConflict,
+	// RetryConnectionLost, or another short snake_case word of the driver.
+	Reason string
+	// Attempt counts the reruns of this call: 1 for the first.
+	Attempt int
+}
+
+// The reasons of Retry.Reason.
+const (
+	// RetryDeadlock: the database broke a deadlock by rolling the
+	// transaction back.
+	RetryDeadlock = "deadlock"
+	// RetrySerialization: a serialization failure, the transaction's
+	// snapshot conflicts with a transaction committed meanwhile.
+	RetrySerialization = "serialization"
+	// RetryLockTimeout: a lock wait timed out.
+	RetryLockTimeout = "lock_timeout"
+	// RetryBusy: the database was locked by another writer (SQLite's busy
+	// and locked).
+	RetryBusy = "busy"
+	// RetryConflict: the store found that another transaction committed a
+	// conflicting row after this one's snapshot.
+	RetryConflict = "conflict"
+	// RetryConnectionLost: the connection broke before the commit.
+	RetryConnectionLost = "connection_lost"
+)
 
 // Conn is an open backend. It is safe for concurrent use.
 type Conn interface {

@@ -104,6 +104,8 @@ var cases = slices.Concat(
 type Clock struct {
 	mu  sync.Mutex
 	now time.Time
+	// onRead, if set, is called once, by the next read of the clock.
+	onRead func()
 }
 
 func newClock() *Clock {
@@ -113,8 +115,21 @@ func newClock() *Clock {
 // Now returns the clock's time.
 func (c *Clock) Now() time.Time {
 	c.mu.Lock()
+	now, f := c.now, c.onRead
+	c.onRead = nil
+	c.mu.Unlock()
+	if f != nil {
+		f()
+	}
+	return now
+}
+
+// whenRead has the next read of the clock call f first: a write reads the
+// store's clock once it has begun its transaction.
+func (c *Clock) whenRead(f func()) {
+	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.now
+	c.onRead = f
 }
 
 // Advance moves the clock forward by d.

@@ -3,6 +3,7 @@ package drivertest
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -17,7 +18,9 @@ var errorsCases = []testCase{{name: "Errors/Wording", run: testErrorWording}}
 // checks), the node and type for a node that exists already (not the
 // database's "Duplicate entry" or "UNIQUE constraint" text), and
 // InvalidArgument, never Internal, for a request the database cannot run
-// (a LIKE pattern beyond SQLite's limit, a numeric overflow on MySQL).
+// (a LIKE pattern beyond SQLite's limit, a numeric overflow on MySQL or
+// PostgreSQL, a value PostgreSQL's schema cannot hold), with a message
+// that says why in the backend's own words, not the database's.
 func testErrorWording(t *testing.T, s *mlmd.Store) {
 	ctx := context.Background()
 	expType, err := s.PutContextType(ctx, mlmd.ContextType{Name: "Experiment"}, nil)
@@ -104,6 +107,22 @@ func testErrorWording(t *testing.T, s *mlmd.Store) {
 			_, _, err := s.GetArtifacts(ctx, &mlmd.ListOptions{FilterQuery: "create_time_since_epoch * 1e308 * 1e308 < 0 OR id * 1e308 * 1e308 > 1"})
 			return err
 		}, mlmd.OK, "a numeric value is out of range"},
+		{"integer overflow in a filter", func() error {
+			_, _, err := s.GetArtifacts(ctx, &mlmd.ListOptions{FilterQuery: "id * 2147483647 * 2147483647 * 2147483647 > 1"})
+			return err
+		}, mlmd.OK, "a numeric value is out of range"},
+		{"int property beyond 32 bits", func() error {
+			_, err := s.PutArtifacts(ctx, []mlmd.Artifact{{TypeID: dsType, Properties: mlmd.Properties{"rows": mlmd.IntValue(1 << 40)}}}, nil)
+			return err
+		}, mlmd.OK, "out of range for its column"},
+		{"NUL character in a string", func() error {
+			_, err := s.PutArtifacts(ctx, []mlmd.Artifact{{TypeID: dsType, CustomProperties: mlmd.Properties{"note": mlmd.StringValue("a\x00b")}}}, nil)
+			return err
+		}, mlmd.OK, "a text value holds a character PostgreSQL cannot store (a NUL character or invalid UTF-8)"},
+		{"string property too large to index", func() error {
+			_, err := s.PutArtifacts(ctx, []mlmd.Artifact{{TypeID: dsType, CustomProperties: mlmd.Properties{"note": mlmd.StringValue(noise(200_000))}}}, nil)
+			return err
+		}, mlmd.OK, "a value is too large for PostgreSQL to index"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -114,10 +133,13 @@ func testErrorWording(t *testing.T, s *mlmd.Store) {
 				if err != nil && mlmd.CodeOf(err) != mlmd.InvalidArgument {
 					t.Fatalf("error %v (code %v), want success or InvalidArgument", err, mlmd.CodeOf(err))
 				}
-				// The reason (tc.want) is what SQLite and MySQL say; other
-				// backends need only the code.
+				// A backend that refuses says why, in the words of
+				// tc.want, not in the database's.
 				if err != nil && !strings.Contains(publicMessage(err), tc.want) {
-					t.Logf("message %q (without causes) does not say %q", publicMessage(err), tc.want)
+					t.Errorf("message %q (without causes) does not say %q", publicMessage(err), tc.want)
+				}
+				if err != nil {
+					t.Logf("refused: %s", publicMessage(err))
 				}
 				return
 			}
@@ -143,3 +165,18 @@ func testErrorWording(t *testing.T, s *mlmd.Store) {
 // publicMessage is what a client is shown of err (errcode.Message):
 // without the database's own error, which a server logs but does not send.
 func publicMessage(err error) string { return errcode.Message(err) }
+
+// noise returns n characters of hex text that does not compress (a
+// compressed value may fit where its length alone would not), the same
+// for every run.
+func noise(n int) string {
+	var b strings.Builder
+	x := uint64(0x9e3779b97f4a7c15)
+	for b.Len() < n {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		b.WriteString(strconv.FormatUint(x, 16))
+	}
+	return b.String()[:n]
+}

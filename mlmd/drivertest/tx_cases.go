@@ -3,6 +3,8 @@ package drivertest
 // The compound writes: PutExecution and PutLineageSubgraph.
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -28,6 +30,7 @@ var txCases = []testCase{
 	{name: "PutLineageSubgraph/ReuseArtifact", run: testLineageReuseArtifact},
 	{name: "PutLineageSubgraph/InvalidEventEdges", run: testLineageInvalidEdges},
 	{name: "PutLineageSubgraph/BadNodes", run: testLineageBadNodes},
+	{name: "PutLineageSubgraph/Cancelled", runWithClock: testLineageCancelled},
 }
 
 type txTypes struct{ artifact, execution, context int64 }
@@ -649,5 +652,61 @@ func testPutExecutionConcurrentReuse(t *testing.T, s *mlmd.Store) {
 	ok(t, err, "artifacts")
 	if len(es) != writers || len(as) != writers {
 		t.Errorf("got %d executions and %d artifacts in the context, want %d each", len(es), len(as), writers)
+	}
+}
+
+// testLineageCancelled ends the context of a large PutLineageSubgraph
+// (cancelled, or past its deadline) once its transaction has begun: the
+// call returns the context's error and writes nothing; the same call then
+// succeeds with a live context.
+func testLineageCancelled(t *testing.T, s *mlmd.Store, clock *Clock) {
+	ty := putTxTypes(t, s)
+	const artifacts, executions = 1500, 150
+	g := mlmd.LineageSubgraph{Contexts: []mlmd.Context{{TypeID: ty.context, Name: "c1"}, {TypeID: ty.context, Name: "c2"}}}
+	for i := range artifacts {
+		g.Artifacts = append(g.Artifacts, mlmd.Artifact{TypeID: ty.artifact, URI: fmt.Sprint("/a/", i),
+			Properties:       mlmd.Properties{"property_1": mlmd.StringValue(fmt.Sprint("v", i))},
+			CustomProperties: mlmd.Properties{"n": mlmd.IntValue(int64(i))}})
+		g.EventEdges = append(g.EventEdges, mlmd.EventEdge{ArtifactIndex: i, ExecutionIndex: i % executions,
+			Event: mlmd.Event{Type: mlmd.EventOutput}})
+	}
+	for i := range executions {
+		g.Executions = append(g.Executions, mlmd.Execution{TypeID: ty.execution, Name: fmt.Sprint("e", i)})
+	}
+	for _, c := range []struct {
+		name string
+		want error
+		ctx  func() (ctx context.Context, end, cancel func())
+	}{
+		{"cancelled", context.Canceled, func() (context.Context, func(), func()) {
+			ctx, cancel := context.WithCancel(t.Context())
+			return ctx, cancel, cancel
+		}},
+		{"deadline", context.DeadlineExceeded, func() (context.Context, func(), func()) {
+			ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+			return ctx, func() { <-ctx.Done() }, cancel
+		}},
+	} {
+		ctx, end, cancel := c.ctx()
+		clock.whenRead(end)
+		_, err := s.PutLineageSubgraph(ctx, g, nil)
+		cancel()
+		if !errors.Is(err, c.want) {
+			t.Fatalf("%s: error %v, want %v", c.name, err, c.want)
+		}
+		as, _, err := s.GetArtifacts(t.Context(), nil)
+		ok(t, err, "GetArtifacts")
+		es, _, err := s.GetExecutions(t.Context(), nil)
+		ok(t, err, "GetExecutions")
+		cs, _, err := s.GetContexts(t.Context(), nil)
+		ok(t, err, "GetContexts")
+		if len(as)+len(es)+len(cs) != 0 {
+			t.Fatalf("%s: the call left %d artifacts, %d executions, %d contexts", c.name, len(as), len(es), len(cs))
+		}
+	}
+	res, err := s.PutLineageSubgraph(t.Context(), g, nil)
+	ok(t, err, "PutLineageSubgraph with a live context")
+	if len(res.ArtifactIDs) != artifacts || len(res.ExecutionIDs) != executions || len(res.ContextIDs) != 2 {
+		t.Fatalf("result of the live call: %d artifacts, %d executions, %d contexts", len(res.ArtifactIDs), len(res.ExecutionIDs), len(res.ContextIDs))
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/gomlmd/gomlmd/filterlang"
 	"github.com/gomlmd/gomlmd/internal/sqlstore"
 	"github.com/gomlmd/gomlmd/migrations"
+	"github.com/gomlmd/gomlmd/mlmd/driver"
 )
 
 // dialect is MySQL's and MariaDB's sqlstore.Dialect. Its id strategy
@@ -86,6 +87,26 @@ const (
 	erServerGone            = 2006 // client-side codes, in case a proxy relays them
 	erServerLost            = 2013
 )
+
+// RetryReason names a transient error for retry metrics (see
+// sqlstore.RetryReasoner).
+func (*dialect) RetryReason(err error) string {
+	var me *mysql.MySQLError
+	if !errors.As(err, &me) {
+		return ""
+	}
+	switch me.Number {
+	case erLockDeadlock:
+		return driver.RetryDeadlock
+	case erLockWaitTimeout:
+		return driver.RetryLockTimeout
+	case erCheckpointRecord, erTiDBWriteConflict:
+		return driver.RetrySerialization
+	case erErrorDuringCommit:
+		return "commit_failed"
+	}
+	return ""
+}
 
 func (*dialect) Classify(err error) sqlstore.ErrorClass {
 	var (

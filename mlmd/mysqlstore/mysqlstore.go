@@ -219,6 +219,7 @@ func open(ctx context.Context, cfg *mysql.Config, own dsnOptions, opts *driver.O
 		DB:         db,
 		Dialect:    d,
 		MaxRetries: opts.MaxRetries,
+		OnRetry:    opts.OnRetry,
 	}), nil
 }
 

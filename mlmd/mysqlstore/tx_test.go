@@ -56,9 +56,12 @@ func TestTxIDStrategies(t *testing.T) {
 
 // TestDeadlockIsRetried has two transactions update two rows in opposite
 // orders, so that InnoDB aborts one of them as deadlocked; InTx must run it
-// again and both must succeed.
+// again, telling OnRetry of a "deadlock", and both must succeed.
 func TestDeadlockIsRetried(t *testing.T) {
-	txtest.DeadlockIsRetried(t, openConn(t))
+	var log txtest.RetryLog
+	c := testdb.OpenConn(t, Driver{}, testdb.MySQLStoreDatabase(t), &driver.OpenOptions{OnRetry: log.Record})
+	txtest.DeadlockIsRetried(t, c)
+	log.Check(t, "mysql", driver.RetryDeadlock)
 }
 
 // TestStatementCounts checks at the server that the Tx methods are

@@ -20,6 +20,7 @@ import (
 	"github.com/gomlmd/gomlmd/filterlang"
 	"github.com/gomlmd/gomlmd/internal/sqlstore"
 	"github.com/gomlmd/gomlmd/migrations"
+	"github.com/gomlmd/gomlmd/mlmd/driver"
 )
 
 // dialect is PostgreSQL's sqlstore.Dialect.
@@ -90,6 +91,64 @@ const (
 	stateProgramLimitExceeded   = "54000" // e.g. an index row too large
 )
 
+// Explain says what was wrong with a request PostgreSQL refused as
+// invalid (see sqlstore.Explainer), in words fit for the client, as the
+// other backends do: PostgreSQL's own message names columns and types.
+func (dialect) Explain(err error) string {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		if isEncodeRangeError(err) {
+			return "a numeric value is out of range for its column"
+		}
+		return ""
+	}
+	switch pe.Code {
+	case stateNumericOutOfRange:
+		return "a numeric value is out of range (overflow in an expression, or a value beyond its column's type)"
+	case stateStringTooLong:
+		return "a value is too long for its column"
+	case stateNotNullViolation:
+		return "a required value is missing"
+	case stateCheckViolation:
+		return "a value is not allowed in its column"
+	case stateInvalidTextRep:
+		return "a value has the wrong form for its type"
+	case stateCharNotInRepertoire, stateUntranslatableChar:
+		return "a text value holds a character PostgreSQL cannot store (a NUL character or invalid UTF-8)"
+	case stateProgramLimitExceeded:
+		if strings.Contains(pe.Message, "index row") {
+			return "a value is too large for PostgreSQL to index (a string property of more than about 2,700 bytes)"
+		}
+		return "the request is beyond one of PostgreSQL's limits"
+	}
+	return ""
+}
+
+// isEncodeRangeError reports pgx refusing, before sending it, a value its
+// column's type cannot hold (an int property beyond 32 bits).
+func isEncodeRangeError(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "greater than maximum value for") || strings.Contains(msg, "less than minimum value for")
+}
+
+// RetryReason names a transient error for retry metrics (see
+// sqlstore.RetryReasoner).
+func (dialect) RetryReason(err error) string {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return ""
+	}
+	switch pe.Code {
+	case stateDeadlockDetected:
+		return driver.RetryDeadlock
+	case stateSerializationFailure:
+		return driver.RetrySerialization
+	case stateLockNotAvailable:
+		return driver.RetryLockTimeout
+	}
+	return ""
+}
+
 func (dialect) Classify(err error) sqlstore.ErrorClass {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
@@ -100,7 +159,7 @@ func (dialect) Classify(err error) sqlstore.ErrorClass {
 	case sqlstore.TLSFailed(err), strings.Contains(msg, "server refused TLS connection"):
 		// TLS was refused or failed to authenticate: retrying will not help.
 		return sqlstore.ClassUnavailable
-	case strings.Contains(msg, "greater than maximum value for"), strings.Contains(msg, "less than minimum value for"):
+	case isEncodeRangeError(err):
 		// pgx refuses to encode a value its column type cannot hold (an
 		// int property beyond 32 bits) before sending it.
 		return sqlstore.ClassInvalid

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -76,6 +77,44 @@ func TestClassify(t *testing.T) {
 	for _, tc := range tests {
 		if got := (dialect{}).Classify(tc.err); got != tc.want {
 			t.Errorf("Classify(%v) = %v, want %v", tc.err, got, tc.want)
+		}
+	}
+}
+
+// TestExplain: every SQLSTATE that Classify calls invalid gets words for
+// the client, which name no column, type or SQL; the others none.
+func TestExplain(t *testing.T) {
+	tests := []struct {
+		err  error
+		want string
+	}{
+		{&pgconn.PgError{Code: "22003", Message: "value out of range: overflow"}, "a numeric value is out of range"},
+		{&pgconn.PgError{Code: "22001", Message: `value too long for type character varying(255)`}, "a value is too long for its column"},
+		{&pgconn.PgError{Code: "23502", Message: `null value in column "uri"`}, "a required value is missing"},
+		{&pgconn.PgError{Code: "23514"}, "a value is not allowed in its column"},
+		{&pgconn.PgError{Code: "22P02", Message: `invalid input syntax for type integer: "x"`}, "a value has the wrong form for its type"},
+		{&pgconn.PgError{Code: "22021"}, "a NUL character or invalid UTF-8"},
+		{&pgconn.PgError{Code: "22P05"}, "a NUL character or invalid UTF-8"},
+		{&pgconn.PgError{Code: "54000", Message: "index row requires 9000 bytes, maximum size is 8191"}, "too large for PostgreSQL to index"},
+		{&pgconn.PgError{Code: "54000", Message: "something else"}, "beyond one of PostgreSQL's limits"},
+		{errors.New("1099511627776 is greater than maximum value for int4"), "a numeric value is out of range for its column"},
+		{&pgconn.PgError{Code: "23505"}, ""},
+		{&pgconn.PgError{Code: "40001"}, ""},
+		{errors.New("conn closed"), ""},
+	}
+	var d dialect
+	for _, tc := range tests {
+		got := d.Explain(tc.err)
+		if tc.want == "" && got != "" || !strings.Contains(got, tc.want) {
+			t.Errorf("Explain(%v) = %q, want %q", tc.err, got, tc.want)
+		}
+		if tc.want != "" && d.Classify(tc.err) != sqlstore.ClassInvalid {
+			t.Errorf("Classify(%v) is not ClassInvalid", tc.err)
+		}
+		for _, raw := range []string{"int4", "character varying", "uri", "index row requires"} {
+			if strings.Contains(got, raw) {
+				t.Errorf("Explain(%v) = %q carries the database's text %q", tc.err, got, raw)
+			}
 		}
 	}
 }

@@ -34,5 +34,6 @@ func open(ctx context.Context, cfg *pgx.ConnConfig, o options, opts *driver.Open
 		DB:         db,
 		Dialect:    dialect{},
 		MaxRetries: opts.MaxRetries,
+		OnRetry:    opts.OnRetry,
 	}), nil
 }

@@ -188,6 +188,20 @@ func Open(ctx context.Context, cfg Config, opts *mlmd.Options) (*mlmd.Store, err
 	return s, nil
 }
 
+// OpenDB opens the database that cfg describes with database/sql (pgx,
+// $n placeholders) and the connection settings that Open uses, without
+// creating the database or touching the schema. It is meant for tools that
+// read what the store's API does not tell, such as the database's size.
+func OpenDB(ctx context.Context, cfg Config) (*sql.DB, error) {
+	pc, err := cfg.pgxConfig()
+	if err != nil {
+		return nil, err
+	}
+	o := cfg.options()
+	o.skipCreate = true
+	return openDB(ctx, pc, nil, o)
+}
+
 // Downgrade takes the schema of the database that cfg describes down to
 // MLMD schema version toVersion, see mlmd.Downgrade.
 func Downgrade(ctx context.Context, cfg Config, toVersion int64, opts *mlmd.Options) error {

@@ -82,7 +82,11 @@ func randomText(n int) string {
 // TestDeadlockIsRetried has two transactions update two rows in opposite
 // orders, so that PostgreSQL aborts one of them as deadlocked (40P01); InTx
 // runs it again, and again if its snapshot then predates the other's
-// commit (40001); both succeed, one after the other.
+// commit (40001); both succeed, one after the other. OnRetry is told of
+// the "deadlock".
 func TestDeadlockIsRetried(t *testing.T) {
-	txtest.DeadlockIsRetried(t, openConn(t))
+	var log txtest.RetryLog
+	c := testdb.OpenConn(t, Driver{}, testdb.PostgresStoreDatabase(t), &driver.OpenOptions{MaxRetries: 3, OnRetry: log.Record})
+	txtest.DeadlockIsRetried(t, c)
+	log.Check(t, "postgres", driver.RetryDeadlock)
 }

@@ -228,12 +228,22 @@ func waitForFile(path string, proc *exec.Cmd) error {
 
 // TestBusyDatabase holds the write lock of a file from another connection:
 // a write transaction of the store waits busy_timeout, is retried
-// MaxRetries times, and then fails with Aborted; once the lock is gone it
-// succeeds. Reads are not blocked meanwhile.
+// MaxRetries times, each told to OnRetry as "busy", and then fails with
+// Aborted; once the lock is gone it succeeds. Reads are not blocked
+// meanwhile.
 func TestBusyDatabase(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "mlmd.db")
-	c, err := sqlitestore.Driver{}.Open(ctx, "file:"+path+"?_pragma=busy_timeout(20)", &driver.OpenOptions{MaxRetries: 2})
+	var (
+		mu      sync.Mutex
+		retries []driver.Retry
+	)
+	onRetry := func(r driver.Retry) {
+		mu.Lock()
+		defer mu.Unlock()
+		retries = append(retries, r)
+	}
+	c, err := sqlitestore.Driver{}.Open(ctx, "file:"+path+"?_pragma=busy_timeout(20)", &driver.OpenOptions{MaxRetries: 2, OnRetry: onRetry})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,6 +276,13 @@ func TestBusyDatabase(t *testing.T) {
 	if d := time.Since(start); d < 3*20*time.Millisecond {
 		t.Errorf("gave up after %v, want 3 attempts of 20ms each", d)
 	}
+	mu.Lock()
+	want := []driver.Retry{{Backend: "sqlite", Reason: driver.RetryBusy, Attempt: 1}, {Backend: "sqlite", Reason: driver.RetryBusy, Attempt: 2}}
+	if !slices.Equal(retries, want) {
+		t.Errorf("retries told: %+v, want %+v", retries, want)
+	}
+	retries = nil
+	mu.Unlock()
 	err = c.InTx(ctx, driver.TxOptions{ReadOnly: true}, func(tx driver.Tx) error {
 		_, err := tx.FindTypes(ctx, driver.TypeQuery{Kind: driver.KindArtifact})
 		return err
@@ -278,5 +295,8 @@ func TestBusyDatabase(t *testing.T) {
 	}
 	if err := insert(); err != nil {
 		t.Fatalf("write after the lock is gone: %v", err)
+	}
+	if len(retries) != 0 {
+		t.Errorf("a write without conflict told retries %+v", retries)
 	}
 }

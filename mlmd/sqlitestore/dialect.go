@@ -14,6 +14,7 @@ import (
 	"github.com/gomlmd/gomlmd/filterlang"
 	"github.com/gomlmd/gomlmd/internal/sqlstore"
 	"github.com/gomlmd/gomlmd/migrations"
+	"github.com/gomlmd/gomlmd/mlmd/driver"
 )
 
 // dialect is SQLite's sqlstore.Dialect.
@@ -64,6 +65,20 @@ func (dialect) Classify(err error) sqlstore.ErrorClass {
 		}
 	}
 	return sqlstore.ClassOther
+}
+
+// RetryReason names a transient error for retry metrics (see
+// sqlstore.RetryReasoner): SQLite's busy and locked are both another
+// connection's lock.
+func (dialect) RetryReason(err error) string {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return driver.RetryBusy
+		}
+	}
+	return ""
 }
 
 // clientLimits are the messages of SQLITE_ERROR for a statement beyond one

@@ -130,6 +130,7 @@ func (Driver) Open(ctx context.Context, dsn string, opts *driver.OpenOptions) (d
 		DB:              db,
 		Dialect:         dialect{},
 		MaxRetries:      opts.MaxRetries,
+		OnRetry:         opts.OnRetry,
 		SerializeWrites: !memory,
 		GroupCommit:     !memory && !set.readOnly,
 	})

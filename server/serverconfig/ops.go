@@ -13,6 +13,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	pb "github.com/gomlmd/gomlmd/gen/mlmdpb"
+	"github.com/gomlmd/gomlmd/mlmd"
 	"github.com/gomlmd/gomlmd/server"
 )
 
@@ -34,6 +35,9 @@ type Operation struct {
 	HealthTimeout  time.Duration
 	// OnOpenRetry, if set, is called by OpenStore before each retry.
 	OnOpenRetry func()
+	// OnTxRetry, if set, becomes the store's mlmd.Options.OnRetry in
+	// OpenStore: it is told of every transaction the store runs again.
+	OnTxRetry func(mlmd.Retry)
 }
 
 // opsFlags are the raw values of the flags of Operation, of the password

@@ -304,6 +304,7 @@ func (c *Config) OpenStore(ctx context.Context, logger *slog.Logger) (*mlmd.Stor
 		logger = slog.Default()
 	}
 	b.Options.MaxResultRows = c.Limits.StoreRows()
+	b.Options.OnRetry = c.OnTxRetry
 	pause := 500 * time.Millisecond
 	for attempt := 0; ; attempt++ {
 		store, err := b.open(ctx)

@@ -3,6 +3,8 @@ package txtest
 import (
 	"context"
 	"errors"
+	"slices"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -79,5 +81,44 @@ func DeadlockIsRetried(t *testing.T, c driver.Conn) {
 	}
 	if rows[0].URI != rows[1].URI {
 		t.Fatalf("the transactions interleaved: uris %q and %q", rows[0].URI, rows[1].URI)
+	}
+}
+
+// RetryLog records the reruns that a Conn tells its
+// driver.OpenOptions.OnRetry: pass its Record method there. It is safe
+// for concurrent use.
+type RetryLog struct {
+	mu      sync.Mutex
+	retries []driver.Retry
+}
+
+// Record adds r to the log.
+func (l *RetryLog) Record(r driver.Retry) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.retries = append(l.retries, r)
+}
+
+// Retries returns the reruns recorded so far.
+func (l *RetryLog) Retries() []driver.Retry {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.retries)
+}
+
+// Check fails t unless the log holds a rerun for reason, and every rerun
+// names backend and counts from 1.
+func (l *RetryLog) Check(t *testing.T, backend, reason string) {
+	t.Helper()
+	rs := l.Retries()
+	found := false
+	for _, r := range rs {
+		if r.Backend != backend || r.Attempt < 1 || r.Reason == "" {
+			t.Errorf("retry %+v: want backend %q, an attempt from 1 and a reason", r, backend)
+		}
+		found = found || r.Reason == reason
+	}
+	if !found {
+		t.Errorf("retries %+v: none for %q", rs, reason)
 	}
 }
