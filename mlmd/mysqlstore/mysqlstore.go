@@ -134,7 +134,8 @@ const (
 // (max_prepared_stmt_count, 16382 by default): a pool of 16 connections
 // keeps at most 2048, which leaves room for several replicas and other
 // clients. A connection whose server refuses to prepare more runs its
-// other statements unprepared.
+// other statements unprepared. On a Galera node statements are never
+// reused (see open).
 const DefaultStatementsPerConn = 128
 
 // paramStatementsPerConn is the DSN parameter that sets how many prepared
@@ -191,7 +192,11 @@ func open(ctx context.Context, cfg *mysql.Config, own dsnOptions, opts *driver.O
 		return nil, errcode.Wrap(errcode.InvalidArgument, err, "mysqlstore: bad DSN")
 	}
 	var dc sqldriver.Connector = connector
-	if own.stmtsPerConn > 0 {
+	// No statement reuse on a Galera node: with statements prepared on the
+	// server, racing type inserts on two nodes both won (test/galera's
+	// TestReplicasRacing), as if the causal reads of galeraSession did not
+	// cover them. Text statements keep the single winner.
+	if own.stmtsPerConn > 0 && !server.galera {
 		dc = sqlstore.CachingConnector(connector, own.stmtsPerConn)
 	}
 	db := sql.OpenDB(dc)
