@@ -28,7 +28,9 @@ package sqlstore
 //   - When the COMMIT fails, every call of the group gets the error; InTx
 //     runs the calls again when it is transient (a busy database).
 //   - Between groups the leader holds no lock: other processes get the
-//     file.
+//     file. It keeps its connection, though (see writerConn), so that the
+//     write statements stay prepared on it and the readers' connections
+//     are left to the reads.
 //   - Close stops the leader after its group; calls that wait get
 //     Unavailable.
 
@@ -74,6 +76,11 @@ type committer struct {
 	// is queued after close has begun (it would never be answered).
 	mu     sync.RWMutex
 	closed bool
+
+	// writer is the connection the groups run on, kept between groups;
+	// only the leader's goroutine uses it. nil until the first group, and
+	// after a group that failed on it.
+	writer *sql.Conn
 
 	// Counters, for tests and benchmarks.
 	groups    atomic.Int64
@@ -136,6 +143,7 @@ func (g *committer) run(c *Conn, ctx context.Context, fn func(tx driver.Tx) erro
 // lead runs groups until the committer stops.
 func (g *committer) lead() {
 	defer close(g.done)
+	defer g.dropWriter()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var pending []*groupCall // calls to run again, first
@@ -193,15 +201,13 @@ func (g *committer) runGroup(ctx context.Context, calls []*groupCall) (again []*
 	// The group holds its connection itself, to end a transaction that a
 	// failed COMMIT leaves open (SQLite keeps it open after, e.g., a
 	// deferred foreign key violation) before the pool reuses it.
-	conn, err := c.db.Conn(ctx)
-	if err == nil {
-		defer conn.Close()
-	}
+	conn, err := g.writerConn(ctx)
 	var sqlTx *sql.Tx
 	if err == nil {
 		sqlTx, err = conn.BeginTx(ctx, nil)
 	}
 	if err != nil {
+		g.dropWriter()
 		err = dbError(c.dialect, err, "begin transaction")
 		for _, call := range calls {
 			answer(call, groupResult{err: err})
@@ -232,6 +238,7 @@ func (g *committer) runGroup(ctx context.Context, calls []*groupCall) (again []*
 			// SQLite rolled the transaction back: this call failed, the
 			// others that ran run again, and so do those not run yet.
 			_ = sqlTx.Rollback()
+			g.dropWriter()
 			answer(call, res)
 			again = append(again, ok...)
 			again = append(again, failedCalls()...)
@@ -250,6 +257,7 @@ func (g *committer) runGroup(ctx context.Context, calls []*groupCall) (again []*
 	}
 	if err := sqlTx.Commit(); err != nil {
 		_, _ = conn.ExecContext(ctx, "ROLLBACK") // fails harmlessly when no transaction is open
+		g.dropWriter()
 		err = commitError(c.dialect, err, false)
 		for _, call := range ok {
 			answer(call, groupResult{err: err})
@@ -264,6 +272,29 @@ func (g *committer) runGroup(ctx context.Context, calls []*groupCall) (again []*
 		answer(f.call, f.res)
 	}
 	return nil
+}
+
+// writerConn returns the connection the groups run on, taking one from
+// the pool when the leader holds none.
+func (g *committer) writerConn(ctx context.Context) (*sql.Conn, error) {
+	if g.writer == nil {
+		conn, err := g.c.db.Conn(ctx)
+		if err != nil {
+			return nil, err
+		}
+		g.writer = conn
+	}
+	return g.writer, nil
+}
+
+// dropWriter gives the groups' connection back to the pool (which
+// discards it if it broke). After a group that failed, the next group
+// starts on a connection that database/sql has checked.
+func (g *committer) dropWriter() {
+	if g.writer != nil {
+		_ = g.writer.Close()
+		g.writer = nil
+	}
 }
 
 // runCall runs one call in a savepoint of sqlTx. whole reports that the

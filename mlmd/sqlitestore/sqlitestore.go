@@ -64,6 +64,7 @@ import (
 	"errors"
 	"net/url"
 	"os"
+	"runtime"
 	"strings"
 
 	"modernc.org/sqlite" // registers the "sqlite" database/sql driver
@@ -215,8 +216,26 @@ func openDB(dsn string) (db *sql.DB, memory bool, err error) {
 		db.SetMaxIdleConns(1)
 		db.SetConnMaxLifetime(0)
 		db.SetConnMaxIdleTime(0)
+	} else {
+		// Connections are kept, not closed when idle: a new one costs
+		// opening the file, reading the schema and preparing every
+		// statement again. database/sql keeps only two idle by default,
+		// so that concurrent calls would open and close connections all
+		// the time.
+		n := poolSize()
+		db.SetMaxOpenConns(n)
+		db.SetMaxIdleConns(n)
 	}
 	return db, memory, nil
+}
+
+// poolSize is the most connections of a database file: one for the
+// writer (the group commit keeps it) and the readers'. SQLite's readers
+// compute in the calling goroutine, so more of them than the process has
+// threads to run them add waiting, not throughput; a few more than that
+// cover the reads that wait for the disk.
+func poolSize() int {
+	return 1 + max(8, 2*runtime.GOMAXPROCS(0))
 }
 
 // connString turns a gomlmd SQLite DSN into modernc.org/sqlite's, adding
