@@ -34,6 +34,10 @@ type Config struct {
 	// one COMMIT (see group.go). It implies SerializeWrites. For SQLite,
 	// whose writers take turns anyway.
 	GroupCommit bool
+	// GroupConnSetup are statements run on the group commit's connection
+	// each time the leader takes one from the pool (it keeps it between
+	// groups), for settings that suit the writer and not the readers.
+	GroupConnSetup []string
 }
 
 // Conn is the driver.Conn shared by the SQL backends. It is safe for
@@ -71,7 +75,7 @@ func New(cfg Config) *Conn {
 		c.writers = make(chan struct{}, 1)
 	}
 	if cfg.GroupCommit {
-		c.group = newCommitter(c)
+		c.group = newCommitter(c, cfg.GroupConnSetup)
 	}
 	return c
 }

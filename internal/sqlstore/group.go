@@ -81,14 +81,16 @@ type committer struct {
 	// only the leader's goroutine uses it. nil until the first group, and
 	// after a group that failed on it.
 	writer *sql.Conn
+	// setup runs on writer when the leader takes it (Config.GroupConnSetup).
+	setup []string
 
 	// Counters, for tests and benchmarks.
 	groups    atomic.Int64
 	committed atomic.Int64
 }
 
-func newCommitter(c *Conn) *committer {
-	g := &committer{c: c, calls: make(chan *groupCall, maxGroup), stop: make(chan struct{}), done: make(chan struct{})}
+func newCommitter(c *Conn, setup []string) *committer {
+	g := &committer{c: c, setup: setup, calls: make(chan *groupCall, maxGroup), stop: make(chan struct{}), done: make(chan struct{})}
 	go g.lead()
 	return g
 }
@@ -281,6 +283,12 @@ func (g *committer) writerConn(ctx context.Context) (*sql.Conn, error) {
 		conn, err := g.c.db.Conn(ctx)
 		if err != nil {
 			return nil, err
+		}
+		for _, q := range g.setup {
+			if _, err := conn.ExecContext(ctx, q); err != nil {
+				_ = conn.Close()
+				return nil, fmt.Errorf("set up the writer connection: %s: %w", q, err)
+			}
 		}
 		g.writer = conn
 	}

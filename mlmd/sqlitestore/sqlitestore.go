@@ -133,11 +133,27 @@ func (Driver) Open(ctx context.Context, dsn string, opts *driver.OpenOptions) (d
 		MaxRetries:      opts.MaxRetries,
 		SerializeWrites: !memory,
 		GroupCommit:     !memory && !set.readOnly,
+		GroupConnSetup:  writerSetup(dsn),
 	})
 	if set.readOnly {
 		return readOnlyConn{conn}, nil
 	}
 	return conn, nil
+}
+
+// writerSetup are the settings of the group commit's connection. Each
+// call of a group runs in a savepoint, and SQLite keeps the pages a
+// savepoint changes in a statement journal, which spills from memory to a
+// temporary file (a write system call per page) beyond 64 KiB;
+// temp_store=MEMORY keeps it in memory. The readers keep the default, so
+// that the sorts of large reads may still go to disk. A DSN that sets
+// temp_store itself is left alone.
+func writerSetup(dsn string) []string {
+	_, rawQuery, _ := strings.Cut(dsn, "?")
+	if q, err := url.ParseQuery(rawQuery); err == nil && hasPragma(q, "temp_store") {
+		return nil
+	}
+	return []string{"PRAGMA temp_store = MEMORY"}
 }
 
 // firstLook opens the database file and lists its tables, which reads
