@@ -55,7 +55,11 @@
 // and take the file between groups; a transaction that still finds the
 // database busy is rolled back and run again (see mlmd.Options.MaxRetries).
 // Read-only transactions run concurrently with each other and with a
-// writer.
+// writer, on a pool of at most 1 + max(8, 2·GOMAXPROCS) connections that
+// are kept open (a new connection reads the schema and prepares its
+// statements anew); the writer keeps one of them, whose temp_store is
+// MEMORY unless the DSN sets temp_store (the savepoints' journals stay in
+// memory).
 package sqlitestore
 
 import (
