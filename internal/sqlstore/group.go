@@ -49,6 +49,14 @@ import (
 // maxGroup is the most calls of one group.
 const maxGroup = 128
 
+// The statements around each call of a group; the statement cache keeps
+// them (see cacheable).
+const (
+	savepointCall  = "SAVEPOINT call"
+	releaseCall    = "RELEASE call"
+	rollbackToCall = "ROLLBACK TO call"
+)
+
 // errClosed answers the calls that wait when the Conn closes.
 var errClosed = errcode.New(errcode.Unavailable, "sqlstore: the store is closed")
 
@@ -310,7 +318,7 @@ func (g *committer) dropWriter() {
 // runs on it.
 func (g *committer) runCall(ctx context.Context, sqlTx *sql.Tx, call *groupCall) (whole bool, res groupResult) {
 	c := call.conn
-	if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT call"); err != nil {
+	if _, err := sqlTx.ExecContext(ctx, savepointCall); err != nil {
 		return true, groupResult{err: dbError(c.dialect, err, "savepoint")}
 	}
 	var db DBTX = callDBTX{tx: sqlTx, leader: ctx, caller: call.ctx}
@@ -321,7 +329,7 @@ func (g *committer) runCall(ctx context.Context, sqlTx *sql.Tx, call *groupCall)
 	db = c.wrap(db)
 	p, err := runFn(call.fn, &tx{tx: db, d: c.dialect, q: newQueries(db)})
 	if err == nil && p == nil {
-		if _, err := sqlTx.ExecContext(ctx, "RELEASE call"); err != nil {
+		if _, err := sqlTx.ExecContext(ctx, releaseCall); err != nil {
 			return true, groupResult{err: dbError(c.dialect, err, "release savepoint")}
 		}
 		return false, groupResult{}
@@ -329,10 +337,10 @@ func (g *committer) runCall(ctx context.Context, sqlTx *sql.Tx, call *groupCall)
 	res = groupResult{err: err, panic: p}
 	// Undo the call. When the transaction is gone, ROLLBACK TO fails: the
 	// call's own error is the answer, and the others run again.
-	if _, rerr := sqlTx.ExecContext(ctx, "ROLLBACK TO call"); rerr != nil {
+	if _, rerr := sqlTx.ExecContext(ctx, rollbackToCall); rerr != nil {
 		return true, res
 	}
-	if _, rerr := sqlTx.ExecContext(ctx, "RELEASE call"); rerr != nil {
+	if _, rerr := sqlTx.ExecContext(ctx, releaseCall); rerr != nil {
 		return true, res
 	}
 	return false, res

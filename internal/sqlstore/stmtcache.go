@@ -208,9 +208,9 @@ func (c *cachingConn) Close() error {
 
 // cacheable reports whether query is a statement to keep: a SELECT,
 // INSERT, UPDATE, DELETE or WITH, after leading "--" comment lines (sqlc
-// starts its queries with one), and the group commit's SAVEPOINT, RELEASE
-// and ROLLBACK TO, which every write call sends. Others (EXPLAIN, PRAGMA,
-// DDL) are rare,
+// starts its queries with one), and the group commit's own SAVEPOINT,
+// RELEASE and ROLLBACK TO (SQLite), which every write call sends. Others
+// (EXPLAIN, PRAGMA, DDL, other savepoints) are rare,
 // and SQLite does not re-prepare an EXPLAIN after a schema change.
 func cacheable(query string) bool {
 	q := strings.TrimSpace(query)
@@ -223,12 +223,12 @@ func cacheable(query string) bool {
 	}
 	word, _, _ := strings.Cut(q, " ")
 	switch strings.ToUpper(word) {
-	case "SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "SAVEPOINT", "RELEASE":
+	case "SELECT", "INSERT", "UPDATE", "DELETE", "WITH":
 		return true
-	case "ROLLBACK":
-		// ROLLBACK TO a savepoint; a plain ROLLBACK is sent when a
-		// transaction failed, rarely.
-		return strings.Contains(strings.ToUpper(q), " TO ")
+	}
+	switch q {
+	case savepointCall, releaseCall, rollbackToCall:
+		return true
 	}
 	return false
 }

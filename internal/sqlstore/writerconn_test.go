@@ -157,6 +157,8 @@ func TestCacheable(t *testing.T) {
 		{"RELEASE call", true},
 		{"ROLLBACK TO call", true},
 		{"ROLLBACK", false},
+		{"SAVEPOINT gomlmd_version", false},
+		{"RELEASE SAVEPOINT gomlmd_version", false},
 		{"PRAGMA temp_store", false},
 		{"EXPLAIN QUERY PLAN SELECT 1", false},
 		{"CREATE TABLE t (x)", false},
