@@ -56,7 +56,8 @@ func TestGroupCommitWriterSettings(t *testing.T) {
 // TestGroupCommitKeepsItsConnection checks that the groups run on one
 // connection, kept between them: a TEMP table, which only the connection
 // that made it sees, is there for every later write, also while reads
-// use the pool's other connections.
+// hold the pool's idle connections (a pool would hand them the one the
+// writer had last).
 func TestGroupCommitKeepsItsConnection(t *testing.T) {
 	c := openGroup(t)
 	ctx := context.Background()
@@ -66,26 +67,38 @@ func TestGroupCommitKeepsItsConnection(t *testing.T) {
 	if err := write("CREATE TEMP TABLE mine (x INTEGER)"); err != nil {
 		t.Fatal(err)
 	}
-	var wg sync.WaitGroup
-	for i := range 8 {
+	// Readers that hold their connections until the writes are done.
+	const readers = 3
+	var started, wg sync.WaitGroup
+	release := make(chan struct{})
+	for i := range readers {
+		started.Add(1)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for range 5 {
-				if err := c.InTx(ctx, driver.TxOptions{ReadOnly: true}, func(tx driver.Tx) error {
-					_, err := sqlstore.QueryIntInTx(ctx, tx, "SELECT COUNT(*) FROM g")
-					return err
-				}); err != nil {
-					t.Errorf("reader %d: %v", i, err)
+			once := false
+			err := c.InTx(ctx, driver.TxOptions{ReadOnly: true}, func(tx driver.Tx) error {
+				_, err := sqlstore.QueryIntInTx(ctx, tx, "SELECT COUNT(*) FROM g")
+				if !once {
+					once = true
+					started.Done()
 				}
+				<-release
+				return err
+			})
+			if err != nil {
+				t.Errorf("reader %d: %v", i, err)
 			}
 		}()
 	}
-	for i := range 20 {
+	started.Wait()
+	for i := range 5 {
 		if err := write(fmt.Sprintf("INSERT INTO temp.mine (x) VALUES (%d)", i)); err != nil {
-			t.Fatalf("write %d on the writer's connection: %v", i, err)
+			t.Errorf("write %d on the writer's connection: %v", i, err)
+			break
 		}
 	}
+	close(release)
 	wg.Wait()
 }
 
