@@ -105,10 +105,26 @@ func main() {
 	flag.BoolVar(&c.names, "names", false, "give executions and artifacts unique names (on multi-writer Galera, unnamed ones of one type conflict)")
 	baseline := flag.Bool("baseline", true, "also run the same load against the service in process (no gRPC) and print the ratios")
 	flag.Usage = usage
+	var prof profiles
+	flag.StringVar(&prof.cpu, "cpuprofile", "", "write a CPU profile of the gRPC run (or of the in-process run with -direct) to this file")
+	flag.StringVar(&prof.mutex, "mutexprofile", "", "write a mutex contention profile of that run to this file")
+	flag.StringVar(&prof.block, "blockprofile", "", "write a blocking profile of that run to this file")
+	flag.BoolVar(&c.direct, "direct", false, "run only the in-process load (no gRPC)")
 	flag.Parse()
+	stopProf, err := prof.start()
+	if err != nil {
+		log.Fatal(err)
+	}
 	rep, err := run(context.Background(), c)
 	if err != nil {
 		log.Fatal(err)
+	}
+	if err := stopProf(); err != nil {
+		log.Fatal(err)
+	}
+	if c.direct {
+		rep.print(os.Stdout)
+		return
 	}
 	rep.print(os.Stdout)
 	if *baseline && c.addr == "" {
@@ -166,8 +182,11 @@ type report struct {
 	runs      int
 	abandoned int // runs given up after an Aborted call (-keep-going)
 	elapsed   time.Duration
-	calls     map[string][]time.Duration
-	errors    map[string]int
+	// cpu is the CPU time (user and system) of this process during the
+	// load: the server's, and the clients' when they run in it too.
+	cpu    time.Duration
+	calls  map[string][]time.Duration
+	errors map[string]int
 }
 
 func (r *report) total() (n int, all []time.Duration) {
@@ -201,6 +220,10 @@ func (r *report) print(w io.Writer) {
 		methods = append(methods, m)
 	}
 	sort.Strings(methods)
+	if r.cpu > 0 && n > 0 {
+		fmt.Fprintf(w, "  process CPU per call: %v (%.2f cores busy)\n",
+			(r.cpu / time.Duration(n)).Round(time.Microsecond), r.cpu.Seconds()/r.elapsed.Seconds())
+	}
 	if r.statements > 0 {
 		fmt.Fprintf(w, "  statements (round trips) per call: %.2f\n", float64(r.statements)/float64(n))
 	}
@@ -248,6 +271,7 @@ func run(ctx context.Context, c config) (*report, error) {
 	}
 
 	stmts0, groups0, writes0 := cnt.snapshot()
+	cpu0 := processCPU()
 	deadline := time.Now().Add(c.duration)
 	rctx, cancel := context.WithDeadline(ctx, deadline.Add(30*time.Second))
 	defer cancel()
@@ -286,6 +310,7 @@ func run(ctx context.Context, c config) (*report, error) {
 	rep := &report{label: label, clients: c.clients, elapsed: elapsed, calls: map[string][]time.Duration{}, errors: map[string]int{}}
 	stmts1, groups1, writes1 := cnt.snapshot()
 	rep.statements, rep.groups, rep.writes = stmts1-stmts0, groups1-groups0, writes1-writes0
+	rep.cpu = processCPU() - cpu0
 	for _, cl := range clients {
 		rep.runs += cl.runs
 		rep.abandoned += cl.abandoned

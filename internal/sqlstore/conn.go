@@ -38,6 +38,10 @@ type Config struct {
 	// OnRetry, if set, is told of every rerun of a transaction by InTx
 	// (see driver.OpenOptions.OnRetry).
 	OnRetry func(driver.Retry)
+	// GroupConnSetup are statements run on the group commit's connection
+	// each time the leader takes one from the pool (it keeps it between
+	// groups), for settings that suit the writer and not the readers.
+	GroupConnSetup []string
 }
 
 // RetryReasoner is an optional interface of a Dialect: RetryReason names
@@ -85,7 +89,7 @@ func New(cfg Config) *Conn {
 		c.writers = make(chan struct{}, 1)
 	}
 	if cfg.GroupCommit {
-		c.group = newCommitter(c)
+		c.group = newCommitter(c, cfg.GroupConnSetup)
 	}
 	return c
 }

@@ -32,10 +32,13 @@ func ExecInTx(ctx context.Context, t driver.Tx, query string, args ...any) error
 // a filtered page of limit rows on SQLite.
 func Window(limit int) int { return window(limit) }
 
-// QueryIntInTx reads one integer with QueryRowContext in tx, a
-// transaction of a Conn.
+// QueryIntInTx reads one integer with a statement in tx, a transaction of
+// a Conn.
 func QueryIntInTx(ctx context.Context, t driver.Tx, query string, args ...any) (int64, error) {
 	var v int64
 	err := t.(*tx).tx.QueryRowContext(ctx, query, args...).Scan(&v)
 	return v, err
 }
+
+// Cacheable reports whether the statement cache keeps query.
+var Cacheable = cacheable

@@ -28,7 +28,9 @@ package sqlstore
 //   - When the COMMIT fails, every call of the group gets the error; InTx
 //     runs the calls again when it is transient (a busy database).
 //   - Between groups the leader holds no lock: other processes get the
-//     file.
+//     file. It keeps its connection, though (see writerConn), so that the
+//     write statements stay prepared on it and the readers' connections
+//     are left to the reads.
 //   - Close stops the leader after its group; calls that wait get
 //     Unavailable.
 
@@ -46,6 +48,14 @@ import (
 
 // maxGroup is the most calls of one group.
 const maxGroup = 128
+
+// The statements around each call of a group; the statement cache keeps
+// them (see cacheable).
+const (
+	savepointCall  = "SAVEPOINT call"
+	releaseCall    = "RELEASE call"
+	rollbackToCall = "ROLLBACK TO call"
+)
 
 // errClosed answers the calls that wait when the Conn closes.
 var errClosed = errcode.New(errcode.Unavailable, "sqlstore: the store is closed")
@@ -75,13 +85,20 @@ type committer struct {
 	mu     sync.RWMutex
 	closed bool
 
+	// writer is the connection the groups run on, kept between groups;
+	// only the leader's goroutine uses it. nil until the first group, and
+	// after a group that failed on it.
+	writer *sql.Conn
+	// setup runs on writer when the leader takes it (Config.GroupConnSetup).
+	setup []string
+
 	// Counters, for tests and benchmarks.
 	groups    atomic.Int64
 	committed atomic.Int64
 }
 
-func newCommitter(c *Conn) *committer {
-	g := &committer{c: c, calls: make(chan *groupCall, maxGroup), stop: make(chan struct{}), done: make(chan struct{})}
+func newCommitter(c *Conn, setup []string) *committer {
+	g := &committer{c: c, setup: setup, calls: make(chan *groupCall, maxGroup), stop: make(chan struct{}), done: make(chan struct{})}
 	go g.lead()
 	return g
 }
@@ -136,6 +153,7 @@ func (g *committer) run(c *Conn, ctx context.Context, fn func(tx driver.Tx) erro
 // lead runs groups until the committer stops.
 func (g *committer) lead() {
 	defer close(g.done)
+	defer g.dropWriter()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var pending []*groupCall // calls to run again, first
@@ -193,15 +211,13 @@ func (g *committer) runGroup(ctx context.Context, calls []*groupCall) (again []*
 	// The group holds its connection itself, to end a transaction that a
 	// failed COMMIT leaves open (SQLite keeps it open after, e.g., a
 	// deferred foreign key violation) before the pool reuses it.
-	conn, err := c.db.Conn(ctx)
-	if err == nil {
-		defer conn.Close()
-	}
+	conn, err := g.writerConn(ctx)
 	var sqlTx *sql.Tx
 	if err == nil {
 		sqlTx, err = conn.BeginTx(ctx, nil)
 	}
 	if err != nil {
+		g.dropWriter()
 		err = dbError(c.dialect, err, "begin transaction")
 		for _, call := range calls {
 			answer(call, groupResult{err: err})
@@ -232,6 +248,7 @@ func (g *committer) runGroup(ctx context.Context, calls []*groupCall) (again []*
 			// SQLite rolled the transaction back: this call failed, the
 			// others that ran run again, and so do those not run yet.
 			_ = sqlTx.Rollback()
+			g.dropWriter()
 			answer(call, res)
 			again = append(again, ok...)
 			again = append(again, failedCalls()...)
@@ -250,6 +267,7 @@ func (g *committer) runGroup(ctx context.Context, calls []*groupCall) (again []*
 	}
 	if err := sqlTx.Commit(); err != nil {
 		_, _ = conn.ExecContext(ctx, "ROLLBACK") // fails harmlessly when no transaction is open
+		g.dropWriter()
 		err = commitError(c.dialect, err, false)
 		for _, call := range ok {
 			answer(call, groupResult{err: err})
@@ -266,12 +284,41 @@ func (g *committer) runGroup(ctx context.Context, calls []*groupCall) (again []*
 	return nil
 }
 
+// writerConn returns the connection the groups run on, taking one from
+// the pool when the leader holds none.
+func (g *committer) writerConn(ctx context.Context) (*sql.Conn, error) {
+	if g.writer == nil {
+		conn, err := g.c.db.Conn(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, q := range g.setup {
+			if _, err := conn.ExecContext(ctx, q); err != nil {
+				_ = conn.Close()
+				return nil, fmt.Errorf("set up the writer connection: %s: %w", q, err)
+			}
+		}
+		g.writer = conn
+	}
+	return g.writer, nil
+}
+
+// dropWriter gives the groups' connection back to the pool (which
+// discards it if it broke). After a group that failed, the next group
+// starts on a connection that database/sql has checked.
+func (g *committer) dropWriter() {
+	if g.writer != nil {
+		_ = g.writer.Close()
+		g.writer = nil
+	}
+}
+
 // runCall runs one call in a savepoint of sqlTx. whole reports that the
 // transaction is gone (SQLite rolled it back), after which nothing more
 // runs on it.
 func (g *committer) runCall(ctx context.Context, sqlTx *sql.Tx, call *groupCall) (whole bool, res groupResult) {
 	c := call.conn
-	if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT call"); err != nil {
+	if _, err := sqlTx.ExecContext(ctx, savepointCall); err != nil {
 		return true, groupResult{err: dbError(c.dialect, err, "savepoint")}
 	}
 	var db DBTX = callDBTX{tx: sqlTx, leader: ctx, caller: call.ctx}
@@ -282,7 +329,7 @@ func (g *committer) runCall(ctx context.Context, sqlTx *sql.Tx, call *groupCall)
 	db = c.wrap(db)
 	p, err := runFn(call.fn, &tx{tx: db, d: c.dialect, q: newQueries(db)})
 	if err == nil && p == nil {
-		if _, err := sqlTx.ExecContext(ctx, "RELEASE call"); err != nil {
+		if _, err := sqlTx.ExecContext(ctx, releaseCall); err != nil {
 			return true, groupResult{err: dbError(c.dialect, err, "release savepoint")}
 		}
 		return false, groupResult{}
@@ -290,10 +337,10 @@ func (g *committer) runCall(ctx context.Context, sqlTx *sql.Tx, call *groupCall)
 	res = groupResult{err: err, panic: p}
 	// Undo the call. When the transaction is gone, ROLLBACK TO fails: the
 	// call's own error is the answer, and the others run again.
-	if _, rerr := sqlTx.ExecContext(ctx, "ROLLBACK TO call"); rerr != nil {
+	if _, rerr := sqlTx.ExecContext(ctx, rollbackToCall); rerr != nil {
 		return true, res
 	}
-	if _, rerr := sqlTx.ExecContext(ctx, "RELEASE call"); rerr != nil {
+	if _, rerr := sqlTx.ExecContext(ctx, releaseCall); rerr != nil {
 		return true, res
 	}
 	return false, res

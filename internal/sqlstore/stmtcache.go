@@ -246,7 +246,9 @@ func (c *cachingConn) Close() error {
 
 // cacheable reports whether query is a statement to keep: a SELECT,
 // INSERT, UPDATE, DELETE or WITH, after leading "--" comment lines (sqlc
-// starts its queries with one). Others (EXPLAIN, PRAGMA, DDL) are rare,
+// starts its queries with one), and the group commit's own SAVEPOINT,
+// RELEASE and ROLLBACK TO (SQLite), which every write call sends. Others
+// (EXPLAIN, PRAGMA, DDL, other savepoints) are rare,
 // and SQLite does not re-prepare an EXPLAIN after a schema change.
 func cacheable(query string) bool {
 	q := strings.TrimSpace(query)
@@ -260,6 +262,10 @@ func cacheable(query string) bool {
 	word, _, _ := strings.Cut(q, " ")
 	switch strings.ToUpper(word) {
 	case "SELECT", "INSERT", "UPDATE", "DELETE", "WITH":
+		return true
+	}
+	switch q {
+	case savepointCall, releaseCall, rollbackToCall:
 		return true
 	}
 	return false

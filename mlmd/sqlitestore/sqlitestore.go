@@ -55,7 +55,11 @@
 // and take the file between groups; a transaction that still finds the
 // database busy is rolled back and run again (see mlmd.Options.MaxRetries).
 // Read-only transactions run concurrently with each other and with a
-// writer.
+// writer, on a pool of at most 1 + max(8, 2·GOMAXPROCS) connections that
+// are kept open (a new connection reads the schema and prepares its
+// statements anew); the writer keeps one of them, whose temp_store is
+// MEMORY unless the DSN sets temp_store (the savepoints' journals stay in
+// memory).
 package sqlitestore
 
 import (
@@ -64,6 +68,7 @@ import (
 	"errors"
 	"net/url"
 	"os"
+	"runtime"
 	"strings"
 
 	"modernc.org/sqlite" // registers the "sqlite" database/sql driver
@@ -133,11 +138,27 @@ func (Driver) Open(ctx context.Context, dsn string, opts *driver.OpenOptions) (d
 		OnRetry:         opts.OnRetry,
 		SerializeWrites: !memory,
 		GroupCommit:     !memory && !set.readOnly,
+		GroupConnSetup:  writerSetup(dsn),
 	})
 	if set.readOnly {
 		return readOnlyConn{conn}, nil
 	}
 	return conn, nil
+}
+
+// writerSetup are the settings of the group commit's connection. Each
+// call of a group runs in a savepoint, and SQLite keeps the pages a
+// savepoint changes in a statement journal, which spills from memory to a
+// temporary file (a write system call per page) beyond 64 KiB;
+// temp_store=MEMORY keeps it in memory. The readers keep the default, so
+// that the sorts of large reads may still go to disk. A DSN that sets
+// temp_store itself is left alone.
+func writerSetup(dsn string) []string {
+	_, rawQuery, _ := strings.Cut(dsn, "?")
+	if q, err := url.ParseQuery(rawQuery); err == nil && hasPragma(q, "temp_store") {
+		return nil
+	}
+	return []string{"PRAGMA temp_store = MEMORY"}
 }
 
 // firstLook opens the database file and lists its tables, which reads
@@ -216,8 +237,26 @@ func openDB(dsn string) (db *sql.DB, memory bool, err error) {
 		db.SetMaxIdleConns(1)
 		db.SetConnMaxLifetime(0)
 		db.SetConnMaxIdleTime(0)
+	} else {
+		// Connections are kept, not closed when idle: a new one costs
+		// opening the file, reading the schema and preparing every
+		// statement again. database/sql keeps only two idle by default,
+		// so that concurrent calls would open and close connections all
+		// the time.
+		n := poolSize()
+		db.SetMaxOpenConns(n)
+		db.SetMaxIdleConns(n)
 	}
 	return db, memory, nil
+}
+
+// poolSize is the most connections of a database file: one for the
+// writer (the group commit keeps it) and the readers'. SQLite's readers
+// compute in the calling goroutine, so more of them than the process has
+// threads to run them add waiting, not throughput; a few more than that
+// cover the reads that wait for the disk.
+func poolSize() int {
+	return 1 + max(8, 2*runtime.GOMAXPROCS(0))
 }
 
 // connString turns a gomlmd SQLite DSN into modernc.org/sqlite's, adding
