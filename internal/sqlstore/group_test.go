@@ -74,7 +74,9 @@ func runGroupThen(t *testing.T, c *sqlstore.Conn, calls []*groupCall, queued fun
 	}()
 	// The holding call is running when nothing is queued.
 	waitFor(t, func() bool { g, _ := sqlstore.GroupStats(c); return g == before+1 })
-	for _, call := range calls {
+	// The calls are queued one after the other, so that the group runs
+	// them in the order of calls.
+	for i, call := range calls {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -88,8 +90,8 @@ func runGroupThen(t *testing.T, c *sqlstore.Conn, calls []*groupCall, queued fun
 				call.then()
 			}
 		}()
+		waitFor(t, func() bool { return sqlstore.QueuedCalls(c) == i+1 })
 	}
-	waitFor(t, func() bool { return sqlstore.QueuedCalls(c) == len(calls) })
 	queued()
 	once.Do(func() { close(release) })
 	wg.Wait()
