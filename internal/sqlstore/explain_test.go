@@ -341,7 +341,13 @@ func TestNodeReadsSortNothing(t *testing.T) {
 				if len(want) == 1 {
 					continue
 				}
-				if p := e.explain(t, db, "p", s.query+" ORDER BY 11, 2", s.args); !p.sorts {
+				// The property's name is column 11, or 4 where the property
+				// rows lie over the node rows' columns (DynamicColumns).
+				nameCol := " ORDER BY 11, 2"
+				if strings.Contains(s.query, "p.is_custom_property, p.name") {
+					nameCol = " ORDER BY 4, 2"
+				}
+				if p := e.explain(t, db, "p", s.query+nameCol, s.args); !p.sorts {
 					t.Errorf("%d ids: with an ORDER BY the plan does not sort either:\n%s", len(want), p.text)
 				}
 			}

@@ -42,3 +42,39 @@ func QueryIntInTx(ctx context.Context, t driver.Tx, query string, args ...any) (
 
 // Cacheable reports whether the statement cache keeps query.
 var Cacheable = cacheable
+
+// ReadNodesBothWays reads the nodes of kind k with the given ids twice in
+// one read transaction of c: with the property rows over the node rows'
+// columns (DynamicColumns) and beside them, whatever c's dialect.
+func ReadNodesBothWays(ctx context.Context, c *Conn, k driver.Kind, ids []int64) (overlaid, beside []driver.NodeRow, err error) {
+	err = c.InTx(ctx, driver.TxOptions{ReadOnly: true}, func(dt driver.Tx) error {
+		t := dt.(*tx)
+		nt := nodeTables[k]
+		var err error
+		if overlaid, err = t.loadNodesOverlaid(ctx, nt, ids); err != nil {
+			return err
+		}
+		plain := &tx{tx: t.tx, d: struct{ Dialect }{t.d}, q: t.q}
+		beside, err = plain.loadNodes(ctx, nt, ids)
+		return err
+	})
+	return overlaid, beside, err
+}
+
+// ReadValue converts v as the overlaid node read does, by want ("int",
+// "float", "str" or "bytes"), and returns the first conversion error.
+func ReadValue(v any, want string) (any, error) {
+	var c valueReader
+	var out any
+	switch want {
+	case "int":
+		out = c.int(v)
+	case "float":
+		out = c.float(v)
+	case "str":
+		out = c.str(v)
+	case "bytes":
+		out = c.bytes(v)
+	}
+	return out, c.err
+}

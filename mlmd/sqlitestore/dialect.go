@@ -24,6 +24,10 @@ var _ sqlstore.Dialect = dialect{}
 
 func (dialect) Name() string { return "sqlite" }
 
+// DynamicColumns implements sqlstore.DynamicColumns: SQLite types values,
+// not columns.
+func (dialect) DynamicColumns() {}
+
 // MaxParams is SQLite's default SQLITE_MAX_VARIABLE_NUMBER (32766), with
 // room to spare.
 func (dialect) MaxParams() int { return 32000 }
