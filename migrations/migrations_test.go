@@ -9,7 +9,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/go-sql-driver/mysql"
 	"github.com/pressly/goose/v3"
 
 	"github.com/gomlmd/gomlmd/internal/testdb"
@@ -49,17 +48,7 @@ var engines = []engine{
 	{
 		name: "mysql", dialect: goose.DialectMySQL, fsys: migrations.MySQL,
 		open: func(t *testing.T) *sql.DB {
-			dsn := testdb.NewMySQLDatabase(t)
-			cfg, err := mysql.ParseDSN(dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			testdb.MySQLExec(t, "CREATE DATABASE `"+cfg.DBName+"`")
-			db, err := sql.Open("mysql", dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
+			_, db := testdb.CreateMySQLDatabase(t)
 			return db
 		},
 		gomlmdIndexes: `SELECT DISTINCT index_name FROM information_schema.statistics

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/go-sql-driver/mysql"
 	"github.com/pressly/goose/v3"
 
 	"github.com/gomlmd/gomlmd/internal/testdb"
@@ -55,17 +54,7 @@ var chainServers = []chainServer{
 	{
 		name: "mysql", dialect: goose.DialectMySQL, v10: migrations.MySQL, chain: migrations.MySQLMLMD,
 		open: func(t *testing.T) *sql.DB {
-			dsn := testdb.NewMySQLDatabase(t)
-			cfg, err := mysql.ParseDSN(dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			testdb.MySQLExec(t, "CREATE DATABASE `"+cfg.DBName+"`")
-			db, err := sql.Open("mysql", dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
+			_, db := testdb.CreateMySQLDatabase(t)
 			return db
 		},
 		v0: []string{
@@ -588,18 +577,7 @@ func TestMLMDChainMySQLResume(t *testing.T) {
 	e := chainServers[0]
 	steps := loadChain(t, e.chain)
 	newDB := func(t *testing.T) (string, *sql.DB) {
-		dsn := testdb.NewMySQLDatabase(t)
-		cfg, err := mysql.ParseDSN(dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		testdb.MySQLExec(t, "CREATE DATABASE `"+cfg.DBName+"`")
-		db, err := sql.Open("mysql", dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		return dsn, db
+		return testdb.CreateMySQLDatabase(t)
 	}
 	freshDSN, fresh := newDB(t)
 	s, err := mlmd.Open(ctx, "mysql", freshDSN, nil)

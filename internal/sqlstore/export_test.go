@@ -51,7 +51,8 @@ func ReadNodesBothWays(ctx context.Context, c *Conn, k driver.Kind, ids []int64)
 		t := dt.(*tx)
 		nt := nodeTables[k]
 		var err error
-		if overlaid, err = t.loadNodesOverlaid(ctx, nt, ids); err != nil {
+		over := &tx{tx: t.tx, d: overlaidDialect{t.d}, q: t.q}
+		if overlaid, err = over.loadNodes(ctx, nt, ids); err != nil {
 			return err
 		}
 		plain := &tx{tx: t.tx, d: struct{ Dialect }{t.d}, q: t.q}
@@ -78,3 +79,8 @@ func ReadValue(v any, want string) (any, error) {
 	}
 	return out, c.err
 }
+
+// overlaidDialect is a Dialect with DynamicColumns.
+type overlaidDialect struct{ Dialect }
+
+func (overlaidDialect) DynamicColumns() {}

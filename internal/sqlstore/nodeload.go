@@ -41,16 +41,18 @@ func nodesSQL(nt *nodeTable, n int) string {
 }
 
 // loadNodes reads the nodes of nt with the given ids (at most idsPerQuery)
-// and their properties.
+// and their properties, in one statement: nodesSQL, or overlaidNodesSQL
+// where the dialect has DynamicColumns.
 func (t *tx) loadNodes(ctx context.Context, nt *nodeTable, ids []int64) ([]driver.NodeRow, error) {
+	query, scan := nodesSQL(nt, len(ids)), scanBeside
 	if _, ok := t.d.(DynamicColumns); ok {
-		return t.loadNodesOverlaid(ctx, nt, ids)
+		query, scan = overlaidNodesSQL(nt, len(ids)), newOverlaidScanner()
 	}
 	args := make([]any, 2*len(ids))
 	for i, id := range ids {
 		args[i], args[len(ids)+i] = id, id
 	}
-	rows, err := t.tx.QueryContext(ctx, nodesSQL(nt, len(ids)), args...)
+	rows, err := t.tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -58,25 +60,14 @@ func (t *tx) loadNodes(ctx context.Context, nt *nodeTable, ids []int64) ([]drive
 	out := make([]driver.NodeRow, 0, len(ids))
 	var props []PropertyRecord
 	for rows.Next() {
-		var tag, id int64
-		var typeID, state, createTime, updateTime sql.NullInt64
-		var uri, name, externalID, typeName sql.NullString
-		var p PropertyRecord
-		var pname sql.NullString
-		var custom sql.NullBool
-		if err := rows.Scan(&tag, &id, &typeID, &uri, &state, &name, &externalID, &createTime, &updateTime, &typeName,
-			&pname, &custom, &p.IntValue, &p.DoubleValue, &p.StringValue, &p.ByteValue, &p.ProtoValue, &p.BoolValue); err != nil {
+		tag, n, p, err := scan(rows)
+		if err != nil {
 			return nil, err
 		}
 		switch tag {
 		case 0:
-			out = append(out, driver.NodeRow{
-				ID: id, TypeID: typeID.Int64, TypeName: typeName.String, Name: name.String,
-				URI: uri.String, ExternalID: externalID.String, State: int32(state.Int64),
-				CreateTimeSinceEpoch: createTime.Int64, LastUpdateTimeSinceEpoch: updateTime.Int64,
-			})
+			out = append(out, n)
 		case 1:
-			p.NodeID, p.Name, p.IsCustomProperty = id, pname.String, custom.Bool
 			props = append(props, p)
 		default:
 			return nil, errcode.New(errcode.Internal, "sqlstore: read %ss: unknown row tag %d", nt.noun, tag)
@@ -90,6 +81,33 @@ func (t *tx) loadNodes(ctx context.Context, nt *nodeTable, ids []int64) ([]drive
 		return nil, err
 	}
 	return out, nil
+}
+
+// A nodeScanner reads a row of a node read: its tag, and the node (tag 0)
+// or the property row (tag 1) it holds.
+type nodeScanner func(rows *sql.Rows) (tag int64, n driver.NodeRow, p PropertyRecord, err error)
+
+// scanBeside scans a row of nodesSQL.
+func scanBeside(rows *sql.Rows) (tag int64, n driver.NodeRow, p PropertyRecord, err error) {
+	var id int64
+	var typeID, state, createTime, updateTime sql.NullInt64
+	var uri, name, externalID, typeName sql.NullString
+	var pname sql.NullString
+	var custom sql.NullBool
+	if err := rows.Scan(&tag, &id, &typeID, &uri, &state, &name, &externalID, &createTime, &updateTime, &typeName,
+		&pname, &custom, &p.IntValue, &p.DoubleValue, &p.StringValue, &p.ByteValue, &p.ProtoValue, &p.BoolValue); err != nil {
+		return 0, n, p, err
+	}
+	if tag == 1 {
+		p.NodeID, p.Name, p.IsCustomProperty = id, pname.String, custom.Bool
+		return tag, n, p, nil
+	}
+	n = driver.NodeRow{
+		ID: id, TypeID: typeID.Int64, TypeName: typeName.String, Name: name.String,
+		URI: uri.String, ExternalID: externalID.String, State: int32(state.Int64),
+		CreateTimeSinceEpoch: createTime.Int64, LastUpdateTimeSinceEpoch: updateTime.Int64,
+	}
+	return tag, n, p, nil
 }
 
 // attachProperties gives the nodes of nt in out, ordered by id, their
@@ -152,67 +170,47 @@ func overlaidNodesSQL(nt *nodeTable, n int) string {
 		" FROM " + nt.propTable + " p WHERE p." + nt.propKey + " IN (" + ph + ")"
 }
 
-// loadNodesOverlaid is loadNodes with overlaidNodesSQL.
-func (t *tx) loadNodesOverlaid(ctx context.Context, nt *nodeTable, ids []int64) ([]driver.NodeRow, error) {
-	args := make([]any, 2*len(ids))
-	for i, id := range ids {
-		args[i], args[len(ids)+i] = id, id
-	}
-	rows, err := t.tx.QueryContext(ctx, overlaidNodesSQL(nt, len(ids)), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make([]driver.NodeRow, 0, len(ids))
-	var props []PropertyRecord
+// newOverlaidScanner returns a nodeScanner of the rows of
+// overlaidNodesSQL, which scans into values it reuses from row to row.
+func newOverlaidScanner() nodeScanner {
 	var v [10]any
 	dest := make([]any, len(v))
 	for i := range v {
 		dest[i] = &v[i]
 	}
-	for rows.Next() {
+	return func(rows *sql.Rows) (tag int64, n driver.NodeRow, p PropertyRecord, err error) {
 		if err := rows.Scan(dest...); err != nil {
-			return nil, err
+			return 0, n, p, err
 		}
 		var c valueReader
-		switch tag := c.int(v[0]); tag {
+		switch tag = c.int(v[0]); tag {
 		case 0:
-			out = append(out, driver.NodeRow{
+			n = driver.NodeRow{
 				ID: c.int(v[1]), TypeID: c.int(v[2]), URI: c.str(v[3]), State: int32(c.int(v[4])),
 				Name: c.str(v[5]), ExternalID: c.str(v[6]),
 				CreateTimeSinceEpoch: c.int(v[7]), LastUpdateTimeSinceEpoch: c.int(v[8]), TypeName: c.str(v[9]),
-			})
+			}
 		case 1:
-			r := PropertyRecord{NodeID: c.int(v[1]), IsCustomProperty: c.int(v[2]) != 0, Name: c.str(v[3])}
+			p = PropertyRecord{NodeID: c.int(v[1]), IsCustomProperty: c.int(v[2]) != 0, Name: c.str(v[3])}
 			if v[4] != nil {
-				r.IntValue = sql.NullInt64{Int64: c.int(v[4]), Valid: true}
+				p.IntValue = sql.NullInt64{Int64: c.int(v[4]), Valid: true}
 			}
 			if v[5] != nil {
-				r.DoubleValue = sql.NullFloat64{Float64: c.float(v[5]), Valid: true}
+				p.DoubleValue = sql.NullFloat64{Float64: c.float(v[5]), Valid: true}
 			}
 			if v[6] != nil {
-				r.StringValue = sql.NullString{String: c.str(v[6]), Valid: true}
+				p.StringValue = sql.NullString{String: c.str(v[6]), Valid: true}
 			}
-			r.ProtoValue = c.bytes(v[7])
+			p.ProtoValue = c.bytes(v[7])
 			if v[8] != nil {
-				r.BoolValue = sql.NullBool{Bool: c.int(v[8]) != 0, Valid: true}
+				p.BoolValue = sql.NullBool{Bool: c.int(v[8]) != 0, Valid: true}
 			}
-			props = append(props, r)
-		default:
-			return nil, errcode.New(errcode.Internal, "sqlstore: read %ss: unknown row tag %d", nt.noun, tag)
 		}
 		if c.err != nil {
-			return nil, errcode.Wrap(errcode.Internal, c.err, "sqlstore: read %ss", nt.noun)
+			return 0, n, p, errcode.Wrap(errcode.Internal, c.err, "sqlstore: read nodes")
 		}
+		return tag, n, p, nil
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	slices.SortFunc(out, func(a, b driver.NodeRow) int { return cmp.Compare(a.ID, b.ID) })
-	if err := t.attachProperties(nt, out, props); err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // valueReader converts the values a driver returns for a dynamically typed

@@ -236,18 +236,7 @@ func (t *tx) readPrefetch(ctx context.Context, query string, args []any, out *dr
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	for i := range out.Types {
-		tr := &out.Types[i]
-		tr.Properties = typeProps[tr.ID]
-		if tr.Properties == nil {
-			tr.Properties = map[string]int32{}
-		}
-		if ps := parents[tr.ID]; len(ps) > 0 {
-			slices.Sort(ps)
-			tr.ParentIDs = ps
-		}
-	}
-	slices.SortFunc(out.Types, func(a, b driver.TypeRow) int { return cmp.Compare(a.ID, b.ID) })
+	assembleTypes(out.Types, typeProps, parents)
 	for kind, ns := range out.Nodes {
 		slices.SortFunc(ns, func(a, b driver.NodeRow) int { return cmp.Compare(a.ID, b.ID) })
 		nt, err := tableOf(kind)

@@ -89,6 +89,13 @@ func (t *tx) loadTypes(ctx context.Context, kind int64, cond string, args []any)
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	assembleTypes(out, props, parents)
+	return out, nil
+}
+
+// assembleTypes gives the types in out their properties and parent ids
+// (sorted), read as rows of their own, and sorts out by id.
+func assembleTypes(out []driver.TypeRow, props map[int64]map[string]int32, parents map[int64][]int64) {
 	for i := range out {
 		tr := &out[i]
 		tr.Properties = props[tr.ID]
@@ -101,5 +108,4 @@ func (t *tx) loadTypes(ctx context.Context, kind int64, cond string, args []any)
 		}
 	}
 	slices.SortFunc(out, func(a, b driver.TypeRow) int { return cmp.Compare(a.ID, b.ID) })
-	return out, nil
 }

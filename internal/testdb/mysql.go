@@ -93,6 +93,24 @@ func NewMySQLDatabase(t testing.TB) string {
 	return cfg.FormatDSN()
 }
 
+// CreateMySQLDatabase creates a new database (see NewMySQLDatabase) and
+// returns its DSN and a pool on it, closed when the test ends.
+func CreateMySQLDatabase(t testing.TB) (string, *sql.DB) {
+	t.Helper()
+	dsn := NewMySQLDatabase(t)
+	cfg, err := mysql.ParseDSN(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	MySQLExec(t, "CREATE DATABASE `"+cfg.DBName+"`")
+	db, err := openServer(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return dsn, db
+}
+
 // The pool of MySQLStoreDatabase: databases with MLMD's schema whose
 // tables were emptied after a test, for the next one.
 var pool struct {

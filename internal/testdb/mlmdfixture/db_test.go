@@ -5,8 +5,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/go-sql-driver/mysql"
-
 	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/internal/testdb/mlmdfixture"
 	"github.com/gomlmd/gomlmd/mlmd/sqlitestore"
@@ -29,18 +27,7 @@ func newDatabase(t *testing.T, e mlmdfixture.Engine) (string, *sql.DB) {
 		t.Cleanup(func() { db.Close() })
 		return dsn, db
 	case mlmdfixture.MySQL:
-		dsn := testdb.NewMySQLDatabase(t)
-		cfg, err := mysql.ParseDSN(dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		testdb.MySQLExec(t, "CREATE DATABASE `"+cfg.DBName+"`")
-		db, err := sql.Open("mysql", dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		return dsn, db
+		return testdb.CreateMySQLDatabase(t)
 	case mlmdfixture.Postgres:
 		return testdb.CreatePostgresDatabase(t)
 	}
