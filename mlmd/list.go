@@ -177,6 +177,22 @@ func newListing(k Kind, typeID, contextID int64, opts *ListOptions) (listing, er
 // page runs the listing: it returns one page of nodes, in the listing's
 // order, and the token of the next page ("" after the last).
 func (l listing) page(ctx context.Context, tx driver.Tx) ([]node, string, error) {
+	if pt, ok := tx.(driver.PageTx); ok {
+		keys, rows, err := pt.ListNodePage(ctx, l.q)
+		if err != nil {
+			return nil, "", err
+		}
+		token := ""
+		if len(keys) > l.size {
+			keys = keys[:l.size]
+			token = encodePageToken(keys[len(keys)-1], l.fingerprint)
+		}
+		ns, err := nodesFromRows(ctx, rows)
+		if err != nil {
+			return nil, "", err
+		}
+		return inKeyOrder(ns, keys), token, nil
+	}
 	keys, err := tx.ListNodes(ctx, l.q)
 	if err != nil {
 		return nil, "", err
@@ -196,7 +212,15 @@ func (l listing) page(ctx context.Context, tx driver.Tx) ([]node, string, error)
 // listAll returns every node of kind k in the type and/or context (0 for
 // any), ordered by id: the answer of a listing without ListOptions.
 func listAll(ctx context.Context, tx driver.Tx, k Kind, typeID, contextID int64) ([]node, error) {
-	keys, err := tx.ListNodes(ctx, driver.ListQuery{Kind: driver.Kind(k), TypeID: typeID, ContextID: contextID, OrderBy: driver.OrderByID})
+	q := driver.ListQuery{Kind: driver.Kind(k), TypeID: typeID, ContextID: contextID, OrderBy: driver.OrderByID}
+	if pt, ok := tx.(driver.PageTx); ok {
+		_, rows, err := pt.ListNodePage(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		return nodesFromRows(ctx, rows) // ordered by id, as the listing
+	}
+	keys, err := tx.ListNodes(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -266,15 +290,21 @@ func nodesOfKeys(ctx context.Context, tx driver.Tx, k Kind, keys []driver.NodeKe
 	if err != nil {
 		return nil, err
 	}
+	return inKeyOrder(ns, keys), nil
+}
+
+// inKeyOrder returns the nodes of ns in the order of keys, leaving out
+// the keys of no node in ns and the nodes of no key.
+func inKeyOrder(ns []node, keys []driver.NodeKey) []node {
 	byID := make(map[int64]node, len(ns))
 	for _, n := range ns {
 		byID[n.ID] = n
 	}
-	out := make([]node, 0, len(ids))
-	for _, id := range ids {
-		if n, ok := byID[id]; ok {
+	out := make([]node, 0, len(keys))
+	for _, key := range keys {
+		if n, ok := byID[key.ID]; ok {
 			out = append(out, n)
 		}
 	}
-	return out, nil
+	return out
 }

@@ -18,7 +18,12 @@ func (c rowLimitConn) InTx(ctx context.Context, opts driver.TxOptions, fn func(t
 	if !opts.ReadOnly {
 		return c.Conn.InTx(ctx, opts, fn)
 	}
-	return c.Conn.InTx(ctx, opts, func(tx driver.Tx) error { return fn(rowLimitTx{tx, c.max}) })
+	return c.Conn.InTx(ctx, opts, func(tx driver.Tx) error {
+		if pt, ok := tx.(driver.PageTx); ok {
+			return fn(rowLimitPageTx{rowLimitTx{tx, c.max}, pt})
+		}
+		return fn(rowLimitTx{tx, c.max})
+	})
 }
 
 // As forwards Store.As to the wrapped connection.
@@ -43,9 +48,35 @@ func (t rowLimitTx) ListNodes(ctx context.Context, q driver.ListQuery) ([]driver
 	q.Limit = t.max + 1
 	keys, err := t.Tx.ListNodes(ctx, q)
 	if err == nil && len(keys) > t.max {
-		return nil, errcode.New(errcode.ResourceExhausted,
-			"the answer would hold more than %d %ss, the limit of one call; list them in pages (ListOperationOptions max_result_size and next_page_token)",
-			t.max, Kind(q.Kind))
+		return nil, t.exhausted(q.Kind)
 	}
 	return keys, err
+}
+
+// exhausted is the error of an unpaged listing of kind k over the limit.
+func (t rowLimitTx) exhausted(k driver.Kind) error {
+	return errcode.New(errcode.ResourceExhausted,
+		"the answer would hold more than %d %ss, the limit of one call; list them in pages (ListOperationOptions max_result_size and next_page_token)",
+		t.max, Kind(k))
+}
+
+// rowLimitPageTx is rowLimitTx over a driver.PageTx, whose pages it
+// bounds too: an unpaged listing read with its nodes is asked for one node
+// more than max (so at most max+1 nodes are loaded) and fails with
+// ResourceExhausted if it gets it.
+type rowLimitPageTx struct {
+	rowLimitTx
+	pt driver.PageTx
+}
+
+func (t rowLimitPageTx) ListNodePage(ctx context.Context, q driver.ListQuery) ([]driver.NodeKey, []driver.NodeRow, error) {
+	if q.Limit != 0 {
+		return t.pt.ListNodePage(ctx, q)
+	}
+	q.Limit = t.max + 1
+	keys, rows, err := t.pt.ListNodePage(ctx, q)
+	if err == nil && len(keys) > t.max {
+		return nil, nil, t.exhausted(q.Kind)
+	}
+	return keys, rows, err
 }

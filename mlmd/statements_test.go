@@ -128,11 +128,18 @@ var stmtShapes = []stmtShape{
 			[]mlmd.Attribution{{ArtifactID: w.artifacts[0], ContextID: w.contexts[1]}},
 			[]mlmd.Association{{ExecutionID: w.executions[0], ContextID: w.contexts[1]}}))
 	}},
-	{"GetArtifactsByContext", 4, 4, 4, func(t *testing.T, s *mlmd.Store, w *stmtWorld) {
+	{"GetArtifactsByContext", 1, 1, 1, func(t *testing.T, s *mlmd.Store, w *stmtWorld) {
 		as, _, err := s.GetArtifactsByContext(t.Context(), w.contexts[0], nil)
 		must(t, err)
 		if len(as) != 3 {
 			t.Fatalf("GetArtifactsByContext: %d artifacts, want 3", len(as))
+		}
+	}},
+	{"GetArtifactsByContext, a page with a filter", 1, 1, 1, func(t *testing.T, s *mlmd.Store, w *stmtWorld) {
+		as, next, err := s.GetArtifactsByContext(t.Context(), w.contexts[0], &mlmd.ListOptions{MaxResultSize: 2, FilterQuery: "properties.q.string_value = 'x'"})
+		must(t, err)
+		if len(as) != 2 || next == "" {
+			t.Fatalf("GetArtifactsByContext: %d artifacts and next page %q, want 2 and a token", len(as), next)
 		}
 	}},
 	{"GetArtifactsByID", 1, 1, 1, func(t *testing.T, s *mlmd.Store, w *stmtWorld) {
@@ -180,7 +187,8 @@ func openCounted(t *testing.T, d driver.Driver, dsn string) *mlmd.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := mlmd.NewStore(conn, nil)
+	// As mlmd-server opens it: unpaged listings are bounded.
+	s := mlmd.NewStore(conn, &mlmd.Options{MaxResultRows: 10000})
 	t.Cleanup(func() { s.Close() })
 	return s
 }

@@ -419,7 +419,7 @@ func (s *Store) GetContextsByExecution(ctx context.Context, executionID int64) (
 // GetArtifactsByContext lists the artifacts attributed to a context (see
 // ListOptions).
 func (s *Store) GetArtifactsByContext(ctx context.Context, contextID int64, opts *ListOptions) ([]Artifact, string, error) {
-	return readPage(ctx, s, "GetArtifactsByContext", toArtifacts, KindArtifact, opts, func(tx driver.Tx, sp *listSpec) ([]node, string, error) {
+	return readPage(ctx, s, "GetArtifactsByContext", toArtifacts, KindArtifact, opts, true, func(tx driver.Tx, sp *listSpec) ([]node, string, error) {
 		return listNodes(ctx, tx, KindArtifact, 0, contextScope(contextID), sp)
 	})
 }
@@ -427,7 +427,7 @@ func (s *Store) GetArtifactsByContext(ctx context.Context, contextID int64, opts
 // GetExecutionsByContext lists the executions associated with a context
 // (see ListOptions).
 func (s *Store) GetExecutionsByContext(ctx context.Context, contextID int64, opts *ListOptions) ([]Execution, string, error) {
-	return readPage(ctx, s, "GetExecutionsByContext", toExecutions, KindExecution, opts, func(tx driver.Tx, sp *listSpec) ([]node, string, error) {
+	return readPage(ctx, s, "GetExecutionsByContext", toExecutions, KindExecution, opts, true, func(tx driver.Tx, sp *listSpec) ([]node, string, error) {
 		return listNodes(ctx, tx, KindExecution, 0, contextScope(contextID), sp)
 	})
 }

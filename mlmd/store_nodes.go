@@ -667,8 +667,10 @@ func readNodesWith[T any](ctx context.Context, read func(context.Context, string
 // token.
 //
 // The listing options of kind k, opts, are checked before the transaction
-// begins (see planListing); find gets them checked.
-func readPage[T any](ctx context.Context, s *Store, op string, to func([]node) []T, k Kind, opts *ListOptions,
+// begins (see planListing); find gets them checked. pageOnly says that
+// find reads nothing but the page (listNodes), so that a page read in one
+// statement needs no transaction.
+func readPage[T any](ctx context.Context, s *Store, op string, to func([]node) []T, k Kind, opts *ListOptions, pageOnly bool,
 	find func(tx driver.Tx, sp *listSpec) ([]node, string, error)) ([]T, string, error) {
 	sp, err := planListing(k, opts)
 	if err != nil {
@@ -676,7 +678,14 @@ func readPage[T any](ctx context.Context, s *Store, op string, to func([]node) [
 	}
 	var ns []node
 	var token string
-	err = s.read(ctx, op, func(tx driver.Tx) (err error) {
+	read := s.read
+	if pageOnly {
+		// A page, and an unpaged listing bounded by MaxResultRows, is
+		// usually read in one statement (driver.PageTx), which needs no
+		// transaction; find may run twice.
+		read = s.readOne
+	}
+	err = read(ctx, op, func(tx driver.Tx) (err error) {
 		ns, token, err = find(tx, sp)
 		return err
 	})
@@ -721,21 +730,21 @@ func (s *Store) GetContextsByID(ctx context.Context, ids []int64) ([]Context, er
 // GetArtifacts lists artifacts, one page at a time (see ListOptions), and
 // returns the next page token ("" after the last page).
 func (s *Store) GetArtifacts(ctx context.Context, opts *ListOptions) ([]Artifact, string, error) {
-	return readPage(ctx, s, "GetArtifacts", toArtifacts, KindArtifact, opts, func(tx driver.Tx, sp *listSpec) ([]node, string, error) {
+	return readPage(ctx, s, "GetArtifacts", toArtifacts, KindArtifact, opts, true, func(tx driver.Tx, sp *listSpec) ([]node, string, error) {
 		return listNodes(ctx, tx, KindArtifact, 0, 0, sp)
 	})
 }
 
 // GetExecutions lists executions, as GetArtifacts.
 func (s *Store) GetExecutions(ctx context.Context, opts *ListOptions) ([]Execution, string, error) {
-	return readPage(ctx, s, "GetExecutions", toExecutions, KindExecution, opts, func(tx driver.Tx, sp *listSpec) ([]node, string, error) {
+	return readPage(ctx, s, "GetExecutions", toExecutions, KindExecution, opts, true, func(tx driver.Tx, sp *listSpec) ([]node, string, error) {
 		return listNodes(ctx, tx, KindExecution, 0, 0, sp)
 	})
 }
 
 // GetContexts lists contexts, as GetArtifacts.
 func (s *Store) GetContexts(ctx context.Context, opts *ListOptions) ([]Context, string, error) {
-	return readPage(ctx, s, "GetContexts", toContexts, KindContext, opts, func(tx driver.Tx, sp *listSpec) ([]node, string, error) {
+	return readPage(ctx, s, "GetContexts", toContexts, KindContext, opts, true, func(tx driver.Tx, sp *listSpec) ([]node, string, error) {
 		return listNodes(ctx, tx, KindContext, 0, 0, sp)
 	})
 }
@@ -743,21 +752,21 @@ func (s *Store) GetContexts(ctx context.Context, opts *ListOptions) ([]Context, 
 // GetArtifactsByType lists the artifacts of the type with the given name
 // and version; none (and no error) when the type does not exist.
 func (s *Store) GetArtifactsByType(ctx context.Context, typeName, typeVersion string, opts *ListOptions) ([]Artifact, string, error) {
-	return readPage(ctx, s, "GetArtifactsByType", toArtifacts, KindArtifact, opts, func(tx driver.Tx, sp *listSpec) ([]node, string, error) {
+	return readPage(ctx, s, "GetArtifactsByType", toArtifacts, KindArtifact, opts, false, func(tx driver.Tx, sp *listSpec) ([]node, string, error) {
 		return nodesByType(ctx, tx, KindArtifact, typeName, typeVersion, sp)
 	})
 }
 
 // GetExecutionsByType lists the executions of a type, as GetArtifactsByType.
 func (s *Store) GetExecutionsByType(ctx context.Context, typeName, typeVersion string, opts *ListOptions) ([]Execution, string, error) {
-	return readPage(ctx, s, "GetExecutionsByType", toExecutions, KindExecution, opts, func(tx driver.Tx, sp *listSpec) ([]node, string, error) {
+	return readPage(ctx, s, "GetExecutionsByType", toExecutions, KindExecution, opts, false, func(tx driver.Tx, sp *listSpec) ([]node, string, error) {
 		return nodesByType(ctx, tx, KindExecution, typeName, typeVersion, sp)
 	})
 }
 
 // GetContextsByType lists the contexts of a type, as GetArtifactsByType.
 func (s *Store) GetContextsByType(ctx context.Context, typeName, typeVersion string, opts *ListOptions) ([]Context, string, error) {
-	return readPage(ctx, s, "GetContextsByType", toContexts, KindContext, opts, func(tx driver.Tx, sp *listSpec) ([]node, string, error) {
+	return readPage(ctx, s, "GetContextsByType", toContexts, KindContext, opts, false, func(tx driver.Tx, sp *listSpec) ([]node, string, error) {
 		return nodesByType(ctx, tx, KindContext, typeName, typeVersion, sp)
 	})
 }

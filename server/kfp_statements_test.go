@@ -34,7 +34,7 @@ func init() {
 
 func TestKubeflowStatementsPerCall(t *testing.T) {
 	// The most statements the sequence below may send, per backend.
-	pins := map[string]int{"sqlite": 143, "mariadb": 143, "postgres": 143}
+	pins := map[string]int{"sqlite": 140, "mariadb": 140, "postgres": 140}
 	for _, b := range backends() {
 		t.Run(b.name, func(t *testing.T) {
 			s := serve(t, "stmtcount-"+b.driver, b.dsn(t))

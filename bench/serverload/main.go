@@ -18,7 +18,8 @@
 // clock starts, as in a long-running deployment.
 //
 // The in-process server listens on 127.0.0.1 only; -addr must be a loopback
-// address too.
+// address too. It runs with mlmd-server's garbage collector target
+// (server.GCPercent, unless GOGC is set).
 package main
 
 import (
@@ -111,6 +112,8 @@ func main() {
 	flag.StringVar(&prof.block, "blockprofile", "", "write a blocking profile of that run to this file")
 	flag.BoolVar(&c.direct, "direct", false, "run only the in-process load (no gRPC)")
 	flag.Parse()
+	// The in-process server runs with mlmd-server's collector target.
+	server.UseGCPercent()
 	stopProf, err := prof.start()
 	if err != nil {
 		log.Fatal(err)

@@ -50,6 +50,7 @@ import (
 var version = "dev"
 
 func main() {
+	server.UseGCPercent()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 

@@ -273,7 +273,7 @@ func (c *Conn) runOneStatement(ctx context.Context, fn func(tx driver.Tx) error)
 		one.db = observingDBTX{c.db, c.observe}
 	}
 	db := c.wrap(one)
-	err = fn(&tx{tx: db, d: c.dialect, q: newQueries(db)})
+	err = fn(&tx{tx: db, d: c.dialect, q: newQueries(db), one: one})
 	return one.refused, err
 }
 

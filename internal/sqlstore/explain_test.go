@@ -16,6 +16,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gomlmd/gomlmd/filterlang"
 	"github.com/gomlmd/gomlmd/internal/sqlstore"
 	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/mlmd/driver"
@@ -350,6 +351,91 @@ func TestNodeReadsSortNothing(t *testing.T) {
 				if p := e.explain(t, db, "p", s.query+nameCol, s.args); !p.sorts {
 					t.Errorf("%d ids: with an ORDER BY the plan does not sort either:\n%s", len(want), p.text)
 				}
+			}
+		})
+	}
+}
+
+// TestPageReadsScanNoNodes checks the plan of a page read with its nodes
+// in one statement (driver.PageTx): the database lists the page first and
+// looks its nodes and their properties up by id, whatever the listing.
+func TestPageReadsScanNoNodes(t *testing.T) {
+	const nodes = 3000
+	ctx := context.Background()
+	for _, e := range explainEngines {
+		t.Run(e.name, func(t *testing.T) {
+			c := e.open(t)
+			db := c.DB()
+			var typeID, contextID int64
+			err := c.InTx(ctx, driver.TxOptions{}, func(tx driver.Tx) error {
+				var err error
+				if typeID, err = tx.InsertType(ctx, driver.TypeRow{Kind: driver.KindArtifact, Name: "t"}); err != nil {
+					return err
+				}
+				ctxType, err := tx.InsertType(ctx, driver.TypeRow{Kind: driver.KindContext, Name: "run"})
+				if err != nil {
+					return err
+				}
+				cids, err := tx.InsertNodes(ctx, driver.KindContext, []driver.NodeRow{{TypeID: ctxType, Name: "r"}})
+				if err != nil {
+					return err
+				}
+				contextID = cids[0]
+				rows := make([]driver.NodeRow, nodes)
+				for i := range rows {
+					rows[i] = driver.NodeRow{TypeID: typeID, CreateTimeSinceEpoch: int64(i), Properties: []driver.PropertyRow{
+						{Name: "dag", IsCustom: true, Column: driver.ColumnInt, Int: int64(i % 10)}}}
+				}
+				ids, err := tx.InsertNodes(ctx, driver.KindArtifact, rows)
+				if err != nil {
+					return err
+				}
+				var links []driver.LinkRow
+				for _, id := range ids[:nodes/10] {
+					links = append(links, driver.LinkRow{ContextID: contextID, NodeID: id})
+				}
+				return tx.InsertLinks(ctx, driver.KindArtifact, links)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.ExecContext(ctx, e.analyze); err != nil {
+				t.Fatal(err)
+			}
+			filter, err := filterlang.Prepare("custom_properties.dag.int_value = 3", driver.KindArtifact)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tc := range []struct {
+				name string
+				q    driver.ListQuery
+				want int
+			}{
+				{"members of a context by property", driver.ListQuery{Kind: driver.KindArtifact, ContextID: contextID, Filter: filter, OrderBy: driver.OrderByID, Limit: 21}, 21},
+				{"a type by creation time", driver.ListQuery{Kind: driver.KindArtifact, TypeID: typeID, OrderBy: driver.OrderByCreateTime, Desc: true, Limit: 21,
+					After: &driver.NodeKey{ID: 1, OrderValue: nodes / 2}}, 21},
+				{"everything by id", driver.ListQuery{Kind: driver.KindArtifact, OrderBy: driver.OrderByID, Limit: 21}, 21},
+			} {
+				t.Run(tc.name, func(t *testing.T) {
+					var got []sentQuery
+					traced := sqlstore.TraceQueries(c, func(q string, args []any) { got = append(got, sentQuery{q, args}) })
+					var rows []driver.NodeRow
+					err := traced.InTx(ctx, driver.TxOptions{ReadOnly: true, OneStatement: true}, func(tx driver.Tx) (err error) {
+						_, rows, err = tx.(driver.PageTx).ListNodePage(ctx, tc.q)
+						return err
+					})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if len(rows) != tc.want || len(got) != 1 {
+						t.Fatalf("read %d nodes in %d statements, want %d in 1", len(rows), len(got), tc.want)
+					}
+					for _, alias := range []string{"n", "p"} { // Artifact, ArtifactProperty
+						if p := e.explain(t, db, alias, got[0].query, got[0].args); p.fullScan {
+							t.Errorf("the statement scans %s:\n%s\n%s", alias, got[0].query, p.text)
+						}
+					}
+				})
 			}
 		})
 	}

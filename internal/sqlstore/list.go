@@ -1,7 +1,9 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/gomlmd/gomlmd/filterlang"
@@ -282,4 +284,95 @@ func (t *tx) listKeys(ctx context.Context, query string, args []any) ([]driver.N
 		return nil, dbError(t.d, err, "list nodes")
 	}
 	return keys, nil
+}
+
+var _ driver.PageTx = (*tx)(nil)
+
+// ListNodePage answers q and reads the page's nodes, see driver.PageTx.
+// A page that one statement lists (listSQL) is read in one statement: the
+// listing becomes a WITH clause named page, and the node read joins its
+// tables to it, however many nodes the page holds (a listing without a
+// limit too). A page searched in a window first (see ListNodes) is listed
+// first and its nodes read after, in a transaction: in a read of one
+// statement (see runOneStatement) it refuses itself before it sends
+// anything.
+func (t *tx) ListNodePage(ctx context.Context, q driver.ListQuery) ([]driver.NodeKey, []driver.NodeRow, error) {
+	p, err := planList(t.d, q)
+	if err != nil {
+		return nil, nil, err
+	}
+	if p.windowed(t.d) {
+		if t.needsTransaction() {
+			return nil, nil, errSecondStatement
+		}
+		keys, err := t.ListNodes(ctx, q)
+		if err != nil || len(keys) == 0 {
+			return keys, nil, err
+		}
+		ids := make([]int64, len(keys))
+		for i, k := range keys {
+			ids[i] = k.ID
+		}
+		rows, err := t.GetNodes(ctx, q.Kind, ids)
+		return keys, rows, err
+	}
+	nt, err := tableOf(q.Kind)
+	if err != nil {
+		return nil, nil, err
+	}
+	query, args := p.sql()
+	rows, err := t.readNodes(ctx, nt, "WITH page (id, order_value) AS ("+query+") ", pageRows(nt, pageJoin(t.d)), args, pageSize(p.limit))
+	if err != nil {
+		return nil, nil, dbError(t.d, err, "list %ss", nt.noun)
+	}
+	keys := make([]driver.NodeKey, len(rows))
+	for i, r := range rows {
+		keys[i] = driver.NodeKey{ID: r.ID, OrderValue: orderValue(q.OrderBy, r)}
+	}
+	// The listing's order: by the order value, then by id, both
+	// descending when q.Desc, as orderBy writes it.
+	slices.SortFunc(keys, func(a, b driver.NodeKey) int {
+		c := cmp.Compare(a.OrderValue, b.OrderValue)
+		if c == 0 {
+			c = cmp.Compare(a.ID, b.ID)
+		}
+		if q.Desc {
+			return -c
+		}
+		return c
+	})
+	return keys, rows, nil
+}
+
+// pageSize is how many nodes to make room for in the answer of a page of
+// limit rows (0: no limit).
+func pageSize(limit int) int {
+	if limit <= 0 || limit > idsPerQuery {
+		return idsPerQuery
+	}
+	return limit
+}
+
+// orderValue returns the value of r's column that f orders by.
+func orderValue(f driver.OrderField, r driver.NodeRow) int64 {
+	switch f {
+	case driver.OrderByCreateTime:
+		return r.CreateTimeSinceEpoch
+	case driver.OrderByUpdateTime:
+		return r.LastUpdateTimeSinceEpoch
+	}
+	return r.ID
+}
+
+// pageJoin returns the join that keeps a page outermost in a node read of
+// the dialect d: MySQL's STRAIGHT_JOIN and SQLite's CROSS JOIN fix the
+// order of the tables, and PostgreSQL's planner needs no hint.
+func pageJoin(d Dialect) string {
+	switch d.FilterDialect() {
+	case filterlang.MySQL:
+		return "STRAIGHT_JOIN"
+	case filterlang.SQLite:
+		return "CROSS JOIN"
+	}
+	return "JOIN"
 }

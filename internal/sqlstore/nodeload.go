@@ -19,45 +19,78 @@ import (
 // trip. Each branch reads its table by its primary key and sorts nothing;
 // the few properties of each node are put in key order here.
 
-// nodesSQL returns the statement that reads the nodes of nt with n ids
-// (given twice: once per branch).
-func nodesSQL(nt *nodeTable, n int) string {
+// nodeSource is which nodes a node read reads, as the FROM and WHERE
+// clauses of its two branches: those of the nodes (with the type, as t)
+// and those of their property rows (as p).
+type nodeSource struct{ nodes, props string }
+
+// idList reads the nodes of nt with n ids, given twice: once per branch.
+func idList(nt *nodeTable, n int) nodeSource {
 	ph := placeholders(n)
-	uri, state := "NULL", "NULL"
+	return nodeSource{
+		nodes: " FROM " + nt.table + " n LEFT JOIN Type t ON t.id = n.type_id WHERE n.id IN (" + ph + ")",
+		props: " FROM " + nt.propTable + " p WHERE p." + nt.propKey + " IN (" + ph + ")",
+	}
+}
+
+// pageRows reads the nodes of nt whose ids a WITH clause's page holds,
+// joined with join (the dialect's join that keeps the page outermost: the
+// database reads the page first and looks each of its nodes up).
+func pageRows(nt *nodeTable, join string) nodeSource {
+	return nodeSource{
+		nodes: " FROM page " + join + " " + nt.table + " n ON n.id = page.id LEFT JOIN Type t ON t.id = n.type_id",
+		props: " FROM page " + join + " " + nt.propTable + " p ON p." + nt.propKey + " = page.id",
+	}
+}
+
+// nodesSQL returns the statement that reads the nodes of nt that src
+// names.
+func nodesSQL(nt *nodeTable, src nodeSource) string {
+	uri, state := nodeColumns(nt)
+	return "SELECT 0, n.id, n.type_id, " + uri + ", " + state + ", n.name, n.external_id, n.create_time_since_epoch, n.last_update_time_since_epoch, t.name," +
+		" NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL" + src.nodes +
+		" UNION ALL SELECT 1, p." + nt.propKey + ", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," +
+		" p.name, p.is_custom_property, p.int_value, p.double_value, p.string_value, p.byte_value, p.proto_value, p.bool_value" + src.props
+}
+
+// nodeColumns returns the columns of nt's uri and state, or NULL for a
+// table without them.
+func nodeColumns(nt *nodeTable) (uri, state string) {
+	uri, state = "NULL", "NULL"
 	if nt.hasURI {
 		uri = "n.uri"
 	}
 	if nt.stateCol != "" {
 		state = "n." + nt.stateCol
 	}
-	var b strings.Builder
-	b.WriteString("SELECT 0, n.id, n.type_id, " + uri + ", " + state + ", n.name, n.external_id, n.create_time_since_epoch, n.last_update_time_since_epoch, t.name," +
-		" NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL")
-	b.WriteString(" FROM " + nt.table + " n LEFT JOIN Type t ON t.id = n.type_id WHERE n.id IN (" + ph + ")")
-	b.WriteString(" UNION ALL SELECT 1, p." + nt.propKey + ", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," +
-		" p.name, p.is_custom_property, p.int_value, p.double_value, p.string_value, p.byte_value, p.proto_value, p.bool_value")
-	b.WriteString(" FROM " + nt.propTable + " p WHERE p." + nt.propKey + " IN (" + ph + ")")
-	return b.String()
+	return uri, state
 }
 
 // loadNodes reads the nodes of nt with the given ids (at most idsPerQuery)
 // and their properties, in one statement: nodesSQL, or overlaidNodesSQL
 // where the dialect has DynamicColumns.
 func (t *tx) loadNodes(ctx context.Context, nt *nodeTable, ids []int64) ([]driver.NodeRow, error) {
-	query, scan := nodesSQL(nt, len(ids)), scanBeside
-	if _, ok := t.d.(DynamicColumns); ok {
-		query, scan = overlaidNodesSQL(nt, len(ids)), newOverlaidScanner()
-	}
 	args := make([]any, 2*len(ids))
 	for i, id := range ids {
 		args[i], args[len(ids)+i] = id, id
+	}
+	return t.readNodes(ctx, nt, "", idList(nt, len(ids)), args, len(ids))
+}
+
+// readNodes runs the node read of src, after the WITH clause with (empty,
+// or naming what src reads), and returns its nodes ordered by id; size is
+// how many nodes are expected, to size the answer.
+func (t *tx) readNodes(ctx context.Context, nt *nodeTable, with string, src nodeSource, args []any, size int) ([]driver.NodeRow, error) {
+	query, scan := with+nodesSQL(nt, src), scanBeside
+	if _, ok := t.d.(DynamicColumns); ok {
+		query, scan = with+overlaidNodesSQL(nt, src), newOverlaidScanner()
 	}
 	rows, err := t.tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]driver.NodeRow, 0, len(ids))
+	out := make([]driver.NodeRow, 0, size)
 	var props []PropertyRecord
 	for rows.Next() {
 		tag, n, p, err := scan(rows)
@@ -155,19 +188,10 @@ type DynamicColumns interface {
 // columns: tag 0, id, type_id, uri, state, name, external_id, create and
 // update times, type name; tag 1, node id, is_custom_property, name, then
 // the value columns int, double, string, proto and bool, and a NULL.
-func overlaidNodesSQL(nt *nodeTable, n int) string {
-	ph := placeholders(n)
-	uri, state := "NULL", "NULL"
-	if nt.hasURI {
-		uri = "n.uri"
-	}
-	if nt.stateCol != "" {
-		state = "n." + nt.stateCol
-	}
-	return "SELECT 0, n.id, n.type_id, " + uri + ", " + state + ", n.name, n.external_id, n.create_time_since_epoch, n.last_update_time_since_epoch, t.name" +
-		" FROM " + nt.table + " n LEFT JOIN Type t ON t.id = n.type_id WHERE n.id IN (" + ph + ")" +
-		" UNION ALL SELECT 1, p." + nt.propKey + ", p.is_custom_property, p.name, p.int_value, p.double_value, p.string_value, p.proto_value, p.bool_value, NULL" +
-		" FROM " + nt.propTable + " p WHERE p." + nt.propKey + " IN (" + ph + ")"
+func overlaidNodesSQL(nt *nodeTable, src nodeSource) string {
+	uri, state := nodeColumns(nt)
+	return "SELECT 0, n.id, n.type_id, " + uri + ", " + state + ", n.name, n.external_id, n.create_time_since_epoch, n.last_update_time_since_epoch, t.name" + src.nodes +
+		" UNION ALL SELECT 1, p." + nt.propKey + ", p.is_custom_property, p.name, p.int_value, p.double_value, p.string_value, p.proto_value, p.bool_value, NULL" + src.props
 }
 
 // newOverlaidScanner returns a nodeScanner of the rows of

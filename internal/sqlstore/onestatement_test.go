@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gomlmd/gomlmd/filterlang"
 	"github.com/gomlmd/gomlmd/internal/sqlstore"
 	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/mlmd/driver"
@@ -49,6 +50,17 @@ func TestOneStatementReads(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// A filter on the type joins Type: on SQLite and MariaDB its
+			// page is searched in a window first (ListNodes), then, as the
+			// window does not fill it, in the whole table, and its nodes
+			// read after, in a transaction; PostgreSQL has no window.
+			typeFilter, err := filterlang.Prepare("type = 'one'", driver.KindArtifact)
+			if err != nil {
+				t.Fatal(err)
+			}
+			inTx := []string{"BEGIN", "SELECT", "SELECT", "SELECT", "COMMIT"}
+			windowedSent := map[string][]string{"sqlite": inTx, "mysql": inTx, "postgres": {"WITH"}}
+			windowedRuns := map[string]int{"sqlite": 2, "mysql": 2, "postgres": 1}
 			tests := []struct {
 				name string
 				read func(tx driver.Tx) ([]int64, error)
@@ -80,6 +92,20 @@ func TestOneStatementReads(t *testing.T) {
 					}
 					return ids, nil
 				}, []string{"SELECT", "BEGIN", "SELECT", "SELECT", "COMMIT"}, 2},
+				{"a page with its nodes", func(tx driver.Tx) ([]int64, error) {
+					return pageIDs(ctx, t, tx, driver.ListQuery{Kind: driver.KindArtifact, TypeID: typeID, OrderBy: driver.OrderByID, Limit: 10})
+				}, []string{"WITH"}, 1},
+				{"a page in descending creation order", func(tx driver.Tx) ([]int64, error) {
+					ids, err := pageIDs(ctx, t, tx, driver.ListQuery{Kind: driver.KindArtifact, OrderBy: driver.OrderByCreateTime, Desc: true, Limit: 10})
+					slices.Reverse(ids)
+					return ids, err
+				}, []string{"WITH"}, 1},
+				{"a listing without a limit", func(tx driver.Tx) ([]int64, error) {
+					return pageIDs(ctx, t, tx, driver.ListQuery{Kind: driver.KindArtifact, OrderBy: driver.OrderByID})
+				}, []string{"WITH"}, 1},
+				{"a page searched in a window first", func(tx driver.Tx) ([]int64, error) {
+					return pageIDs(ctx, t, tx, driver.ListQuery{Kind: driver.KindArtifact, Filter: typeFilter, OrderBy: driver.OrderByID, Limit: 10})
+				}, windowedSent[e.name], windowedRuns[e.name]},
 			}
 			for _, tc := range tests {
 				t.Run(tc.name, func(t *testing.T) {
@@ -117,4 +143,25 @@ func firstWord(q string) string {
 		}
 	}
 	return ""
+}
+
+// pageIDs reads the page of q with its nodes (driver.PageTx) and returns
+// the ids of its keys, checking that the nodes are those of the keys,
+// ordered by id.
+func pageIDs(ctx context.Context, t *testing.T, tx driver.Tx, q driver.ListQuery) ([]int64, error) {
+	keys, rows, err := tx.(driver.PageTx).ListNodePage(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	var ids, rowIDs []int64
+	for _, k := range keys {
+		ids = append(ids, k.ID)
+	}
+	for _, r := range rows {
+		rowIDs = append(rowIDs, r.ID)
+	}
+	if sorted := slices.Sorted(slices.Values(ids)); !slices.Equal(sorted, rowIDs) {
+		t.Errorf("page keys %v, nodes %v", ids, rowIDs)
+	}
+	return ids, nil
 }

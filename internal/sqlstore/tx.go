@@ -26,6 +26,21 @@ type tx struct {
 	sessionIDs  IDStrategy
 	sessionStep int64
 	sessionRead bool
+
+	// one is set in a read of one statement (see runOneStatement).
+	one *oneStatementDBTX
+}
+
+// needsTransaction is for a read that knows, before it sends anything,
+// that it will take more than one statement: in a read of one statement
+// it refuses itself, so that the read runs again in a transaction, and
+// reports true; in a transaction it reports false.
+func (t *tx) needsTransaction() bool {
+	if t.one == nil {
+		return false
+	}
+	t.one.refused = true
+	return true
 }
 
 var _ driver.Tx = (*tx)(nil)

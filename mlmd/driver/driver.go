@@ -576,6 +576,21 @@ type TracedNode struct {
 	Ending bool
 }
 
+// PageTx is an optional interface that a Tx may implement to read a page
+// of a listing and the page's nodes in one statement, where ListNodes
+// followed by GetNodes would take two (and, outside a transaction, would
+// need one to see both in one snapshot). mlmd.Store uses it when the Tx
+// has it.
+type PageTx interface {
+	Tx
+
+	// ListNodePage returns what ListNodes(q) would, the page's keys in the
+	// listing's order, and the nodes of those keys as GetNodes would
+	// return them (ordered by id, with their properties), read in one
+	// snapshot.
+	ListNodePage(ctx context.Context, q ListQuery) ([]NodeKey, []NodeRow, error)
+}
+
 // PrefetchTx is an optional interface that a Tx may implement to answer
 // the reads a write call makes before it writes - the types it names, the
 // stored nodes it updates, which of the nodes it refers to exist, which of
