@@ -37,7 +37,7 @@ func (n NodeIDs) of(k Kind) []int64 {
 
 // deleteTx returns tx's deletion methods, or Unimplemented.
 func deleteTx(tx driver.Tx) (driver.DeleteTx, error) {
-	dt, ok := tx.(driver.DeleteTx)
+	dt, ok := optional[driver.DeleteTx](tx)
 	if !ok {
 		return nil, errcode.New(errcode.Unimplemented, "mlmd: this backend cannot delete")
 	}

@@ -186,7 +186,7 @@ type walkResult struct {
 
 // run answers the query in tx.
 func (p *subgraphPlan) run(ctx context.Context, tx driver.Tx) (LineageGraph, error) {
-	lt, ok := tx.(driver.LineageTx)
+	lt, ok := optional[driver.LineageTx](tx)
 	trace := ok && p.traceable()
 	switch p.walk {
 	case "traced":
@@ -317,7 +317,7 @@ func (m *matcher) match(ctx context.Context, k Kind, filter *driver.Filter, ids 
 	if len(ids) == 0 {
 		return out, nil
 	}
-	if lt, ok := m.tx.(driver.LineageTx); ok {
+	if lt, ok := optional[driver.LineageTx](m.tx); ok {
 		found, err := lt.MatchNodeIDs(ctx, filter, ids)
 		for _, id := range found {
 			out[id] = true

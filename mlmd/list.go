@@ -177,7 +177,7 @@ func newListing(k Kind, typeID, contextID int64, opts *ListOptions) (listing, er
 // page runs the listing: it returns one page of nodes, in the listing's
 // order, and the token of the next page ("" after the last).
 func (l listing) page(ctx context.Context, tx driver.Tx) ([]node, string, error) {
-	if pt, ok := tx.(driver.PageTx); ok {
+	if pt, ok := optional[driver.PageTx](tx); ok {
 		keys, rows, err := pt.ListNodePage(ctx, l.q)
 		if err != nil {
 			return nil, "", err
@@ -213,7 +213,7 @@ func (l listing) page(ctx context.Context, tx driver.Tx) ([]node, string, error)
 // any), ordered by id: the answer of a listing without ListOptions.
 func listAll(ctx context.Context, tx driver.Tx, k Kind, typeID, contextID int64) ([]node, error) {
 	q := driver.ListQuery{Kind: driver.Kind(k), TypeID: typeID, ContextID: contextID, OrderBy: driver.OrderByID}
-	if pt, ok := tx.(driver.PageTx); ok {
+	if pt, ok := optional[driver.PageTx](tx); ok {
 		_, rows, err := pt.ListNodePage(ctx, q)
 		if err != nil {
 			return nil, err

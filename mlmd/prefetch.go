@@ -39,7 +39,7 @@ type prefetchedReads struct {
 // its types (in one driver call) without.
 func (c *callCache) prefetch(ctx context.Context, tx driver.Tx, q driver.Prefetch) error {
 	q.TypeIDs = slices.DeleteFunc(dedupIDs(q.TypeIDs), func(id int64) bool { return c.prefetched[id] })
-	pt, ok := tx.(driver.PrefetchTx)
+	pt, ok := optional[driver.PrefetchTx](tx)
 	if !ok || (len(q.Nodes) == 0 && len(q.NodeIDs) == 0 && len(q.Links) == 0) {
 		if len(q.TypeIDs) == 0 {
 			return nil

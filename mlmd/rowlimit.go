@@ -41,6 +41,29 @@ type rowLimitTx struct {
 	max int
 }
 
+// unwrap returns the backend's Tx, whose optional interfaces (see
+// optional) the wrapper does not change.
+func (t rowLimitTx) unwrap() driver.Tx { return t.Tx }
+
+// optional returns tx as the optional driver interface T: tx itself, or
+// the backend's Tx that a wrapper of the store's own holds (rowLimitTx,
+// which bounds only ListNodes and, as rowLimitPageTx, ListNodePage). A
+// plain type assertion would not see through the wrapper, and calls would
+// take the portable paths under mlmd-server, which sets MaxResultRows.
+func optional[T any](tx driver.Tx) (T, bool) {
+	for {
+		if t, ok := tx.(T); ok {
+			return t, true
+		}
+		w, ok := tx.(interface{ unwrap() driver.Tx })
+		if !ok {
+			var zero T
+			return zero, false
+		}
+		tx = w.unwrap()
+	}
+}
+
 func (t rowLimitTx) ListNodes(ctx context.Context, q driver.ListQuery) ([]driver.NodeKey, error) {
 	if q.Limit != 0 { // a page: bounded by MaxListResultSize
 		return t.Tx.ListNodes(ctx, q)

@@ -16,6 +16,7 @@ import (
 	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/mlmd"
 	"github.com/gomlmd/gomlmd/mlmd/driver"
+	"github.com/gomlmd/gomlmd/mlmd/errcode"
 	"github.com/gomlmd/gomlmd/mlmd/mysqlstore"
 	"github.com/gomlmd/gomlmd/mlmd/postgresstore"
 	"github.com/gomlmd/gomlmd/mlmd/sqlitestore"
@@ -140,6 +141,33 @@ var stmtShapes = []stmtShape{
 		must(t, err)
 		if len(as) != 2 || next == "" {
 			t.Fatalf("GetArtifactsByContext: %d artifacts and next page %q, want 2 and a token", len(as), next)
+		}
+	}},
+	{"GetContextByTypeAndName", 1, 1, 1, func(t *testing.T, s *mlmd.Store, w *stmtWorld) {
+		c, err := s.GetContextByTypeAndName(t.Context(), "c", "", "c1")
+		must(t, err)
+		if c.ID != w.contexts[1] || c.Type != "c" {
+			t.Fatalf("GetContextByTypeAndName: %+v, want context %d of type c", c, w.contexts[1])
+		}
+	}},
+	{"GetContextByTypeAndName, not found", 1, 1, 1, func(t *testing.T, s *mlmd.Store, w *stmtWorld) {
+		if _, err := s.GetContextByTypeAndName(t.Context(), "c", "", "absent"); errcode.Of(err) != errcode.NotFound {
+			t.Fatalf("GetContextByTypeAndName of an absent context: %v, want NotFound", err)
+		}
+	}},
+	// The events (PutEvents, 4 statements), then the walk: the lineage is
+	// read with the backend's LineageTx, also under MaxResultRows.
+	{"PutEvents, then GetLineageSubgraph of 4 hops", 16, 16, 16, func(t *testing.T, s *mlmd.Store, w *stmtWorld) {
+		must(t, s.PutEvents(t.Context(), []mlmd.Event{
+			{ArtifactID: w.artifacts[0], ExecutionID: w.executions[0], Type: mlmd.EventInput},
+			{ArtifactID: w.artifacts[1], ExecutionID: w.executions[0], Type: mlmd.EventOutput},
+		}))
+		hops := int64(4)
+		g, err := s.GetLineageSubgraph(t.Context(), mlmd.LineageSubgraphQuery{
+			StartingArtifacts: &mlmd.StartingNodes{FilterQuery: "uri = 'u0'"}, MaxNumHops: &hops, Direction: mlmd.Bidirectional})
+		must(t, err)
+		if len(g.Artifacts) != 2 || len(g.Executions) != 1 {
+			t.Fatalf("GetLineageSubgraph: %d artifacts and %d executions, want 2 and 1", len(g.Artifacts), len(g.Executions))
 		}
 	}},
 	{"GetArtifactsByID", 1, 1, 1, func(t *testing.T, s *mlmd.Store, w *stmtWorld) {

@@ -540,6 +540,16 @@ func nodesByType(ctx context.Context, tx driver.Tx, k Kind, typeName, typeVersio
 
 // nodeByTypeAndName finds the node of kind k with a name in a type.
 func nodeByTypeAndName(ctx context.Context, tx driver.Tx, k Kind, typeName, typeVersion, name string) (node, error) {
+	if nt, ok := optional[driver.NamedNodeTx](tx); ok {
+		rows, err := nt.GetNodeByTypeAndName(ctx, driver.Kind(k), typeName, typeVersion, name)
+		if err != nil {
+			return node{}, err
+		}
+		if len(rows) == 0 {
+			return node{}, errcode.New(errcode.NotFound, "no %s named %q in a %s type named %q with version %q", k, name, k, typeName, typeVersion)
+		}
+		return nodeFromRow(rows[0])
+	}
 	typeID, ok, err := typeIDByName(ctx, tx, k, typeName, typeVersion)
 	if err != nil {
 		return node{}, err
@@ -696,9 +706,12 @@ func readPage[T any](ctx context.Context, s *Store, op string, to func([]node) [
 }
 
 // readNode is readNodes for getters of one node.
+//
+// find usually reads with one statement (driver.NamedNodeTx), which needs
+// no transaction; it may run twice.
 func readNode[T any](ctx context.Context, s *Store, op string, to func(node) T, find func(tx driver.Tx) (node, error)) (T, error) {
 	var n node
-	err := s.read(ctx, op, func(tx driver.Tx) (err error) {
+	err := s.readOne(ctx, op, func(tx driver.Tx) (err error) {
 		n, err = find(tx)
 		return err
 	})

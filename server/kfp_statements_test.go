@@ -34,7 +34,7 @@ func init() {
 
 func TestKubeflowStatementsPerCall(t *testing.T) {
 	// The most statements the sequence below may send, per backend.
-	pins := map[string]int{"sqlite": 140, "mariadb": 140, "postgres": 140}
+	pins := map[string]int{"sqlite": 134, "mariadb": 134, "postgres": 134}
 	for _, b := range backends() {
 		t.Run(b.name, func(t *testing.T) {
 			s := serve(t, "stmtcount-"+b.driver, b.dsn(t))

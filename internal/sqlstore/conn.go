@@ -247,6 +247,9 @@ func (c *Conn) runSQLTx(ctx context.Context, opts driver.TxOptions, fn func(tx d
 	}
 	db = wrap(db)
 	if err := fn(&tx{tx: db, d: c.dialect, q: newQueries(db)}); err != nil {
+		if c.observe != nil {
+			c.observe("ROLLBACK", nil) // sent by the deferred Rollback
+		}
 		return err
 	}
 	if c.observe != nil {
@@ -334,8 +337,8 @@ func (o *oneStatementDBTX) QueryRowContext(ctx context.Context, query string, ar
 
 // ObserveStatements returns a Conn over c's pool and dialect that tells
 // observe about every statement its transactions send to the database, as
-// its SQL text and arguments, with "BEGIN" and "COMMIT" (and nil
-// arguments) for the transaction's own round trips. The statements are
+// its SQL text and arguments, with "BEGIN", "COMMIT" and "ROLLBACK" (and
+// nil arguments) for the transaction's own round trips. The statements are
 // observed as the database gets them, after the dialect's DBWrapper (so
 // with PostgreSQL's savepoints and numbered placeholders). It is meant
 // for tests and benchmarks that count statements per call; observe is

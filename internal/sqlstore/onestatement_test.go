@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -164,4 +165,109 @@ func pageIDs(ctx context.Context, t *testing.T, tx driver.Tx, q driver.ListQuery
 		t.Errorf("page keys %v, nodes %v", ids, rowIDs)
 	}
 	return ids, nil
+}
+
+// TestRollbackObserved: a transaction whose function fails is observed
+// with its ROLLBACK, as statement counts include every round trip.
+func TestRollbackObserved(t *testing.T) {
+	ctx := context.Background()
+	c := openConn(t, sqlitestore.Driver{}, "file:"+t.TempDir()+"/mlmd.db")
+	var sent []string
+	traced := sqlstore.TraceQueries(c, func(q string, _ []any) { sent = append(sent, firstWord(q)) })
+	failed := errors.New("the call fails")
+	err := traced.InTx(ctx, driver.TxOptions{ReadOnly: true}, func(tx driver.Tx) error {
+		if _, err := tx.FindNodeIDs(ctx, driver.KindArtifact, driver.NodeQuery{TypeID: 1}); err != nil {
+			return err
+		}
+		return failed
+	})
+	if !errors.Is(err, failed) {
+		t.Fatalf("InTx: %v, want %v", err, failed)
+	}
+	if want := []string{"BEGIN", "SELECT", "ROLLBACK"}; !slices.Equal(sent, want) {
+		t.Errorf("sent %v, want %v", sent, want)
+	}
+}
+
+// TestNodeByTypeAndName checks driver.NamedNodeTx on every backend: one
+// statement, exact names (MySQL's default collation ignores case), the
+// version "" for a type without one, and the kind of the type.
+func TestNodeByTypeAndName(t *testing.T) {
+	ctx := context.Background()
+	for _, e := range []struct {
+		name string
+		open func(t *testing.T) *sqlstore.Conn
+	}{
+		{"sqlite", func(t *testing.T) *sqlstore.Conn {
+			return openConn(t, sqlitestore.Driver{}, "file:"+t.TempDir()+"/mlmd.db")
+		}},
+		{"mysql", func(t *testing.T) *sqlstore.Conn {
+			return openConn(t, mysqlstore.Driver{}, testdb.MySQLStoreDatabase(t))
+		}},
+		{"postgres", func(t *testing.T) *sqlstore.Conn {
+			return openConn(t, postgresstore.Driver{}, testdb.PostgresStoreDatabase(t))
+		}},
+	} {
+		t.Run(e.name, func(t *testing.T) {
+			c := e.open(t)
+			ids := map[string]int64{}
+			err := c.InTx(ctx, driver.TxOptions{}, func(tx driver.Tx) error {
+				for _, ty := range []struct {
+					key, version string
+					kind         driver.Kind
+				}{{"plain", "", driver.KindContext}, {"v1", "v1", driver.KindContext}, {"artifact", "v2", driver.KindArtifact}} {
+					typeID, err := tx.InsertType(ctx, driver.TypeRow{Kind: ty.kind, Name: "T", Version: ty.version})
+					if err != nil {
+						return err
+					}
+					nodeIDs, err := tx.InsertNodes(ctx, ty.kind, []driver.NodeRow{{TypeID: typeID, Name: "n",
+						Properties: []driver.PropertyRow{{Name: "p", IsCustom: true, Column: driver.ColumnString, String: ty.key}}}})
+					if err != nil {
+						return err
+					}
+					ids[ty.key] = nodeIDs[0]
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tc := range []struct {
+				kind                    driver.Kind
+				typeName, version, name string
+				want                    string // key of the node found, "" for none
+			}{
+				{driver.KindContext, "T", "", "n", "plain"},
+				{driver.KindContext, "T", "v1", "n", "v1"},
+				{driver.KindArtifact, "T", "v2", "n", "artifact"},
+				{driver.KindContext, "T", "v2", "n", ""}, // an artifact type's version
+				{driver.KindArtifact, "T", "", "n", ""},  // no unversioned artifact type
+				{driver.KindContext, "t", "", "n", ""},   // the type's name in another case
+				{driver.KindContext, "T", "", "N", ""},   // the node's name in another case
+				{driver.KindContext, "T", "", "n ", ""},  // a trailing space
+				{driver.KindContext, "Absent", "", "n", ""},
+			} {
+				var sent []string
+				traced := sqlstore.TraceQueries(c, func(q string, _ []any) { sent = append(sent, firstWord(q)) })
+				var rows []driver.NodeRow
+				err := traced.InTx(ctx, driver.TxOptions{ReadOnly: true, OneStatement: true}, func(tx driver.Tx) (err error) {
+					rows, err = tx.(driver.NamedNodeTx).GetNodeByTypeAndName(ctx, tc.kind, tc.typeName, tc.version, tc.name)
+					return err
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := ""
+				if len(rows) == 1 && len(rows[0].Properties) == 1 {
+					got = rows[0].Properties[0].String
+					if rows[0].ID != ids[got] {
+						t.Errorf("%+v: node %d, want %d", tc, rows[0].ID, ids[got])
+					}
+				}
+				if got != tc.want || len(rows) > 1 || !slices.Equal(sent, []string{"WITH"}) {
+					t.Errorf("%+v: found %q (%d rows) in %v, want %q in one statement", tc, got, len(rows), sent, tc.want)
+				}
+			}
+		})
+	}
 }

@@ -591,6 +591,20 @@ type PageTx interface {
 	ListNodePage(ctx context.Context, q ListQuery) ([]NodeKey, []NodeRow, error)
 }
 
+// NamedNodeTx is an optional interface that a Tx may implement to read a
+// node by its type's name and version and its own name in one statement,
+// where FindTypes, FindNodeIDs and GetNodes would take three. mlmd.Store
+// uses it when the Tx has it.
+type NamedNodeTx interface {
+	Tx
+
+	// GetNodeByTypeAndName returns the node of kind with the given name
+	// whose type (of kind) has the given name and version ("" matches a
+	// type without a version), as GetNodes would return it; none if the
+	// type or the node does not exist.
+	GetNodeByTypeAndName(ctx context.Context, kind Kind, typeName, typeVersion, name string) ([]NodeRow, error)
+}
+
 // PrefetchTx is an optional interface that a Tx may implement to answer
 // the reads a write call makes before it writes - the types it names, the
 // stored nodes it updates, which of the nodes it refers to exist, which of
