@@ -43,23 +43,42 @@ func QueryIntInTx(ctx context.Context, t driver.Tx, query string, args ...any) (
 // Cacheable reports whether the statement cache keeps query.
 var Cacheable = cacheable
 
-// ReadNodesBothWays reads the nodes of kind k with the given ids twice in
-// one read transaction of c: with the property rows over the node rows'
-// columns (DynamicColumns) and beside them, whatever c's dialect.
-func ReadNodesBothWays(ctx context.Context, c *Conn, k driver.Kind, ids []int64) (overlaid, beside []driver.NodeRow, err error) {
+// ReadNodesLaidOut reads the nodes of kind k with the given ids in a
+// read transaction of c, with the node read's layout chosen whatever c's
+// dialect: "overlaid" (DynamicColumns), "beside" or "joined"
+// (MaterializedUnions).
+func ReadNodesLaidOut(ctx context.Context, c *Conn, layout string, k driver.Kind, ids []int64) (out []driver.NodeRow, err error) {
 	err = c.InTx(ctx, driver.TxOptions{ReadOnly: true}, func(dt driver.Tx) error {
 		t := dt.(*tx)
-		nt := nodeTables[k]
-		var err error
-		over := &tx{tx: t.tx, d: overlaidDialect{t.d}, q: t.q}
-		if overlaid, err = over.loadNodes(ctx, nt, ids); err != nil {
-			return err
+		var d Dialect = struct{ Dialect }{t.d}
+		switch layout {
+		case "overlaid":
+			d = overlaidDialect{t.d}
+		case "joined":
+			d = joinedDialect{t.d}
 		}
-		plain := &tx{tx: t.tx, d: struct{ Dialect }{t.d}, q: t.q}
-		beside, err = plain.loadNodes(ctx, nt, ids)
+		var err error
+		out, err = (&tx{tx: t.tx, d: d, q: t.q}).loadNodes(ctx, nodeTables[k], ids)
 		return err
 	})
-	return overlaid, beside, err
+	return out, err
+}
+
+// ReadTypesLaidOut answers q with FindTypes in a read transaction of c,
+// with the type read's layout chosen whatever c's dialect: "union" or
+// "joined" (MaterializedUnions).
+func ReadTypesLaidOut(ctx context.Context, c *Conn, layout string, q driver.TypeQuery) (out []driver.TypeRow, err error) {
+	err = c.InTx(ctx, driver.TxOptions{ReadOnly: true}, func(dt driver.Tx) error {
+		t := dt.(*tx)
+		var d Dialect = struct{ Dialect }{t.d}
+		if layout == "joined" {
+			d = joinedDialect{t.d}
+		}
+		var err error
+		out, err = (&tx{tx: t.tx, d: d, q: t.q}).FindTypes(ctx, q)
+		return err
+	})
+	return out, err
 }
 
 // ReadValue converts v as the overlaid node read does, by want ("int",
@@ -84,3 +103,8 @@ func ReadValue(v any, want string) (any, error) {
 type overlaidDialect struct{ Dialect }
 
 func (overlaidDialect) DynamicColumns() {}
+
+// joinedDialect is a Dialect with MaterializedUnions.
+type joinedDialect struct{ Dialect }
+
+func (joinedDialect) MaterializedUnions() {}

@@ -321,7 +321,7 @@ func (t *tx) ListNodePage(ctx context.Context, q driver.ListQuery) ([]driver.Nod
 		return nil, nil, err
 	}
 	query, args := p.sql()
-	rows, err := t.readNodes(ctx, nt, "WITH page (id, order_value) AS ("+query+") ", pageRows(nt, pageJoin(t.d)), args, pageSize(p.limit))
+	rows, err := t.readNodes(ctx, nt, "WITH page (id, order_value) AS ("+query+") ", args, pageRows(nt, pageJoin(t.d)), pageSize(p.limit))
 	if err != nil {
 		return nil, nil, dbError(t.d, err, "list %ss", nt.noun)
 	}
@@ -390,7 +390,7 @@ func (t *tx) GetNodeByTypeAndName(ctx context.Context, kind driver.Kind, typeNam
 	}
 	with := "WITH page (id) AS (SELECT n.id FROM Type t JOIN " + nt.table + " n ON n.type_id = t.id AND n.name = ?" +
 		" WHERE t.type_kind = ? AND t.name = ? AND COALESCE(t.version, '') = ?) "
-	rows, err := t.readNodes(ctx, nt, with, pageRows(nt, pageJoin(t.d)), []any{name, int64(kind), typeName, typeVersion}, 1)
+	rows, err := t.readNodes(ctx, nt, with, []any{name, int64(kind), typeName, typeVersion}, pageRows(nt, pageJoin(t.d)), 1)
 	if err != nil {
 		return nil, dbError(t.d, err, "read %s by type and name", nt.noun)
 	}

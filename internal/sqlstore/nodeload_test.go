@@ -6,19 +6,53 @@ import (
 	"testing"
 
 	"github.com/gomlmd/gomlmd/internal/sqlstore"
+	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/mlmd/driver"
+	"github.com/gomlmd/gomlmd/mlmd/mysqlstore"
+	"github.com/gomlmd/gomlmd/mlmd/postgresstore"
 	"github.com/gomlmd/gomlmd/mlmd/sqlitestore"
 )
 
-// TestOverlaidNodeReads: on SQLite, nodes read with their property rows
-// laid over the node rows' columns equal the nodes read with the property
-// rows beside them, for every node kind and every value column, NULLs and
-// extreme values included.
-func TestOverlaidNodeReads(t *testing.T) {
+// TestNodeReadLayouts: nodes read with their property rows laid over the
+// node rows' columns (SQLite only), beside them, and joined to them, are
+// equal, on every engine, for every node kind and every value column,
+// NULLs and extreme values included, and a node without properties.
+func TestNodeReadLayouts(t *testing.T) {
+	for _, e := range layoutEngines {
+		// MLMD's int_value is 64 bits wide on SQLite and 32 elsewhere.
+		bits := 32
+		if e.name == "sqlite" {
+			bits = 64
+		}
+		t.Run(e.name, func(t *testing.T) { testNodeReadLayouts(t, e.open(t), e.layouts, bits) })
+	}
+}
+
+// layoutEngines are the engines of the layout tests, with the node read
+// layouts each can read besides "beside".
+var layoutEngines = []struct {
+	name    string
+	open    func(t *testing.T) *sqlstore.Conn
+	layouts []string
+}{
+	{"sqlite", func(t *testing.T) *sqlstore.Conn {
+		return openConn(t, sqlitestore.Driver{}, "file:"+t.TempDir()+"/n.db")
+	},
+		[]string{"overlaid", "joined"}},
+	{"mysql", func(t *testing.T) *sqlstore.Conn {
+		return openConn(t, mysqlstore.Driver{}, testdb.MySQLStoreDatabase(t))
+	},
+		[]string{"joined"}},
+	{"postgres", func(t *testing.T) *sqlstore.Conn {
+		return openConn(t, postgresstore.Driver{}, testdb.PostgresStoreDatabase(t))
+	}, []string{"joined"}},
+}
+
+func testNodeReadLayouts(t *testing.T, c *sqlstore.Conn, layouts []string, intBits int) {
+	minInt, maxInt := int64(-1)<<(intBits-1), int64(1)<<(intBits-1)-1
 	ctx := context.Background()
-	c := openConn(t, sqlitestore.Driver{}, "file:"+t.TempDir()+"/n.db")
 	props := []driver.PropertyRow{
-		{Name: "i", Column: driver.ColumnInt, Int: -1 << 63},
+		{Name: "i", Column: driver.ColumnInt, Int: minInt},
 		{Name: "j", Column: driver.ColumnInt, Int: 0},
 		{Name: "d", Column: driver.ColumnDouble, Double: 2.0},
 		{Name: "e", Column: driver.ColumnDouble, Double: -0.125},
@@ -27,7 +61,7 @@ func TestOverlaidNodeReads(t *testing.T) {
 		{Name: "b", IsCustom: true, Column: driver.ColumnBool, Bool: true},
 		{Name: "f", IsCustom: true, Column: driver.ColumnBool, Bool: false},
 		{Name: "p", IsCustom: true, Column: driver.ColumnProto, Bytes: []byte("CgN4eXo=")},
-		{Name: "i", IsCustom: true, Column: driver.ColumnInt, Int: 1<<63 - 1},
+		{Name: "i", IsCustom: true, Column: driver.ColumnInt, Int: maxInt},
 	}
 	ids := map[driver.Kind][]int64{}
 	err := c.InTx(ctx, driver.TxOptions{}, func(tx driver.Tx) error {
@@ -53,16 +87,77 @@ func TestOverlaidNodeReads(t *testing.T) {
 		t.Fatal(err)
 	}
 	for k, want := range ids {
-		overlaid, beside, err := sqlstore.ReadNodesBothWays(ctx, c, k, append(want, 999999))
+		beside, err := sqlstore.ReadNodesLaidOut(ctx, c, "beside", k, append(want, 999999))
 		if err != nil {
 			t.Fatalf("kind %v: %v", k, err)
 		}
-		if len(overlaid) != 2 || len(overlaid[0].Properties) != len(props) {
-			t.Fatalf("kind %v: read %d nodes, the first with %d properties", k, len(overlaid), len(overlaid[0].Properties))
+		if len(beside) != 2 || len(beside[0].Properties) != len(props) || len(beside[1].Properties) != 0 {
+			t.Fatalf("kind %v: read %d nodes, %+v", k, len(beside), beside)
 		}
-		if !reflect.DeepEqual(overlaid, beside) {
-			t.Errorf("kind %v: overlaid read\n%+v\nbeside\n%+v", k, overlaid, beside)
+		for _, layout := range layouts {
+			got, err := sqlstore.ReadNodesLaidOut(ctx, c, layout, k, append(want, 999999))
+			if err != nil {
+				t.Fatalf("kind %v, %s: %v", k, layout, err)
+			}
+			if !reflect.DeepEqual(got, beside) {
+				t.Errorf("kind %v: %s read\n%+v\nbeside\n%+v", k, layout, got, beside)
+			}
 		}
+	}
+}
+
+// TestTypeReadLayouts: types read with their properties and parents in
+// UNION ALL branches and joined to them are equal on every engine: a type
+// without either, one with properties, one with two parents (a cross
+// product of rows when joined).
+func TestTypeReadLayouts(t *testing.T) {
+	ctx := context.Background()
+	for _, e := range layoutEngines {
+		t.Run(e.name, func(t *testing.T) {
+			c := e.open(t)
+			var ids []int64
+			err := c.InTx(ctx, driver.TxOptions{}, func(tx driver.Tx) error {
+				for _, tr := range []driver.TypeRow{
+					{Kind: driver.KindArtifact, Name: "bare"},
+					{Kind: driver.KindArtifact, Name: "props", Version: "v1", Description: "d", ExternalID: "x",
+						Properties: map[string]int32{"a": 1, "b": 2, "c": 3}},
+					{Kind: driver.KindExecution, Name: "parent1"},
+					{Kind: driver.KindExecution, Name: "parent2"},
+					{Kind: driver.KindExecution, Name: "child", InputType: "in", OutputType: "out", Properties: map[string]int32{"p": 1, "q": 3}},
+				} {
+					id, err := tx.InsertType(ctx, tr)
+					if err != nil {
+						return err
+					}
+					ids = append(ids, id)
+				}
+				return tx.SetParentTypes(ctx, []driver.ParentTypeRow{{TypeID: ids[4], ParentTypeID: ids[2]}, {TypeID: ids[4], ParentTypeID: ids[3]}})
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, q := range []driver.TypeQuery{
+				{IDs: ids, AnyKind: true},
+				{Kind: driver.KindArtifact},
+				{Kind: driver.KindExecution, Names: []driver.NameVersion{{Name: "child"}, {Name: "parent2"}}},
+			} {
+				union, err := sqlstore.ReadTypesLaidOut(ctx, c, "union", q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				joined, err := sqlstore.ReadTypesLaidOut(ctx, c, "joined", q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(union) == 0 || !reflect.DeepEqual(joined, union) {
+					t.Errorf("%+v: joined read\n%+v\nunion\n%+v", q, joined, union)
+				}
+			}
+			all, err := sqlstore.ReadTypesLaidOut(ctx, c, "joined", driver.TypeQuery{IDs: ids[4:], AnyKind: true})
+			if err != nil || len(all) != 1 || len(all[0].Properties) != 2 || !reflect.DeepEqual(all[0].ParentIDs, ids[2:4]) {
+				t.Errorf("the child type: %+v, %v", all, err)
+			}
+		})
 	}
 }
 

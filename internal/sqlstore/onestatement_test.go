@@ -60,6 +60,12 @@ func TestOneStatementReads(t *testing.T) {
 				t.Fatal(err)
 			}
 			inTx := []string{"BEGIN", "SELECT", "SELECT", "SELECT", "COMMIT"}
+			// A type read is a WITH statement, or a join on MariaDB (see
+			// sqlstore.MaterializedUnions).
+			typeRead := "WITH"
+			if e.name == "mysql" {
+				typeRead = "SELECT"
+			}
 			windowedSent := map[string][]string{"sqlite": inTx, "mysql": inTx, "postgres": {"WITH"}}
 			windowedRuns := map[string]int{"sqlite": 2, "mysql": 2, "postgres": 1}
 			tests := []struct {
@@ -78,7 +84,7 @@ func TestOneStatementReads(t *testing.T) {
 						return nil, err
 					}
 					return tx.FindNodeIDs(ctx, driver.KindArtifact, driver.NodeQuery{TypeID: ts[0].ID})
-				}, []string{"WITH", "BEGIN", "WITH", "SELECT", "COMMIT"}, 2},
+				}, []string{typeRead, "BEGIN", typeRead, "SELECT", "COMMIT"}, 2},
 				{"a second QueryRow", func(tx driver.Tx) ([]int64, error) {
 					ids, err := tx.FindNodeIDs(ctx, driver.KindArtifact, driver.NodeQuery{TypeID: typeID})
 					if err != nil {

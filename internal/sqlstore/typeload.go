@@ -41,6 +41,17 @@ func typesSQL(cond string) string {
 		" FROM ParentType pt JOIN s ON s.id = pt.type_id"
 }
 
+// joinedTypesSQL is typesSQL for a dialect with MaterializedUnions: the
+// types that match cond with their properties and parents joined to them,
+// a row per property and parent pair (types have few of either, and
+// rarely more than one parent).
+func joinedTypesSQL(cond string) string {
+	return "SELECT t.id, t.name, t.version, t.type_kind, t.description, t.input_type, t.output_type, t.external_id," +
+		" p.name, p.data_type, pt.parent_type_id" +
+		" FROM (SELECT * FROM Type WHERE " + cond + ") t" +
+		" LEFT JOIN TypeProperty p ON p.type_id = t.id LEFT JOIN ParentType pt ON pt.type_id = t.id"
+}
+
 // loadTypes returns the types of a kind that match cond (see typesSQL;
 // "" for all types of the kind), whose arguments are args, ordered by id,
 // each with its properties and parent ids (sorted). A negative kind means
@@ -52,6 +63,9 @@ func (t *tx) loadTypes(ctx context.Context, kind int64, cond string, args []any)
 		}
 		cond = "type_kind = ?" + cond
 		args = append([]any{kind}, args...)
+	}
+	if _, ok := t.d.(MaterializedUnions); ok {
+		return t.loadJoinedTypes(ctx, cond, args)
 	}
 	rows, err := t.tx.QueryContext(ctx, typesSQL(cond), args...)
 	if err != nil {
@@ -84,6 +98,45 @@ func (t *tx) loadTypes(ctx context.Context, kind int64, cond string, args []any)
 			parents[id] = append(parents[id], parent.Int64)
 		default:
 			return nil, errcode.New(errcode.Internal, "sqlstore: read types: unknown row tag %d", tag)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	assembleTypes(out, props, parents)
+	return out, nil
+}
+
+// loadJoinedTypes is loadTypes with joinedTypesSQL.
+func (t *tx) loadJoinedTypes(ctx context.Context, cond string, args []any) ([]driver.TypeRow, error) {
+	rows, err := t.tx.QueryContext(ctx, joinedTypesSQL(cond), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []driver.TypeRow
+	props := map[int64]map[string]int32{}
+	parents := map[int64][]int64{}
+	for rows.Next() {
+		var id int64
+		var name, version, description, inputType, outputType, externalID, propName sql.NullString
+		var typeKind, dataType, parent sql.NullInt64
+		if err := rows.Scan(&id, &name, &version, &typeKind, &description, &inputType, &outputType, &externalID, &propName, &dataType, &parent); err != nil {
+			return nil, err
+		}
+		if props[id] == nil {
+			props[id] = map[string]int32{}
+			out = append(out, driver.TypeRow{
+				ID: id, Kind: driver.Kind(typeKind.Int64), Name: name.String, Version: version.String,
+				Description: description.String, ExternalID: externalID.String,
+				InputType: inputType.String, OutputType: outputType.String,
+			})
+		}
+		if propName.Valid {
+			props[id][propName.String] = int32(dataType.Int64)
+		}
+		if parent.Valid && !slices.Contains(parents[id], parent.Int64) {
+			parents[id] = append(parents[id], parent.Int64)
 		}
 	}
 	if err := rows.Err(); err != nil {

@@ -33,6 +33,10 @@ func (*dialect) Name() string { return "mysql" }
 
 func (*dialect) FilterDialect() filterlang.Dialect { return filterlang.MySQL }
 
+// MaterializedUnions implements sqlstore.MaterializedUnions: MariaDB reads
+// a UNION ALL through a temporary table.
+func (*dialect) MaterializedUnions() {}
+
 // MaxParams is below the 65535 placeholders of a MySQL prepared statement.
 func (*dialect) MaxParams() int { return 60000 }
 
