@@ -42,8 +42,14 @@ func TestPrefetchMatchesTheMethods(t *testing.T) {
 				if err != nil {
 					return err
 				}
+				// Two parents and two properties: FindTypes on MariaDB joins
+				// them to the type, four rows (MaterializedUnions).
+				base2, err := tx.InsertType(ctx, driver.TypeRow{Kind: driver.KindArtifact, Name: "base2"})
+				if err != nil {
+					return err
+				}
 				at, err := tx.InsertType(ctx, driver.TypeRow{Kind: driver.KindArtifact, Name: "a", Version: "v1", Description: "d",
-					ExternalID: "x", InputType: "i", OutputType: "o", Properties: map[string]int32{"p": 1, "q": 3}, ParentIDs: []int64{base}})
+					ExternalID: "x", InputType: "i", OutputType: "o", Properties: map[string]int32{"p": 1, "q": 3}, ParentIDs: []int64{base, base2}})
 				if err != nil {
 					return err
 				}
