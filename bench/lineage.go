@@ -904,7 +904,7 @@ func int64Args(ids []int64) []any {
 // benchLineageFull is the raw side of the /full pairs: fullBaseline.
 func benchLineageFull(b *testing.B, le *lineageEnv, q lineageQuery) {
 	ctx := context.Background()
-	query, args := q.cte(le)
+	query, args := le.cteOf(q)
 	var nodes, statements int
 	b.ResetTimer()
 	before := le.wire.snapshot()

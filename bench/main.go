@@ -23,6 +23,9 @@ import (
 )
 
 func main() {
+	// testing.Benchmark outside go test: a benchmark that fails reports
+	// its error (and N = 0) instead of crashing in the testing package.
+	testing.Init()
 	driverName := flag.String("driver", "sqlite", "backend: sqlite, mysql or postgres")
 	dsn := flag.String("dsn", "", "mysql, postgres: server DSN (a fresh database is created and dropped); sqlite: ignored")
 	filter := flag.String("run", "", "only run pairs whose name contains this")
