@@ -182,11 +182,7 @@ func (l listing) page(ctx context.Context, tx driver.Tx) ([]node, string, error)
 		if err != nil {
 			return nil, "", err
 		}
-		token := ""
-		if len(keys) > l.size {
-			keys = keys[:l.size]
-			token = encodePageToken(keys[len(keys)-1], l.fingerprint)
-		}
+		keys, token := l.cut(keys)
 		ns, err := nodesFromRows(ctx, rows)
 		if err != nil {
 			return nil, "", err
@@ -197,16 +193,22 @@ func (l listing) page(ctx context.Context, tx driver.Tx) ([]node, string, error)
 	if err != nil {
 		return nil, "", err
 	}
-	token := ""
-	if len(keys) > l.size {
-		keys = keys[:l.size]
-		token = encodePageToken(keys[len(keys)-1], l.fingerprint)
-	}
+	keys, token := l.cut(keys)
 	nodes, err := nodesOfKeys(ctx, tx, Kind(l.q.Kind), keys)
 	if err != nil {
 		return nil, "", err
 	}
 	return nodes, token, nil
+}
+
+// cut returns the keys of the page, of the size+1 the listing asks for,
+// and the next page's token ("" when there is no key beyond the page).
+func (l listing) cut(keys []driver.NodeKey) ([]driver.NodeKey, string) {
+	if len(keys) <= l.size {
+		return keys, ""
+	}
+	keys = keys[:l.size]
+	return keys, encodePageToken(keys[len(keys)-1], l.fingerprint)
 }
 
 // listAll returns every node of kind k in the type and/or context (0 for

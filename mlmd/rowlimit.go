@@ -65,15 +65,23 @@ func optional[T any](tx driver.Tx) (T, bool) {
 }
 
 func (t rowLimitTx) ListNodes(ctx context.Context, q driver.ListQuery) ([]driver.NodeKey, error) {
-	if q.Limit != 0 { // a page: bounded by MaxListResultSize
-		return t.Tx.ListNodes(ctx, q)
-	}
-	q.Limit = t.max + 1
+	q, unpaged := t.bound(q)
 	keys, err := t.Tx.ListNodes(ctx, q)
-	if err == nil && len(keys) > t.max {
+	if err == nil && unpaged && len(keys) > t.max {
 		return nil, t.exhausted(q.Kind)
 	}
 	return keys, err
+}
+
+// bound returns q with the limit of an unpaged listing (one node more
+// than max, to tell an answer over the limit), and whether q was unpaged;
+// a page is bounded by MaxListResultSize already.
+func (t rowLimitTx) bound(q driver.ListQuery) (driver.ListQuery, bool) {
+	if q.Limit != 0 {
+		return q, false
+	}
+	q.Limit = t.max + 1
+	return q, true
 }
 
 // exhausted is the error of an unpaged listing of kind k over the limit.
@@ -93,12 +101,9 @@ type rowLimitPageTx struct {
 }
 
 func (t rowLimitPageTx) ListNodePage(ctx context.Context, q driver.ListQuery) ([]driver.NodeKey, []driver.NodeRow, error) {
-	if q.Limit != 0 {
-		return t.pt.ListNodePage(ctx, q)
-	}
-	q.Limit = t.max + 1
+	q, unpaged := t.bound(q)
 	keys, rows, err := t.pt.ListNodePage(ctx, q)
-	if err == nil && len(keys) > t.max {
+	if err == nil && unpaged && len(keys) > t.max {
 		return nil, nil, t.exhausted(q.Kind)
 	}
 	return keys, rows, err

@@ -34,21 +34,12 @@ type nodeSource struct {
 // idList reads the nodes of nt with the given ids.
 func idList(nt *nodeTable, ids []int64) nodeSource {
 	ph := placeholders(len(ids))
-	args := anyIDs(ids)
+	args := anys(ids)
 	return nodeSource{
 		nodes: nt.table + " n", nodesWhere: " WHERE n.id IN (" + ph + ")",
 		props: nt.propTable + " p", propsWhere: " WHERE p." + nt.propKey + " IN (" + ph + ")",
 		nodeArgs: args, propArgs: args,
 	}
-}
-
-// anyIDs returns ids as query arguments.
-func anyIDs(ids []int64) []any {
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	return args
 }
 
 // pageRows reads the nodes of nt whose ids a WITH clause's page holds,
@@ -119,14 +110,14 @@ func (t *tx) loadNodes(ctx context.Context, nt *nodeTable, ids []int64) ([]drive
 // has DynamicColumns, or joinedNodesSQL where it has MaterializedUnions.
 func (t *tx) readNodes(ctx context.Context, nt *nodeTable, with string, withArgs []any, src nodeSource, size int) ([]driver.NodeRow, error) {
 	args := append(append([]any(nil), withArgs...), src.nodeArgs...)
-	query, scan := nodesSQL(nt, src), scanBeside
+	query, scan, joined := nodesSQL(nt, src), scanBeside, false
 	switch t.d.(type) {
 	case DynamicColumns:
 		query, scan = overlaidNodesSQL(nt, src), newOverlaidScanner()
 	case MaterializedUnions:
-		query, scan = joinedNodesSQL(nt, src), nil
+		query, joined = joinedNodesSQL(nt, src), true
 	}
-	if scan != nil {
+	if !joined {
 		args = append(args, src.propArgs...)
 	}
 	rows, err := t.tx.QueryContext(ctx, with+query, args...)
@@ -136,23 +127,10 @@ func (t *tx) readNodes(ctx context.Context, nt *nodeTable, with string, withArgs
 	defer rows.Close()
 	out := make([]driver.NodeRow, 0, size)
 	var props []PropertyRecord
-	if scan == nil {
+	if joined {
 		out, props, err = scanJoined(rows, out)
 	} else {
-		for rows.Next() {
-			tag, n, p, err := scan(rows)
-			if err != nil {
-				return nil, err
-			}
-			switch tag {
-			case 0:
-				out = append(out, n)
-			case 1:
-				props = append(props, p)
-			default:
-				return nil, errcode.New(errcode.Internal, "sqlstore: read %ss: unknown row tag %d", nt.noun, tag)
-			}
-		}
+		out, props, err = scanTagged(rows, scan, nt, out)
 	}
 	if err != nil {
 		return nil, err
@@ -167,33 +145,43 @@ func (t *tx) readNodes(ctx context.Context, nt *nodeTable, with string, withArgs
 	return out, nil
 }
 
+// scanTagged reads the rows of nodesSQL or overlaidNodesSQL with scan:
+// the nodes, appended to out, and the property rows.
+func scanTagged(rows *sql.Rows, scan nodeScanner, nt *nodeTable, out []driver.NodeRow) ([]driver.NodeRow, []PropertyRecord, error) {
+	var props []PropertyRecord
+	for rows.Next() {
+		tag, n, p, err := scan(rows)
+		if err != nil {
+			return nil, nil, err
+		}
+		switch tag {
+		case 0:
+			out = append(out, n)
+		case 1:
+			props = append(props, p)
+		default:
+			return nil, nil, errcode.New(errcode.Internal, "sqlstore: read %ss: unknown row tag %d", nt.noun, tag)
+		}
+	}
+	return out, props, nil
+}
+
 // scanJoined reads the rows of joinedNodesSQL: each node once, appended
 // to out, and the property rows.
 func scanJoined(rows *sql.Rows, out []driver.NodeRow) ([]driver.NodeRow, []PropertyRecord, error) {
 	seen := map[int64]bool{}
 	var props []PropertyRecord
+	var r nodeRowScan
 	for rows.Next() {
-		var id int64
-		var typeID, state, createTime, updateTime sql.NullInt64
-		var uri, name, externalID, typeName sql.NullString
-		var pname sql.NullString
-		var custom sql.NullBool
-		var p PropertyRecord
-		if err := rows.Scan(&id, &typeID, &uri, &state, &name, &externalID, &createTime, &updateTime, &typeName,
-			&pname, &custom, &p.IntValue, &p.DoubleValue, &p.StringValue, &p.ByteValue, &p.ProtoValue, &p.BoolValue); err != nil {
+		if err := rows.Scan(r.dest()...); err != nil {
 			return nil, nil, err
 		}
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, driver.NodeRow{
-				ID: id, TypeID: typeID.Int64, TypeName: typeName.String, Name: name.String,
-				URI: uri.String, ExternalID: externalID.String, State: int32(state.Int64),
-				CreateTimeSinceEpoch: createTime.Int64, LastUpdateTimeSinceEpoch: updateTime.Int64,
-			})
+		if !seen[r.id] {
+			seen[r.id] = true
+			out = append(out, r.node())
 		}
-		if pname.Valid {
-			p.NodeID, p.Name, p.IsCustomProperty = id, pname.String, custom.Bool
-			props = append(props, p)
+		if r.pname.Valid {
+			props = append(props, r.prop())
 		}
 	}
 	return out, props, nil
@@ -205,25 +193,48 @@ type nodeScanner func(rows *sql.Rows) (tag int64, n driver.NodeRow, p PropertyRe
 
 // scanBeside scans a row of nodesSQL.
 func scanBeside(rows *sql.Rows) (tag int64, n driver.NodeRow, p PropertyRecord, err error) {
-	var id int64
-	var typeID, state, createTime, updateTime sql.NullInt64
-	var uri, name, externalID, typeName sql.NullString
-	var pname sql.NullString
-	var custom sql.NullBool
-	if err := rows.Scan(&tag, &id, &typeID, &uri, &state, &name, &externalID, &createTime, &updateTime, &typeName,
-		&pname, &custom, &p.IntValue, &p.DoubleValue, &p.StringValue, &p.ByteValue, &p.ProtoValue, &p.BoolValue); err != nil {
+	var r nodeRowScan
+	if err := rows.Scan(append([]any{&tag}, r.dest()...)...); err != nil {
 		return 0, n, p, err
 	}
 	if tag == 1 {
-		p.NodeID, p.Name, p.IsCustomProperty = id, pname.String, custom.Bool
-		return tag, n, p, nil
+		return tag, n, r.prop(), nil
 	}
-	n = driver.NodeRow{
-		ID: id, TypeID: typeID.Int64, TypeName: typeName.String, Name: name.String,
-		URI: uri.String, ExternalID: externalID.String, State: int32(state.Int64),
-		CreateTimeSinceEpoch: createTime.Int64, LastUpdateTimeSinceEpoch: updateTime.Int64,
+	return tag, r.node(), p, nil
+}
+
+// nodeRowScan receives the columns of a row of nodesSQL (after its tag)
+// and of joinedNodesSQL: a node's columns and its type's name, then a
+// property row's name, is_custom_property and value columns.
+type nodeRowScan struct {
+	id                                    int64
+	typeID, state, createTime, updateTime sql.NullInt64
+	uri, name, externalID, typeName       sql.NullString
+	pname                                 sql.NullString
+	custom                                sql.NullBool
+	p                                     PropertyRecord
+}
+
+// dest returns the destinations of the row's columns, in order.
+func (r *nodeRowScan) dest() []any {
+	return []any{&r.id, &r.typeID, &r.uri, &r.state, &r.name, &r.externalID, &r.createTime, &r.updateTime, &r.typeName,
+		&r.pname, &r.custom, &r.p.IntValue, &r.p.DoubleValue, &r.p.StringValue, &r.p.ByteValue, &r.p.ProtoValue, &r.p.BoolValue}
+}
+
+// node returns the node the row holds.
+func (r *nodeRowScan) node() driver.NodeRow {
+	return driver.NodeRow{
+		ID: r.id, TypeID: r.typeID.Int64, TypeName: r.typeName.String, Name: r.name.String,
+		URI: r.uri.String, ExternalID: r.externalID.String, State: int32(r.state.Int64),
+		CreateTimeSinceEpoch: r.createTime.Int64, LastUpdateTimeSinceEpoch: r.updateTime.Int64,
 	}
-	return tag, n, p, nil
+}
+
+// prop returns the property row the row holds, of the node with its id.
+func (r *nodeRowScan) prop() PropertyRecord {
+	p := r.p
+	p.NodeID, p.Name, p.IsCustomProperty = r.id, r.pname.String, r.custom.Bool
+	return p
 }
 
 // attachProperties gives the nodes of nt in out, ordered by id, their

@@ -6,11 +6,7 @@ import (
 	"testing"
 
 	"github.com/gomlmd/gomlmd/internal/sqlstore"
-	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/mlmd/driver"
-	"github.com/gomlmd/gomlmd/mlmd/mysqlstore"
-	"github.com/gomlmd/gomlmd/mlmd/postgresstore"
-	"github.com/gomlmd/gomlmd/mlmd/sqlitestore"
 )
 
 // TestNodeReadLayouts: nodes read with their property rows laid over the
@@ -18,35 +14,19 @@ import (
 // equal, on every engine, for every node kind and every value column,
 // NULLs and extreme values included, and a node without properties.
 func TestNodeReadLayouts(t *testing.T) {
-	for _, e := range layoutEngines {
+	for _, e := range engines {
 		// MLMD's int_value is 64 bits wide on SQLite and 32 elsewhere.
 		bits := 32
 		if e.name == "sqlite" {
 			bits = 64
 		}
-		t.Run(e.name, func(t *testing.T) { testNodeReadLayouts(t, e.open(t), e.layouts, bits) })
+		t.Run(e.name, func(t *testing.T) { testNodeReadLayouts(t, e.open(t), readLayouts[e.name], bits) })
 	}
 }
 
-// layoutEngines are the engines of the layout tests, with the node read
-// layouts each can read besides "beside".
-var layoutEngines = []struct {
-	name    string
-	open    func(t *testing.T) *sqlstore.Conn
-	layouts []string
-}{
-	{"sqlite", func(t *testing.T) *sqlstore.Conn {
-		return openConn(t, sqlitestore.Driver{}, "file:"+t.TempDir()+"/n.db")
-	},
-		[]string{"overlaid", "joined"}},
-	{"mysql", func(t *testing.T) *sqlstore.Conn {
-		return openConn(t, mysqlstore.Driver{}, testdb.MySQLStoreDatabase(t))
-	},
-		[]string{"joined"}},
-	{"postgres", func(t *testing.T) *sqlstore.Conn {
-		return openConn(t, postgresstore.Driver{}, testdb.PostgresStoreDatabase(t))
-	}, []string{"joined"}},
-}
+// readLayouts are the node read layouts each engine can read besides
+// "beside": only SQLite puts values of any type in one column.
+var readLayouts = map[string][]string{"sqlite": {"overlaid", "joined"}, "mysql": {"joined"}, "postgres": {"joined"}}
 
 func testNodeReadLayouts(t *testing.T, c *sqlstore.Conn, layouts []string, intBits int) {
 	minInt, maxInt := int64(-1)<<(intBits-1), int64(1)<<(intBits-1)-1
@@ -112,7 +92,7 @@ func testNodeReadLayouts(t *testing.T, c *sqlstore.Conn, layouts []string, intBi
 // product of rows when joined).
 func TestTypeReadLayouts(t *testing.T) {
 	ctx := context.Background()
-	for _, e := range layoutEngines {
+	for _, e := range engines {
 		t.Run(e.name, func(t *testing.T) {
 			c := e.open(t)
 			var ids []int64

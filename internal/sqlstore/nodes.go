@@ -183,6 +183,28 @@ func (t *tx) GetNodes(ctx context.Context, kind driver.Kind, ids []int64) ([]dri
 	return out, nil
 }
 
+var _ driver.NamedNodeTx = (*tx)(nil)
+
+// GetNodeByTypeAndName reads the node of kind with a name in a type given
+// by name and version, see driver.NamedNodeTx: in one statement, a node
+// read whose page is the node found through the type's unique key and the
+// node's (type_id, name) key.
+func (t *tx) GetNodeByTypeAndName(ctx context.Context, kind driver.Kind, typeName, typeVersion, name string) ([]driver.NodeRow, error) {
+	nt, err := tableOf(kind)
+	if err != nil {
+		return nil, err
+	}
+	with := "WITH page (id) AS (SELECT n.id FROM Type t JOIN " + nt.table + " n ON n.type_id = t.id AND n.name = ?" +
+		" WHERE t.type_kind = ? AND t.name = ? AND COALESCE(t.version, '') = ?) "
+	rows, err := t.readNodes(ctx, nt, with, []any{name, int64(kind), typeName, typeVersion}, pageRows(nt, pageJoin(t.d)), 1)
+	if err != nil {
+		return nil, dbError(t.d, err, "read %s by type and name", nt.noun)
+	}
+	// MySQL compares names in the column's collation (case-insensitive by
+	// default); the names must match exactly, as on the other engines.
+	return slices.DeleteFunc(rows, func(r driver.NodeRow) bool { return r.Name != name || r.TypeName != typeName }), nil
+}
+
 func (t *tx) FindNodeIDs(ctx context.Context, kind driver.Kind, q driver.NodeQuery) ([]int64, error) {
 	nt, err := tableOf(kind)
 	if err != nil {

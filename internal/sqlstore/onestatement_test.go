@@ -9,10 +9,7 @@ import (
 
 	"github.com/gomlmd/gomlmd/filterlang"
 	"github.com/gomlmd/gomlmd/internal/sqlstore"
-	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/mlmd/driver"
-	"github.com/gomlmd/gomlmd/mlmd/mysqlstore"
-	"github.com/gomlmd/gomlmd/mlmd/postgresstore"
 	"github.com/gomlmd/gomlmd/mlmd/sqlitestore"
 )
 
@@ -22,20 +19,6 @@ import (
 // in a read transaction, with the same answer as without the option.
 func TestOneStatementReads(t *testing.T) {
 	ctx := context.Background()
-	engines := []struct {
-		name string
-		open func(t *testing.T) *sqlstore.Conn
-	}{
-		{"sqlite", func(t *testing.T) *sqlstore.Conn {
-			return openConn(t, sqlitestore.Driver{}, "file:"+t.TempDir()+"/mlmd.db")
-		}},
-		{"mysql", func(t *testing.T) *sqlstore.Conn {
-			return openConn(t, mysqlstore.Driver{}, testdb.MySQLStoreDatabase(t))
-		}},
-		{"postgres", func(t *testing.T) *sqlstore.Conn {
-			return openConn(t, postgresstore.Driver{}, testdb.PostgresStoreDatabase(t))
-		}},
-	}
 	for _, e := range engines {
 		t.Run(e.name, func(t *testing.T) {
 			c := e.open(t)
@@ -200,20 +183,7 @@ func TestRollbackObserved(t *testing.T) {
 // version "" for a type without one, and the kind of the type.
 func TestNodeByTypeAndName(t *testing.T) {
 	ctx := context.Background()
-	for _, e := range []struct {
-		name string
-		open func(t *testing.T) *sqlstore.Conn
-	}{
-		{"sqlite", func(t *testing.T) *sqlstore.Conn {
-			return openConn(t, sqlitestore.Driver{}, "file:"+t.TempDir()+"/mlmd.db")
-		}},
-		{"mysql", func(t *testing.T) *sqlstore.Conn {
-			return openConn(t, mysqlstore.Driver{}, testdb.MySQLStoreDatabase(t))
-		}},
-		{"postgres", func(t *testing.T) *sqlstore.Conn {
-			return openConn(t, postgresstore.Driver{}, testdb.PostgresStoreDatabase(t))
-		}},
-	} {
+	for _, e := range engines {
 		t.Run(e.name, func(t *testing.T) {
 			c := e.open(t)
 			ids := map[string]int64{}

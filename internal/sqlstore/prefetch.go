@@ -189,8 +189,7 @@ func (t *tx) readPrefetch(ctx context.Context, query string, args []any, out *dr
 		return err
 	}
 	defer rows.Close()
-	typeProps := map[int64]map[string]int32{}
-	parents := map[int64][]int64{}
+	var types typeSet
 	props := map[driver.Kind][]PropertyRecord{}
 	for rows.Next() {
 		var tag, id int64
@@ -205,17 +204,14 @@ func (t *tx) readPrefetch(ctx context.Context, query string, args []any, out *dr
 		kind := driver.Kind(tag % 10)
 		switch {
 		case tag == typeRowTag:
-			out.Types = append(out.Types, driver.TypeRow{
+			types.rows = append(types.rows, driver.TypeRow{
 				ID: id, Kind: driver.Kind(i1.Int64), Name: s2.String, Version: s1.String,
 				Description: s4.String, ExternalID: s3.String, InputType: s5.String, OutputType: p.StringValue.String,
 			})
 		case tag == typePropRowTag:
-			if typeProps[id] == nil {
-				typeProps[id] = map[string]int32{}
-			}
-			typeProps[id][s2.String] = int32(i2.Int64)
+			types.addProperty(id, s2.String, i2.Int64)
 		case tag == parentRowTag:
-			parents[id] = append(parents[id], i1.Int64)
+			types.addParent(id, i1.Int64)
 		case tag-int64(kind) == prefetchNode:
 			out.Nodes[kind] = append(out.Nodes[kind], driver.NodeRow{
 				ID: id, TypeID: i1.Int64, TypeName: s4.String, Name: s2.String,
@@ -236,7 +232,9 @@ func (t *tx) readPrefetch(ctx context.Context, query string, args []any, out *dr
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	assembleTypes(out.Types, typeProps, parents)
+	if len(types.rows) > 0 { // else out.Types is FindTypes' answer, or none
+		out.Types = types.types()
+	}
 	for kind, ns := range out.Nodes {
 		slices.SortFunc(ns, func(a, b driver.NodeRow) int { return cmp.Compare(a.ID, b.ID) })
 		nt, err := tableOf(kind)

@@ -6,11 +6,7 @@ import (
 	"testing"
 
 	"github.com/gomlmd/gomlmd/internal/sqlstore"
-	"github.com/gomlmd/gomlmd/internal/testdb"
 	"github.com/gomlmd/gomlmd/mlmd/driver"
-	"github.com/gomlmd/gomlmd/mlmd/mysqlstore"
-	"github.com/gomlmd/gomlmd/mlmd/postgresstore"
-	"github.com/gomlmd/gomlmd/mlmd/sqlitestore"
 )
 
 // TestPrefetchMatchesTheMethods checks on every backend that Prefetch
@@ -18,20 +14,6 @@ import (
 // GetLinks answer one by one, ids that name nothing included.
 func TestPrefetchMatchesTheMethods(t *testing.T) {
 	ctx := context.Background()
-	engines := []struct {
-		name string
-		open func(t *testing.T) *sqlstore.Conn
-	}{
-		{"sqlite", func(t *testing.T) *sqlstore.Conn {
-			return openConn(t, sqlitestore.Driver{}, "file:"+t.TempDir()+"/mlmd.db")
-		}},
-		{"mysql", func(t *testing.T) *sqlstore.Conn {
-			return openConn(t, mysqlstore.Driver{}, testdb.MySQLStoreDatabase(t))
-		}},
-		{"postgres", func(t *testing.T) *sqlstore.Conn {
-			return openConn(t, postgresstore.Driver{}, testdb.PostgresStoreDatabase(t))
-		}},
-	}
 	for _, e := range engines {
 		t.Run(e.name, func(t *testing.T) {
 			c := e.open(t)

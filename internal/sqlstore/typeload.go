@@ -72,30 +72,20 @@ func (t *tx) loadTypes(ctx context.Context, kind int64, cond string, args []any)
 		return nil, err
 	}
 	defer rows.Close()
-	var out []driver.TypeRow
-	props := map[int64]map[string]int32{}
-	parents := map[int64][]int64{}
+	var set typeSet
 	for rows.Next() {
-		var tag, id int64
-		var name, version, description, inputType, outputType, externalID sql.NullString
-		var typeKind, dataType, parent sql.NullInt64
-		if err := rows.Scan(&tag, &id, &name, &version, &typeKind, &description, &inputType, &outputType, &externalID, &dataType, &parent); err != nil {
+		var tag int64
+		var r typeRowScan
+		if err := rows.Scan(&tag, &r.id, &r.name, &r.version, &r.typeKind, &r.description, &r.inputType, &r.outputType, &r.externalID, &r.dataType, &r.parent); err != nil {
 			return nil, err
 		}
 		switch tag {
 		case typeRowTag:
-			out = append(out, driver.TypeRow{
-				ID: id, Kind: driver.Kind(typeKind.Int64), Name: name.String, Version: version.String,
-				Description: description.String, ExternalID: externalID.String,
-				InputType: inputType.String, OutputType: outputType.String,
-			})
+			set.rows = append(set.rows, r.row())
 		case typePropRowTag:
-			if props[id] == nil {
-				props[id] = map[string]int32{}
-			}
-			props[id][name.String] = int32(dataType.Int64)
+			set.addProperty(r.id, r.name.String, r.dataType.Int64)
 		case parentRowTag:
-			parents[id] = append(parents[id], parent.Int64)
+			set.addParent(r.id, r.parent.Int64)
 		default:
 			return nil, errcode.New(errcode.Internal, "sqlstore: read types: unknown row tag %d", tag)
 		}
@@ -103,8 +93,7 @@ func (t *tx) loadTypes(ctx context.Context, kind int64, cond string, args []any)
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	assembleTypes(out, props, parents)
-	return out, nil
+	return set.types(), nil
 }
 
 // loadJoinedTypes is loadTypes with joinedTypesSQL.
@@ -114,51 +103,90 @@ func (t *tx) loadJoinedTypes(ctx context.Context, cond string, args []any) ([]dr
 		return nil, err
 	}
 	defer rows.Close()
-	var out []driver.TypeRow
-	props := map[int64]map[string]int32{}
-	parents := map[int64][]int64{}
+	var set typeSet
+	seen := map[int64]bool{}
 	for rows.Next() {
-		var id int64
-		var name, version, description, inputType, outputType, externalID, propName sql.NullString
-		var typeKind, dataType, parent sql.NullInt64
-		if err := rows.Scan(&id, &name, &version, &typeKind, &description, &inputType, &outputType, &externalID, &propName, &dataType, &parent); err != nil {
+		var r typeRowScan
+		var propName sql.NullString
+		if err := rows.Scan(&r.id, &r.name, &r.version, &r.typeKind, &r.description, &r.inputType, &r.outputType, &r.externalID, &propName, &r.dataType, &r.parent); err != nil {
 			return nil, err
 		}
-		if props[id] == nil {
-			props[id] = map[string]int32{}
-			out = append(out, driver.TypeRow{
-				ID: id, Kind: driver.Kind(typeKind.Int64), Name: name.String, Version: version.String,
-				Description: description.String, ExternalID: externalID.String,
-				InputType: inputType.String, OutputType: outputType.String,
-			})
+		if !seen[r.id] {
+			seen[r.id] = true
+			set.rows = append(set.rows, r.row())
 		}
 		if propName.Valid {
-			props[id][propName.String] = int32(dataType.Int64)
+			set.addProperty(r.id, propName.String, r.dataType.Int64)
 		}
-		if parent.Valid && !slices.Contains(parents[id], parent.Int64) {
-			parents[id] = append(parents[id], parent.Int64)
+		if r.parent.Valid {
+			set.addParent(r.id, r.parent.Int64)
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	assembleTypes(out, props, parents)
-	return out, nil
+	return set.types(), nil
 }
 
-// assembleTypes gives the types in out their properties and parent ids
-// (sorted), read as rows of their own, and sorts out by id.
-func assembleTypes(out []driver.TypeRow, props map[int64]map[string]int32, parents map[int64][]int64) {
-	for i := range out {
-		tr := &out[i]
-		tr.Properties = props[tr.ID]
+// typeRowScan receives the columns of a type read's row.
+type typeRowScan struct {
+	id                                                            int64
+	name, version, description, inputType, outputType, externalID sql.NullString
+	typeKind, dataType, parent                                    sql.NullInt64
+}
+
+// row returns the type the row holds.
+func (r *typeRowScan) row() driver.TypeRow {
+	return driver.TypeRow{
+		ID: r.id, Kind: driver.Kind(r.typeKind.Int64), Name: r.name.String, Version: r.version.String,
+		Description: r.description.String, ExternalID: r.externalID.String,
+		InputType: r.inputType.String, OutputType: r.outputType.String,
+	}
+}
+
+// typeSet collects the rows of a read of types: the types, then their
+// properties and parents, which types gives them.
+type typeSet struct {
+	rows    []driver.TypeRow
+	props   map[int64]map[string]int32
+	parents map[int64][]int64
+}
+
+// addProperty records a property of the type with id.
+func (s *typeSet) addProperty(id int64, name string, dataType int64) {
+	if s.props == nil {
+		s.props = map[int64]map[string]int32{}
+	}
+	if s.props[id] == nil {
+		s.props[id] = map[string]int32{}
+	}
+	s.props[id][name] = int32(dataType)
+}
+
+// addParent records a parent of the type with id, once.
+func (s *typeSet) addParent(id, parent int64) {
+	if s.parents == nil {
+		s.parents = map[int64][]int64{}
+	}
+	if !slices.Contains(s.parents[id], parent) {
+		s.parents[id] = append(s.parents[id], parent)
+	}
+}
+
+// types returns the types, ordered by id, each with its properties and
+// its parent ids (sorted).
+func (s *typeSet) types() []driver.TypeRow {
+	for i := range s.rows {
+		tr := &s.rows[i]
+		tr.Properties = s.props[tr.ID]
 		if tr.Properties == nil {
 			tr.Properties = map[string]int32{}
 		}
-		if ps := parents[tr.ID]; len(ps) > 0 {
+		if ps := s.parents[tr.ID]; len(ps) > 0 {
 			slices.Sort(ps)
 			tr.ParentIDs = ps
 		}
 	}
-	slices.SortFunc(out, func(a, b driver.TypeRow) int { return cmp.Compare(a.ID, b.ID) })
+	slices.SortFunc(s.rows, func(a, b driver.TypeRow) int { return cmp.Compare(a.ID, b.ID) })
+	return s.rows
 }
